@@ -7,12 +7,17 @@
  * one critical section. Writes that must be all-or-nothing go through
  * ba_store_begin()/commit(); a kill -9 at any point leaves the last
  * committed state, never a partial one.
+ *
+ * The store owns its SQL: every table has typed functions here and no
+ * other module prepares statements or sees a database type, so another
+ * backend could sit behind the same API. (src/store/store_internal.h gives
+ * the store's own files and the store's tests the SQLite connection.)
  */
 #ifndef BA_STORE_H
 #define BA_STORE_H
 
 #include <jansson.h>
-#include <sqlite3.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "benchagent/error.h"
@@ -32,7 +37,6 @@ int ba_store_clone(ba_store *st, const char *dir, ba_store **out, ba_error *err)
 
 const char *ba_store_workspace(const ba_store *st);  /* borrowed */
 const char *ba_store_dir(const ba_store *st);        /* <ws>/.benchagent, borrowed */
-sqlite3 *ba_store_db(ba_store *st);                  /* borrowed; hold the lock while using it */
 int ba_store_schema_version(ba_store *st);
 /* Latest schema version this build knows. */
 int ba_store_latest_version(void);
@@ -47,10 +51,9 @@ void ba_store_unlock(ba_store *st);
 int ba_store_begin(ba_store *st, ba_error *err);
 int ba_store_commit(ba_store *st, ba_error *err);
 void ba_store_rollback(ba_store *st);
-/* Run one SQL statement with no result rows. */
-int ba_store_exec(ba_store *st, const char *sql, ba_error *err);
-/* Turn the connection's last error into err with context. */
-int ba_store_fail(ba_store *st, ba_error *err, const char *what);
+/* Drop the calling thread's cached statements (the gateway's threads call
+ * this, with the store lock held, before they end). */
+void ba_store_thread_release(void);
 
 /* ---- runs: one per (kind, key), e.g. ("build", "<benchmark id>") ---- */
 int ba_run_open(ba_store *st, const char *kind, const char *key, int64_t *run_id, ba_error *err);
@@ -89,6 +92,8 @@ int ba_item_foreach(ba_store *st, int64_t run_id, const char *status, ba_item_fn
 		    ba_error *err);
 /* Count items by status (status NULL = all). */
 long ba_item_count(ba_store *st, int64_t run_id, const char *status);
+/* {key: status} of every item of a run. New ref. */
+json_t *ba_item_statuses(ba_store *st, int64_t run_id);
 
 /* ---- media: content-addressed files ---- */
 /* Store bytes; sha_out gets the hex digest, relpath_out (optional,
@@ -106,6 +111,75 @@ int ba_event_add(ba_store *st, int64_t run_id, const char *level, const char *ki
 int ba_kv_put(ba_store *st, const char *key, const char *value, ba_error *err);
 /* *value is a new string (free it) or BA_ENOTFOUND. */
 int ba_kv_get(ba_store *st, const char *key, char **value, ba_error *err);
+
+/* ---- llm calls: the gateway's call log and cache (llm_calls, llm_hits) ---- */
+typedef struct ba_call_row {
+	const char *key;            /* 64 hex digits: the request's cache key */
+	int64_t run_id;             /* 0 = none */
+	const char *role, *provider, *model;
+	const char *request;        /* canonical request JSON */
+	const char *response;       /* reply JSON text, or NULL */
+	const char *status;         /* "ok", "error", "schema_error", ... */
+	long long prompt_tokens, completion_tokens;
+	double cost_usd, latency_ms;
+	int mock;
+} ba_call_row;
+/* Record one finished call. An ok row is never replaced by a failure;
+ * tokens and cost add up over retries of the same key. */
+int ba_call_put(ba_store *st, const ba_call_row *row);
+/* The ok, non-mock row of key: fills response, provider, model (new
+ * strings, free with ba_call_row_clear), tokens and cost. 0 / BA_ENOTFOUND. */
+int ba_call_get(ba_store *st, const char *key, ba_call_row *out);
+void ba_call_row_clear(ba_call_row *row);
+/* Record a reply served from the cache (for `benchagent cost` savings). */
+void ba_call_hit(ba_store *st, const char *key, int64_t run_id, const char *role, const char *model,
+		 double saved_usd);
+/* Spend of sent, non-mock calls: run_id 0 = the whole workspace. */
+double ba_call_spent_usd(ba_store *st, int64_t run_id);
+long long ba_call_spent_tokens(ba_store *st, int64_t run_id);
+/* Spend report (run 0 = all): {total, cache, mock_calls, by_run, by_role,
+ * by_model}, each by_* {spend: [...], cache: [...]}. New ref. */
+json_t *ba_call_cost_report(ba_store *st, int64_t run);
+
+/* ---- eval results: one row per (benchmark, model, item, epoch) ---- */
+typedef struct ba_result_row {
+	const char *bench, *model, *item;
+	int epoch;
+	const char *request_hash;
+	const char *response, *extracted;  /* NULL = none */
+	double score;                      /* NAN = none */
+	const char *judge;                 /* canonical JSON text or NULL */
+	const char *error;                 /* NULL = the call succeeded */
+	const char *call_key;
+} ba_result_row;
+/* Insert or replace n rows in one transaction (all or none). */
+int ba_result_put_many(ba_store *st, const ba_result_row *rows, size_t n, ba_error *err);
+/* Answered rows (no error, a response) of bench. fn non-zero stops. */
+typedef int (*ba_result_answered_fn)(void *ud, const char *model, const char *item, int epoch,
+				     const char *request_hash);
+int ba_result_foreach_answered(ba_store *st, const char *bench, ba_result_answered_fn fn, void *ud,
+			       ba_error *err);
+/* The response (new string) and judge JSON text (new string or NULL;
+ * judge may be NULL) of one answered row. 0 / BA_ENOTFOUND. */
+int ba_result_get_answer(ba_store *st, const char *bench, const char *model, const char *item, int epoch,
+			 char **response, char **judge);
+/* Append to models (array) each model with a scored row, in first-stored order. */
+int ba_result_models(ba_store *st, const char *bench, json_t *models, ba_error *err);
+/* Every scored row of bench (epochs > 0: only epoch < epochs). fn non-zero stops. */
+typedef int (*ba_result_score_fn)(void *ud, const char *model, const char *item, double score);
+int ba_result_foreach_score(ba_store *st, const char *bench, int epochs, ba_result_score_fn fn, void *ud,
+			    ba_error *err);
+
+/* ---- verdicts: human reviews, one per (benchmark, item, annotator) ---- */
+/* Store (replacing) a verdict; the caller has validated it. */
+int ba_verdict_put(ba_store *st, const char *bench, const char *item, const char *annotator,
+		   const char *verdict, const char *comment, ba_error *err);
+/* Verdicts of bench (item NULL = every item), by item then annotator;
+ * comment is "" when none. fn non-zero stops. */
+typedef int (*ba_verdict_fn)(void *ud, const char *item, const char *annotator, const char *verdict,
+			     const char *comment);
+int ba_verdict_foreach(ba_store *st, const char *bench, const char *item, ba_verdict_fn fn, void *ud,
+		       ba_error *err);
 
 double ba_now(void); /* wall clock, seconds since the epoch */
 

@@ -23,69 +23,6 @@ const ba_command ba_cmd_cost = {
 	.exec = exec_cost,
 };
 
-/* Run one grouped query into a JSON array of objects (column names as keys). */
-static json_t *query(ba_store *st, const char *sql, long long run)
-{
-	sqlite3_stmt *s = NULL;
-	json_t *arr = json_array();
-	int i, n;
-
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(ba_store_db(st), sql, -1, &s, NULL) != SQLITE_OK)
-		goto out;
-	if (run)
-		sqlite3_bind_int64(s, 1, run);
-	n = sqlite3_column_count(s);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *o = json_object();
-		for (i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(s, i);
-			switch (sqlite3_column_type(s, i)) {
-			case SQLITE_INTEGER:
-				json_object_set_new(o, name, json_integer(sqlite3_column_int64(s, i)));
-				break;
-			case SQLITE_FLOAT:
-				json_object_set_new(o, name, json_real(sqlite3_column_double(s, i)));
-				break;
-			case SQLITE_NULL:
-				json_object_set_new(o, name, json_null());
-				break;
-			default:
-				json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(s, i)));
-			}
-		}
-		json_array_append_new(arr, o);
-	}
-out:
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
-	return arr;
-}
-
-static char *sql_for(const char *group, const char *table, long long run)
-{
-	const char *where_run = run ? " AND run_id = ?1" : "";
-
-	if (!strcmp(table, "calls"))
-		return ba_asprintf("SELECT %s, COUNT(*) AS calls, SUM(status = 'ok') AS ok, SUM(status != 'ok') AS failed,"
-				   " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
-				   " ROUND(SUM(cost), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s GROUP BY %s ORDER BY %s",
-				   group, where_run, group, group);
-	if (strstr(group, "provider"))
-		group = "model"; /* hits are recorded per model */
-	return ba_asprintf("SELECT %s, COUNT(*) AS hits, ROUND(SUM(saved_usd), 6) AS saved_usd FROM llm_hits"
-			   " WHERE 1%s GROUP BY %s ORDER BY %s", group, where_run, group, group);
-}
-
-static json_t *section(ba_store *st, const char *group, long long run)
-{
-	char *a = sql_for(group, "calls", run), *b = sql_for(group, "hits", run);
-	json_t *o = json_pack("{s:o, s:o}", "spend", query(st, a, run), "cache", query(st, b, run));
-	free(a);
-	free(b);
-	return o;
-}
-
 static void print_table(const char *title, const char *key, const json_t *sec)
 {
 	json_t *row;
@@ -131,8 +68,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 	long run = 0;
 	ba_error err = BA_ERROR_INIT;
 	ba_store *st;
-	json_t *out, *tot, *hits, *mock;
-	char *sql;
+	json_t *out;
 
 	if (ba_cli_parse(&ba_cmd_cost, argc, argv, opts, pos, 0, &npos, &ec))
 		return ec;
@@ -140,26 +76,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 		return ec;
 	if (ba_cli_store(cli, &st, &err) != 0)
 		return ba_cli_fail(cli, &err);
-	sql = ba_asprintf("SELECT COUNT(*) AS calls, COALESCE(SUM(status != 'ok'), 0) AS failed,"
-			  " COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens, COALESCE(SUM(completion_tokens), 0) AS completion_tokens,"
-			  " ROUND(COALESCE(SUM(cost), 0), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s",
-			  run ? " AND run_id = ?1" : "");
-	tot = query(st, sql, run);
-	free(sql);
-	sql = ba_asprintf("SELECT COUNT(*) AS hits, ROUND(COALESCE(SUM(saved_usd), 0), 6) AS saved_usd FROM llm_hits WHERE 1%s",
-			  run ? " AND run_id = ?1" : "");
-	hits = query(st, sql, run);
-	free(sql);
-	sql = ba_asprintf("SELECT COUNT(*) AS mock_calls FROM llm_calls WHERE mock != 0%s", run ? " AND run_id = ?1" : "");
-	mock = query(st, sql, run);
-	free(sql);
-	out = json_pack("{s:O, s:O, s:I, s:o, s:o, s:o}", "total", json_array_get(tot, 0), "cache",
-			json_array_get(hits, 0), "mock_calls",
-			(json_int_t)ba_json_int(json_array_get(mock, 0), "mock_calls", 0),
-			"by_run", section(st, "run_id", run), "by_role", section(st, "role", run),
-			"by_model", section(st, "provider, model", run));
-	if (run)
-		json_object_set_new(out, "run", json_integer(run));
+	out = ba_call_cost_report(st, run);
 	if (cli->json) {
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s);
@@ -178,9 +95,6 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 		print_table("role", "role", json_object_get(out, "by_role"));
 		print_table("model", "model", json_object_get(out, "by_model"));
 	}
-	json_decref(tot);
-	json_decref(hits);
-	json_decref(mock);
 	json_decref(out);
 	return BA_EXIT_OK;
 }

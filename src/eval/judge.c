@@ -50,22 +50,9 @@ static void pair_done(void *ud, int rc, ba_llm_response *resp, const char *errms
 
 static char *stored_response(ba_store *st, const char *bench, const char *model, const char *item)
 {
-	sqlite3_stmt *s = NULL;
 	char *out = NULL;
 
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(ba_store_db(st),
-			       "SELECT response FROM eval_results WHERE bench = ? AND model = ? AND "
-			       "item = ? AND epoch = 0 AND error IS NULL",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, model, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 3, item, -1, SQLITE_TRANSIENT);
-		if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-			out = ba_strdup((const char *)sqlite3_column_text(s, 0));
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
+	ba_result_get_answer(st, bench, model, item, 0, &out, NULL);
 	return out;
 }
 

@@ -13,13 +13,33 @@
 
 #define MAX_PAIRS_ALL 12   /* up to this many models: every pair; above: neighbours by accuracy */
 
+struct matrix_ctx {
+	json_t *index, *mindex;
+	double *sum, *cnt;
+	size_t nitems;
+};
+
+static int add_score(void *ud, const char *model, const char *item, double score)
+{
+	struct matrix_ctx *c = ud;
+	json_t *mi = json_object_get(c->mindex, model), *ii = json_object_get(c->index, item);
+	size_t at;
+
+	if (!mi || !ii)
+		return 0;
+	at = (size_t)json_integer_value(mi) * c->nitems + (size_t)json_integer_value(ii);
+	c->sum[at] += score;
+	c->cnt[at] += 1;
+	return 0;
+}
+
 int ba_eval_load_matrix(ba_store *st, const char *bench_key, const json_t *items,
 			const char *const *want, size_t nwant, int epochs, json_t **models,
 			double **y, ba_error *err)
 {
 	json_t *index = json_object(), *mindex = json_object(), *it;
 	double *sum = NULL, *cnt = NULL;
-	sqlite3_stmt *s = NULL;
+	struct matrix_ctx c;
 	size_t nitems = json_array_size(items), i, nm;
 	int rc = 0;
 
@@ -34,50 +54,22 @@ int ba_eval_load_matrix(ba_store *st, const char *bench_key, const json_t *items
 		}
 	/* models in first-stored order unless the caller named them */
 	if (!nwant) {
-		ba_store_lock(st);
-		if (sqlite3_prepare_v2(ba_store_db(st),
-				       "SELECT model, MIN(rowid) AS r FROM eval_results WHERE bench = ? AND "
-				       "score IS NOT NULL AND error IS NULL GROUP BY model ORDER BY r",
-				       -1, &s, NULL) != SQLITE_OK) {
-			rc = ba_store_fail(st, err, "eval: reading results");
-			ba_store_unlock(st);
+		json_t *stored = json_array(), *m;
+		rc = ba_result_models(st, bench_key, stored, err);
+		json_array_foreach(stored, i, m) {
+			json_object_set_new(mindex, json_string_value(m), json_integer((json_int_t)json_array_size(*models)));
+			json_array_append(*models, m);
+		}
+		json_decref(stored);
+		if (rc)
 			goto cleanup;
-		}
-		sqlite3_bind_text(s, 1, bench_key, -1, SQLITE_TRANSIENT);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const char *m = (const char *)sqlite3_column_text(s, 0);
-			json_object_set_new(mindex, m, json_integer((json_int_t)json_array_size(*models)));
-			json_array_append_new(*models, json_string(m));
-		}
-		sqlite3_finalize(s);
-		ba_store_unlock(st);
 	}
 	nm = json_array_size(*models);
 	sum = ba_calloc(nm * nitems + 1, sizeof(double));
 	cnt = ba_calloc(nm * nitems + 1, sizeof(double));
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(ba_store_db(st),
-			       "SELECT model, item, score FROM eval_results WHERE bench = ? AND "
-			       "score IS NOT NULL AND error IS NULL AND (?2 <= 0 OR epoch < ?2)",
-			       -1, &s, NULL) != SQLITE_OK) {
-		rc = ba_store_fail(st, err, "eval: reading results");
-		ba_store_unlock(st);
+	c = (struct matrix_ctx){ index, mindex, sum, cnt, nitems };
+	if ((rc = ba_result_foreach_score(st, bench_key, epochs, add_score, &c, err)) != 0)
 		goto cleanup;
-	}
-	sqlite3_bind_text(s, 1, bench_key, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, epochs);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		json_t *mi = json_object_get(mindex, (const char *)sqlite3_column_text(s, 0));
-		json_t *ii = json_object_get(index, (const char *)sqlite3_column_text(s, 1));
-		size_t at;
-		if (!mi || !ii)
-			continue;
-		at = (size_t)json_integer_value(mi) * nitems + (size_t)json_integer_value(ii);
-		sum[at] += sqlite3_column_double(s, 2);
-		cnt[at] += 1;
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
 	*y = ba_malloc(sizeof(double) * (nm * nitems + 1));
 	for (i = 0; i < nm * nitems; i++)
 		(*y)[i] = cnt[i] > 0 ? sum[i] / cnt[i] : NAN;

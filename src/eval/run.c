@@ -100,37 +100,23 @@ static char *row_key(const char *model, const char *item, int epoch)
 	return ba_asprintf("%s\n%s\n%d", model, item, epoch);
 }
 
+static int index_stored(void *ud, const char *model, const char *item, int epoch, const char *request_hash)
+{
+	runner *r = ud;
+	char *k = row_key(model, item, epoch);
+
+	json_object_set_new(r->stored, k, json_string(request_hash));
+	free(k);
+	return 0;
+}
+
 /* Index the stored answers of this benchmark: key -> request hash only,
  * so memory stays flat on big reruns; the response itself is read when a
  * job reuses it (fetch_stored). */
 static int load_stored(runner *r, ba_error *err)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s = NULL;
-	int rc;
-
 	r->stored = json_object();
-	ba_store_lock(r->st);
-	db = ba_store_db(r->st);
-	rc = sqlite3_prepare_v2(db,
-				"SELECT model, item, epoch, request_hash FROM eval_results "
-				"WHERE bench = ? AND error IS NULL AND response IS NOT NULL",
-				-1, &s, NULL);
-	if (rc != SQLITE_OK) {
-		rc = ba_store_fail(r->st, err, "eval: reading stored results");
-		ba_store_unlock(r->st);
-		return rc;
-	}
-	sqlite3_bind_text(s, 1, r->bench_key, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		char *k = row_key((const char *)sqlite3_column_text(s, 0),
-				  (const char *)sqlite3_column_text(s, 1), sqlite3_column_int(s, 2));
-		json_object_set_new(r->stored, k, json_string((const char *)sqlite3_column_text(s, 3)));
-		free(k);
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(r->st);
-	return 0;
+	return ba_result_foreach_answered(r->st, r->bench_key, index_stored, r, err);
 }
 
 /* The stored response and judge verdict of one job (new string / new
@@ -138,111 +124,64 @@ static int load_stored(runner *r, ba_error *err)
 static int fetch_stored(runner *r, const char *model, const char *item, int epoch, char **response,
 			json_t **judge)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = BA_ENOTFOUND;
+	char *jt = NULL;
+	int rc = ba_result_get_answer(r->st, r->bench_key, model, item, epoch, response, &jt);
 
-	*response = NULL;
-	*judge = NULL;
-	ba_store_lock(r->st);
-	if (sqlite3_prepare_v2(ba_store_db(r->st),
-			       "SELECT response, judge FROM eval_results WHERE bench = ? AND model = ? AND "
-			       "item = ? AND epoch = ? AND error IS NULL AND response IS NOT NULL",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, r->bench_key, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, model, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 3, item, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s, 4, epoch);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			const char *jt = (const char *)sqlite3_column_text(s, 1);
-			*response = ba_strdup((const char *)sqlite3_column_text(s, 0));
-			*judge = jt ? json_loads(jt, 0, NULL) : NULL;
-			rc = 0;
-		}
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(r->st);
+	*judge = jt ? json_loads(jt, 0, NULL) : NULL;
+	free(jt);
 	return rc;
 }
 
+/* Save every finished job in one transaction; a saved job drops its
+ * response text (it is in the store now; memory stays flat on big runs). */
 static int flush(runner *r, ba_error *err)
 {
-	sqlite3 *db;
-	sqlite3_stmt *s = NULL;
-	size_t k;
-	int rc = 0;
-	double now = ba_now();
+	ba_result_row *rows;
+	char **judges;
+	size_t k, n = 0;
+	int rc;
 
-	ba_store_lock(r->st);
-	db = ba_store_db(r->st);
-	if ((rc = ba_store_begin(r->st, err)) != 0)
-		goto unlock;
-	if (sqlite3_prepare_v2(db,
-			       "INSERT OR REPLACE INTO eval_results(bench, model, item, epoch, request_hash,"
-			       " response, extracted, score, judge, error, call_key, updated)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
-		rc = ba_store_fail(r->st, err, "eval: saving results");
-		ba_store_rollback(r->st);
-		goto unlock;
-	}
+	for (k = 0; k < r->njobs; k++)
+		n += r->jobs[k].state == J_DONE && !r->jobs[k].nostore;
+	rows = ba_calloc(n + 1, sizeof(*rows));
+	judges = ba_calloc(n + 1, sizeof(*judges));
+	n = 0;
 	for (k = 0; k < r->njobs; k++) {
 		job *j = &r->jobs[k];
-		char *jt = NULL;
+		ba_result_row *row = &rows[n];
+		if (j->state != J_DONE || j->nostore)
+			continue;
+		row->bench = r->bench_key;
+		row->model = r->o->models[j->model];
+		row->item = ba_json_str(json_array_get(r->items, j->item), "id", "");
+		row->epoch = j->epoch;
+		row->request_hash = j->rhash;
+		row->response = j->response;
+		row->extracted = j->extracted;
+		row->score = j->score;
+		row->judge = judges[n] = j->judge ? ba_json_canonical(j->judge) : NULL;
+		row->error = j->error;
+		row->call_key = j->call_key;
+		n++;
+	}
+	rc = n ? ba_result_put_many(r->st, rows, n, err) : 0;
+	for (k = 0; k < n; k++)
+		free(judges[k]);
+	free(judges);
+	free(rows);
+	if (rc)
+		return rc;
+	for (k = 0; k < r->njobs; k++) {
+		job *j = &r->jobs[k];
 		if (j->state != J_DONE)
 			continue;
-		if (j->nostore) {
-			j->state = J_SAVED;
-			continue;
-		}
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, r->bench_key, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, r->o->models[j->model], -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, ba_json_str(json_array_get(r->items, j->item), "id", ""), -1,
-				  SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, j->epoch);
-		sqlite3_bind_text(s, 5, j->rhash, -1, SQLITE_STATIC);
-		if (j->response)
-			sqlite3_bind_text(s, 6, j->response, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(s, 6);
-		if (j->extracted)
-			sqlite3_bind_text(s, 7, j->extracted, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(s, 7);
-		if (!isnan(j->score))
-			sqlite3_bind_double(s, 8, j->score);
-		else
-			sqlite3_bind_null(s, 8);
-		if (j->judge) {
-			jt = ba_json_canonical(j->judge);
-			sqlite3_bind_text(s, 9, jt, -1, SQLITE_TRANSIENT);
-		} else {
-			sqlite3_bind_null(s, 9);
-		}
-		if (j->error)
-			sqlite3_bind_text(s, 10, j->error, -1, SQLITE_STATIC);
-		else
-			sqlite3_bind_null(s, 10);
-		sqlite3_bind_text(s, 11, j->call_key, -1, SQLITE_STATIC);
-		sqlite3_bind_double(s, 12, now);
-		free(jt);
-		if (sqlite3_step(s) != SQLITE_DONE) {
-			rc = ba_store_fail(r->st, err, "eval: saving results");
-			break;
-		}
 		j->state = J_SAVED;
-		/* the text is in the store now; keep memory flat on big runs */
-		free(j->response);
-		j->response = NULL;
+		if (!j->nostore) {
+			free(j->response);
+			j->response = NULL;
+		}
 	}
-	sqlite3_finalize(s);
-	if (rc == 0)
-		rc = ba_store_commit(r->st, err);
-	else
-		ba_store_rollback(r->st);
-unlock:
-	ba_store_unlock(r->st);
-	return rc;
+	return 0;
 }
 
 static void on_done(void *ud, int rc, ba_llm_response *resp, const char *errmsg, runner *r,

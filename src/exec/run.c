@@ -13,8 +13,6 @@
 #include "benchagent/progress.h"
 #include "benchagent/rng.h"
 
-#include <sqlite3.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -28,21 +26,7 @@ static int put_state(ba_exec_ctx *x, const json_t *unit, const char *status, con
 
 json_t *ba_exec_status_map(ba_exec_ctx *x)
 {
-	json_t *map = json_object();
-	sqlite3_stmt *s = NULL;
-	sqlite3 *db;
-
-	ba_store_lock(x->st);
-	db = ba_store_db(x->st);
-	if (sqlite3_prepare_v2(db, "SELECT key, status FROM items WHERE run_id = ?1", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, x->run_id);
-		while (sqlite3_step(s) == SQLITE_ROW)
-			json_object_set_new(map, (const char *)sqlite3_column_text(s, 0),
-					    json_string((const char *)sqlite3_column_text(s, 1)));
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(x->st);
-	return map;
+	return ba_item_statuses(x->st, x->run_id);
 }
 
 json_t *ba_exec_units_with(const json_t *units, const json_t *map, const char *status)

@@ -58,7 +58,7 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 	gw->budget_usd = gw->opts.budget_usd > 0 ? gw->opts.budget_usd : cfg->budget_usd;
 	gw->budget_tokens = gw->opts.budget_tokens > 0 ? gw->opts.budget_tokens : cfg->budget_tokens;
 	gw->ws_budget_usd = cfg->workspace_budget_usd;
-	gw->ws_spent = st ? ba_cache_spent_usd(st, 0) : 0;
+	gw->ws_spent = st ? ba_call_spent_usd(st, 0) : 0;
 	ba_rng_seed(&gw->rng, (uint64_t)time(NULL) ^ (uint64_t)(uintptr_t)gw, 3);
 	gw->stats.dry_run = gw->opts.dry_run;
 

@@ -117,18 +117,13 @@ void ba_mock_chat(const ba_job *j, ba_llm_response *resp);
 void ba_mock_embed_text(const char *text, float *v, size_t dim);
 #define BA_MOCK_EMBED_DIM 512
 
-/* ---- cache (cache.c): the store's llm_calls table ---- */
+/* ---- cache (cache.c): jobs to and from the store's llm_calls rows ---- */
 /* Look up an ok, non-mock row; on hit fills resp (cached=1). 0 / BA_ENOTFOUND. */
 int ba_cache_get(ba_store *st, const char *key, ba_llm_response *resp, int kind);
 /* Record one finished call (ok or failed). */
 int ba_cache_put(ba_store *st, const ba_job *j, const char *status, const ba_llm_response *resp);
 /* Record a cache hit (for `benchagent cost` savings). */
 void ba_cache_hit(ba_store *st, const ba_job *j, const ba_llm_response *resp);
-/* Finalize the calling thread's cached statements (loop thread exit). */
-void ba_cache_release(void);
-/* Spend so far: run_id 0 = the whole workspace. */
-double ba_cache_spent_usd(ba_store *st, int64_t run_id);
-long long ba_cache_spent_tokens(ba_store *st, int64_t run_id);
 
 /* ---- the gateway (gateway.c, loop.c, http.c) ---- */
 struct provider_state {

@@ -215,8 +215,8 @@ static void ensure_run(ba_gateway *gw, int64_t run_id)
 		}
 	pthread_mutex_unlock(&gw->mu);
 	if (run_id && gw->st) {
-		usd = ba_cache_spent_usd(gw->st, run_id);
-		tok = ba_cache_spent_tokens(gw->st, run_id);
+		usd = ba_call_spent_usd(gw->st, run_id);
+		tok = ba_call_spent_tokens(gw->st, run_id);
 	}
 	pthread_mutex_lock(&gw->mu);
 	r = run_find(gw, run_id);
@@ -876,7 +876,7 @@ void *ba_writer_main(void *arg)
 	pthread_mutex_unlock(&gw->wmu);
 	if (gw->st) {
 		ba_store_lock(gw->st);
-		ba_cache_release();
+		ba_store_thread_release();
 		ba_store_unlock(gw->st);
 	}
 	return NULL;
@@ -960,7 +960,7 @@ void *ba_loop_main(void *arg)
 	gw->inflight_keys = NULL;
 	if (gw->st) {
 		ba_store_lock(gw->st);
-		ba_cache_release();
+		ba_store_thread_release();
 		ba_store_unlock(gw->st);
 	}
 	return NULL;

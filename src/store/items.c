@@ -133,3 +133,20 @@ long ba_item_count(ba_store *st, int64_t run_id, const char *status)
 	ba_store_unlock(st);
 	return n;
 }
+
+json_t *ba_item_statuses(ba_store *st, int64_t run_id)
+{
+	json_t *map = json_object();
+	sqlite3_stmt *s = NULL;
+
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db, "SELECT key, status FROM items WHERE run_id = ?1", -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_int64(s, 1, run_id);
+		while (sqlite3_step(s) == SQLITE_ROW)
+			json_object_set_new(map, (const char *)sqlite3_column_text(s, 0),
+					    json_string((const char *)sqlite3_column_text(s, 1)));
+	}
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return map;
+}

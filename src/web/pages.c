@@ -84,33 +84,37 @@ static void fmt_num(char *out, size_t n, const json_t *v, const char *fmt)
 		snprintf(out, n, "-");
 }
 
+struct verdict_ctx {
+	const char *ann;
+	char *mine;
+	int *n_acc, *n_rej;
+};
+
+static int count_verdict(void *ud, const char *item, const char *a, const char *v, const char *comment)
+{
+	struct verdict_ctx *c = ud;
+
+	(void)item;
+	(void)comment;
+	if (!strcmp(v, "accept"))
+		(*c->n_acc)++;
+	else
+		(*c->n_rej)++;
+	if (c->ann && !strcmp(a, c->ann)) {
+		free(c->mine);
+		c->mine = ba_strdup(v);
+	}
+	return 0;
+}
+
 /* verdict of one annotator for an item, or NULL (free it) */
 static char *verdict_of(ba_review_server *srv, const char *item, const char *ann, int *n_acc, int *n_rej)
 {
-	sqlite3_stmt *s = NULL;
-	char *mine = NULL;
+	struct verdict_ctx c = { ann, NULL, n_acc, n_rej };
 
 	*n_acc = *n_rej = 0;
-	ba_store_lock(srv->st);
-	if (sqlite3_prepare_v2(ba_store_db(srv->st), "SELECT annotator, verdict FROM reviews WHERE bench = ? AND item = ?",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, srv->bench, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, item, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const char *a = (const char *)sqlite3_column_text(s, 0), *v = (const char *)sqlite3_column_text(s, 1);
-			if (!strcmp(v, "accept"))
-				(*n_acc)++;
-			else
-				(*n_rej)++;
-			if (ann && !strcmp(a, ann)) {
-				free(mine);
-				mine = ba_strdup(v);
-			}
-		}
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(srv->st);
-	return mine;
+	ba_verdict_foreach(srv->st, srv->bench, item, count_verdict, &c, NULL);
+	return c.mine;
 }
 
 int ba_web_index(ba_web_req *req, ba_web_resp *resp)
@@ -178,6 +182,23 @@ static void item_link(ba_buf *b, ba_review_server *srv, size_t pos, const char *
 	ba_buf_puts(b, "&amp;annotator=");
 	put_url(b, ann);
 	ba_buf_printf(b, "\">%s</a>", label);
+}
+
+/* one row of an item's review table */
+static int review_row(void *ud, const char *item, const char *annotator, const char *verdict,
+		      const char *comment)
+{
+	ba_buf *b = ud;
+
+	(void)item;
+	ba_buf_puts(b, "<tr><td>");
+	put_esc(b, annotator);
+	ba_buf_printf(b, "</td><td class=\"%s\">", !strcmp(verdict, "accept") ? "ok" : "bad");
+	put_esc(b, verdict);
+	ba_buf_puts(b, "</td><td>");
+	put_esc(b, comment);
+	ba_buf_puts(b, "</td></tr>");
+	return 0;
 }
 
 int ba_web_item(ba_web_req *req, ba_web_resp *resp)
@@ -279,30 +300,9 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 	ba_buf_puts(&b, "<h3>Provenance</h3>");
 	put_json_pre(&b, json_object_get(it, "provenance"));
 
-	{
-		sqlite3_stmt *s = NULL;
-		ba_buf_puts(&b, "<h3>Reviews</h3><table><tr><th>annotator</th><th>verdict</th><th>comment</th></tr>");
-		ba_store_lock(srv->st);
-		if (sqlite3_prepare_v2(ba_store_db(srv->st),
-				       "SELECT annotator, verdict, comment FROM reviews WHERE bench = ? AND item = ? ORDER BY annotator",
-				       -1, &s, NULL) == SQLITE_OK) {
-			sqlite3_bind_text(s, 1, srv->bench, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 2, id, -1, SQLITE_STATIC);
-			while (sqlite3_step(s) == SQLITE_ROW) {
-				const char *verdict = (const char *)sqlite3_column_text(s, 1);
-				ba_buf_puts(&b, "<tr><td>");
-				put_esc(&b, (const char *)sqlite3_column_text(s, 0));
-				ba_buf_printf(&b, "</td><td class=\"%s\">", !strcmp(verdict, "accept") ? "ok" : "bad");
-				put_esc(&b, verdict);
-				ba_buf_puts(&b, "</td><td>");
-				put_esc(&b, (const char *)sqlite3_column_text(s, 2));
-				ba_buf_puts(&b, "</td></tr>");
-			}
-		}
-		sqlite3_finalize(s);
-		ba_store_unlock(srv->st);
-		ba_buf_puts(&b, "</table>");
-	}
+	ba_buf_puts(&b, "<h3>Reviews</h3><table><tr><th>annotator</th><th>verdict</th><th>comment</th></tr>");
+	ba_verdict_foreach(srv->st, srv->bench, id, review_row, &b, NULL);
+	ba_buf_puts(&b, "</table>");
 	finish(resp, &b);
 	return 0;
 }

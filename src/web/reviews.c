@@ -13,62 +13,41 @@
 int ba_review_put(ba_store *st, const char *bench, const char *item, const char *annotator,
 		  const char *verdict, const char *comment, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-
 	if (strcmp(verdict, "accept") && strcmp(verdict, "reject"))
 		return ba_error_set(err, BA_EINVAL, "verdict must be accept or reject, not '%.40s'", verdict);
 	if (!*annotator || strlen(annotator) > 64)
 		return ba_error_set(err, BA_EINVAL, "annotator name must be 1 to 64 characters");
 	if (comment && strlen(comment) > 4000)
 		return ba_error_set(err, BA_EINVAL, "comment longer than 4000 characters");
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(ba_store_db(st),
-			       "INSERT OR REPLACE INTO reviews(bench, item, annotator, verdict, comment, updated) VALUES(?,?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
-		rc = ba_store_fail(st, err, "review put");
-		goto out;
+	return ba_verdict_put(st, bench, item, annotator, verdict, comment, err);
+}
+
+struct load_ctx {
+	json_t *by_item, *annotators;
+};
+
+static int load_one(void *ud, const char *item, const char *ann, const char *verdict, const char *comment)
+{
+	struct load_ctx *c = ud;
+	json_t *row = json_object_get(c->by_item, item);
+
+	(void)comment;
+	if (!row) {
+		row = json_object();
+		json_object_set_new(c->by_item, item, row);
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, annotator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, comment ? comment : "", -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 6, ba_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
-		rc = ba_store_fail(st, err, "review put");
-out:
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
-	return rc;
+	json_object_set_new(row, ann, json_integer(!strcmp(verdict, "accept")));
+	json_object_set_new(c->annotators, ann, json_true());
+	return 0;
 }
 
 /* verdicts: item -> {annotator: 1 accept / 0 reject} */
 static json_t *load(ba_store *st, const char *bench, json_t *annotators)
 {
-	json_t *by_item = json_object();
-	sqlite3_stmt *s = NULL;
+	struct load_ctx c = { json_object(), annotators };
 
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(ba_store_db(st), "SELECT item, annotator, verdict FROM reviews WHERE bench = ? ORDER BY item, annotator",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, bench, -1, SQLITE_STATIC);
-		while (sqlite3_step(s) == SQLITE_ROW) {
-			const char *item = (const char *)sqlite3_column_text(s, 0);
-			const char *ann = (const char *)sqlite3_column_text(s, 1);
-			int acc = !strcmp((const char *)sqlite3_column_text(s, 2), "accept");
-			json_t *row = json_object_get(by_item, item);
-			if (!row) {
-				row = json_object();
-				json_object_set_new(by_item, item, row);
-			}
-			json_object_set_new(row, ann, json_integer(acc));
-			json_object_set_new(annotators, ann, json_true());
-		}
-	}
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
-	return by_item;
+	ba_verdict_foreach(st, bench, NULL, load_one, &c, NULL);
+	return c.by_item;
 }
 
 static json_t *cohen(json_t *by_item, const char *a, const char *b)

@@ -13,6 +13,7 @@
 #include "benchagent/eval.h"
 #include "benchagent/json.h"
 #include "benchagent/fs.h"
+#include "../../src/store/store_internal.h" /* the SQLite connection, to check rows independently */
 
 #include <math.h>
 #include <stdio.h>

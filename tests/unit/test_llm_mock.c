@@ -7,6 +7,7 @@
 #include "benchagent/json.h"
 #include "benchagent/llm.h"
 #include "benchagent/schema.h"
+#include "../../src/store/store_internal.h" /* the SQLite connection, to check rows independently */
 
 #include <math.h>
 #include <pthread.h>

@@ -7,6 +7,7 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/store.h"
+#include "../../src/store/store_internal.h" /* the SQLite connection, to check rows independently */
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,6 +9,7 @@
 #include "benchagent/json.h"
 #include "benchagent/sha256.h"
 #include "benchagent/store.h"
+#include "../../src/store/store_internal.h" /* the SQLite connection, to check rows independently */
 
 #include <signal.h>
 #include <stdio.h>

@@ -1,0 +1,286 @@
+/*
+ * calls.c - the gateway's call log and cache: llm_calls (one row per cache
+ * key) and llm_hits (one row per reply served from the cache), plus the
+ * spend totals and the grouped report `benchagent cost` prints.
+ *
+ * Only rows with status 'ok' and mock = 0 are ever served: a mock or
+ * dry-run reply must never stand in for a real model's answer.
+ *
+ * The gateway's loop thread calls get/put/hit for every request, so their
+ * statements are prepared once per thread and connection and kept
+ * (SQLITE_PREPARE_PERSISTENT); ba_store_thread_release() drops them.
+ */
+#include "store_internal.h"
+#include "benchagent/alloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+enum { ST_GET, ST_PUT, ST_HIT, ST_N };
+static __thread sqlite3 *stmt_db;
+static __thread sqlite3_stmt *stmts[ST_N];
+
+void ba_store_thread_release(void)
+{
+	int i;
+
+	for (i = 0; i < ST_N; i++) {
+		sqlite3_finalize(stmts[i]);
+		stmts[i] = NULL;
+	}
+	stmt_db = NULL;
+}
+
+/* Borrowed, reset statement, or NULL; call with the store lock held. */
+static sqlite3_stmt *stmt(ba_store *st, int which, const char *sql)
+{
+	if (stmt_db != st->db) {
+		ba_store_thread_release();
+		stmt_db = st->db;
+	}
+	if (!stmts[which] &&
+	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmts[which], NULL) != SQLITE_OK) {
+		stmts[which] = NULL;
+		return NULL;
+	}
+	sqlite3_reset(stmts[which]);
+	sqlite3_clear_bindings(stmts[which]);
+	return stmts[which];
+}
+
+int ba_call_get(ba_store *st, const char *key, ba_call_row *out)
+{
+	sqlite3_stmt *s;
+	int rc = BA_ENOTFOUND;
+
+	memset(out, 0, sizeof(*out));
+	if (!st)
+		return BA_ENOTFOUND;
+	ba_store_lock(st);
+	if (!(s = stmt(st, ST_GET, "SELECT response, prompt_tokens, completion_tokens, cost, provider, model "
+				  "FROM llm_calls WHERE key = ?1 AND status = 'ok' AND mock = 0")))
+		goto out;
+	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
+		out->response = ba_strdup((const char *)sqlite3_column_text(s, 0));
+		out->prompt_tokens = sqlite3_column_int64(s, 1);
+		out->completion_tokens = sqlite3_column_int64(s, 2);
+		out->cost_usd = sqlite3_column_double(s, 3);
+		out->provider = ba_strdup((const char *)sqlite3_column_text(s, 4));
+		out->model = ba_strdup((const char *)sqlite3_column_text(s, 5));
+		out->status = "ok";
+		rc = 0;
+	}
+	sqlite3_reset(s);
+out:
+	ba_store_unlock(st);
+	return rc;
+}
+
+void ba_call_row_clear(ba_call_row *r)
+{
+	free((char *)r->response);
+	free((char *)r->provider);
+	free((char *)r->model);
+	memset(r, 0, sizeof(*r));
+}
+
+int ba_call_put(ba_store *st, const ba_call_row *r)
+{
+	sqlite3_stmt *s;
+	int rc = 0;
+
+	if (!st)
+		return 0;
+	ba_store_lock(st);
+	/* an ok row is never replaced by a failure */
+	if (!(s = stmt(st, ST_PUT,
+		       "INSERT INTO llm_calls(key, run_id, role, provider, model, request, response, status,"
+		       " prompt_tokens, completion_tokens, cost, latency_ms, mock, created)"
+		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14)"
+		       " ON CONFLICT(key) DO UPDATE SET run_id=excluded.run_id, role=excluded.role,"
+		       " provider=excluded.provider, response=excluded.response, status=excluded.status,"
+		       " prompt_tokens=llm_calls.prompt_tokens+excluded.prompt_tokens,"
+		       " completion_tokens=llm_calls.completion_tokens+excluded.completion_tokens,"
+		       " cost=llm_calls.cost+excluded.cost, latency_ms=excluded.latency_ms,"
+		       " mock=excluded.mock, created=excluded.created"
+		       " WHERE llm_calls.status != 'ok' OR excluded.status = 'ok'"))) {
+		rc = BA_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, r->key, 64, SQLITE_STATIC);
+	if (r->run_id)
+		sqlite3_bind_int64(s, 2, r->run_id);
+	sqlite3_bind_text(s, 3, r->role ? r->role : "default", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 4, r->provider ? r->provider : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 5, r->model ? r->model : "", -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 6, r->request ? r->request : "{}", -1, SQLITE_STATIC);
+	if (r->response)
+		sqlite3_bind_text(s, 7, r->response, -1, SQLITE_STATIC);
+	sqlite3_bind_text(s, 8, r->status, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 9, r->prompt_tokens);
+	sqlite3_bind_int64(s, 10, r->completion_tokens);
+	sqlite3_bind_double(s, 11, r->cost_usd);
+	sqlite3_bind_double(s, 12, r->latency_ms);
+	sqlite3_bind_int(s, 13, r->mock);
+	sqlite3_bind_double(s, 14, ba_now());
+	if (sqlite3_step(s) != SQLITE_DONE)
+		rc = BA_EIO;
+	sqlite3_reset(s);
+	sqlite3_clear_bindings(s);
+out:
+	ba_store_unlock(st);
+	return rc;
+}
+
+void ba_call_hit(ba_store *st, const char *key, int64_t run_id, const char *role, const char *model,
+		 double saved_usd)
+{
+	sqlite3_stmt *s;
+
+	if (!st)
+		return;
+	ba_store_lock(st);
+	if ((s = stmt(st, ST_HIT, "INSERT INTO llm_hits(key, run_id, role, model, saved_usd, created)"
+				 " VALUES(?1,?2,?3,?4,?5,?6)"))) {
+		sqlite3_bind_text(s, 1, key, 64, SQLITE_STATIC);
+		if (run_id)
+			sqlite3_bind_int64(s, 2, run_id);
+		sqlite3_bind_text(s, 3, role ? role : "default", -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 4, model ? model : "", -1, SQLITE_STATIC);
+		sqlite3_bind_double(s, 5, saved_usd);
+		sqlite3_bind_double(s, 6, ba_now());
+		sqlite3_step(s);
+		sqlite3_reset(s);
+		sqlite3_clear_bindings(s);
+	}
+	ba_store_unlock(st);
+}
+
+static double sum_query(ba_store *st, const char *sql, int64_t run_id)
+{
+	sqlite3_stmt *s = NULL;
+	double v = 0;
+
+	if (!st)
+		return 0;
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+		if (run_id)
+			sqlite3_bind_int64(s, 1, run_id);
+		if (sqlite3_step(s) == SQLITE_ROW)
+			v = sqlite3_column_double(s, 0);
+	}
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return v;
+}
+
+double ba_call_spent_usd(ba_store *st, int64_t run_id)
+{
+	return sum_query(st, run_id ? "SELECT COALESCE(SUM(cost),0) FROM llm_calls WHERE mock = 0 AND run_id = ?1"
+				    : "SELECT COALESCE(SUM(cost),0) FROM llm_calls WHERE mock = 0", run_id);
+}
+
+long long ba_call_spent_tokens(ba_store *st, int64_t run_id)
+{
+	return (long long)sum_query(st, run_id ? "SELECT COALESCE(SUM(prompt_tokens+completion_tokens),0) FROM llm_calls WHERE mock = 0 AND run_id = ?1"
+					       : "SELECT COALESCE(SUM(prompt_tokens+completion_tokens),0) FROM llm_calls WHERE mock = 0", run_id);
+}
+
+/* ---- the cost report ---- */
+
+/* Run one grouped query into a JSON array of objects (column names as keys). */
+static json_t *query(ba_store *st, const char *sql, int64_t run)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *arr = json_array();
+	int i, n;
+
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+		goto out;
+	if (run)
+		sqlite3_bind_int64(s, 1, run);
+	n = sqlite3_column_count(s);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		json_t *o = json_object();
+		for (i = 0; i < n; i++) {
+			const char *name = sqlite3_column_name(s, i);
+			switch (sqlite3_column_type(s, i)) {
+			case SQLITE_INTEGER:
+				json_object_set_new(o, name, json_integer(sqlite3_column_int64(s, i)));
+				break;
+			case SQLITE_FLOAT:
+				json_object_set_new(o, name, json_real(sqlite3_column_double(s, i)));
+				break;
+			case SQLITE_NULL:
+				json_object_set_new(o, name, json_null());
+				break;
+			default:
+				json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(s, i)));
+			}
+		}
+		json_array_append_new(arr, o);
+	}
+out:
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return arr;
+}
+
+/* group is one of the fixed column lists below, never outside input */
+static char *sql_for(const char *group, const char *table, int64_t run)
+{
+	const char *where_run = run ? " AND run_id = ?1" : "";
+
+	if (!strcmp(table, "calls"))
+		return ba_asprintf("SELECT %s, COUNT(*) AS calls, SUM(status = 'ok') AS ok, SUM(status != 'ok') AS failed,"
+				   " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
+				   " ROUND(SUM(cost), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s GROUP BY %s ORDER BY %s",
+				   group, where_run, group, group);
+	if (strstr(group, "provider"))
+		group = "model"; /* hits are recorded per model */
+	return ba_asprintf("SELECT %s, COUNT(*) AS hits, ROUND(SUM(saved_usd), 6) AS saved_usd FROM llm_hits"
+			   " WHERE 1%s GROUP BY %s ORDER BY %s", group, where_run, group, group);
+}
+
+static json_t *section(ba_store *st, const char *group, int64_t run)
+{
+	char *a = sql_for(group, "calls", run), *b = sql_for(group, "hits", run);
+	json_t *o = json_pack("{s:o, s:o}", "spend", query(st, a, run), "cache", query(st, b, run));
+	free(a);
+	free(b);
+	return o;
+}
+
+json_t *ba_call_cost_report(ba_store *st, int64_t run)
+{
+	json_t *out, *tot, *hits, *mock;
+	char *sql;
+
+	sql = ba_asprintf("SELECT COUNT(*) AS calls, COALESCE(SUM(status != 'ok'), 0) AS failed,"
+			  " COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens, COALESCE(SUM(completion_tokens), 0) AS completion_tokens,"
+			  " ROUND(COALESCE(SUM(cost), 0), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s",
+			  run ? " AND run_id = ?1" : "");
+	tot = query(st, sql, run);
+	free(sql);
+	sql = ba_asprintf("SELECT COUNT(*) AS hits, ROUND(COALESCE(SUM(saved_usd), 0), 6) AS saved_usd FROM llm_hits WHERE 1%s",
+			  run ? " AND run_id = ?1" : "");
+	hits = query(st, sql, run);
+	free(sql);
+	sql = ba_asprintf("SELECT COUNT(*) AS mock_calls FROM llm_calls WHERE mock != 0%s", run ? " AND run_id = ?1" : "");
+	mock = query(st, sql, run);
+	free(sql);
+	out = json_pack("{s:O, s:O, s:I, s:o, s:o, s:o}", "total", json_array_get(tot, 0), "cache",
+			json_array_get(hits, 0), "mock_calls",
+			json_integer_value(json_object_get(json_array_get(mock, 0), "mock_calls")),
+			"by_run", section(st, "run_id", run), "by_role", section(st, "role", run),
+			"by_model", section(st, "provider, model", run));
+	if (run)
+		json_object_set_new(out, "run", json_integer(run));
+	json_decref(tot);
+	json_decref(hits);
+	json_decref(mock);
+	return out;
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Architecture rules that the code must keep, checked on the source tree:
+# - the store owns its SQL: no file outside src/store includes sqlite3.h or
+#   calls sqlite3_* (so another backend could sit behind include/benchagent/store.h),
+#   and no public header names a SQLite type.
+set -u
+. "$(dirname "$0")/lib/common.sh"
+src=${BA_SOURCE_DIR:?BA_SOURCE_DIR must point at the source tree}
+
+outside=$(grep -rlE 'sqlite3_[a-z_]+|#include <sqlite3\.h>' "$src/src" "$src/include" --include='*.c' --include='*.h' \
+          | grep -v "^$src/src/store/" || true)
+[ -n "$outside" ] && echo "SQL outside src/store:" $outside >&2
+check "no sqlite3 calls outside src/store" test -z "$outside"
+grep -rqE '\bsqlite3\b' "$src/include" ; check "public headers name no SQLite type" test $? -ne 0
+
+finish
