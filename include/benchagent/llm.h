@@ -135,4 +135,15 @@ void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out);
 typedef int (*ba_mock_fn)(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp);
 void ba_mock_register(const char *role, ba_mock_fn fn, void *ud);
 
+/* One structured call (src/llm/json_call.c): system prompt prompts/<prompt>
+ * rendered with vars, the JSON input as the user message (plus images, an
+ * array of data URLs), a JSON schema for the reply. On success *out gets
+ * the parsed reply object (new ref), model "provider/model", *mock whether
+ * the mock answered. Fails with the gateway's code (err says why). */
+int ba_llm_call_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
+		     const json_t *input, const json_t *schema, const char *schema_name,
+		     int64_t run_id, int sample_index, const json_t *images, json_t **out,
+		     char *model, size_t mlen, int *mock, ba_error *err);
+
+
 #endif

@@ -32,6 +32,12 @@ int ba_verify_check(const char *name, const json_t *item, const json_t *subtask,
 /* Lower-case, strip punctuation, collapse whitespace. Caller frees. */
 char *ba_verify_normalize(const char *s);
 
+/* The text of the correct option of a draft (borrowed from it) or the
+ * answer itself; NULL when none. */
+const char *ba_draft_answer_text(const json_t *draft);
+/* Letter index of "A".."Z" style answers (also "(b)", "B.", "b"), or -1. */
+int ba_letter_index(const char *s);
+
 /* ---- near duplicates ---- */
 
 #define BA_MINHASH_K 64

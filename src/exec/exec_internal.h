@@ -80,11 +80,4 @@ void ba_img_free(void *surface);
 /* JPEG round trip at quality q, in place. */
 int ba_img_jpeg_roundtrip(void *surface, int quality, ba_error *err);
 
-/* LLM helper: call the gateway with system prompt prompts/<prompt>, the
- * JSON input as user message, schema; on success *out = parsed JSON. */
-int ba_exec_llm_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
-		     const json_t *input, const json_t *schema, const char *schema_name,
-		     int64_t run_id, int sample_index, const json_t *images, json_t **out,
-		     char *model, size_t mlen, int *mock, ba_error *err);
-
 #endif

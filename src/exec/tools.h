@@ -6,6 +6,7 @@
 #define BA_EXEC_TOOLS_H
 
 #include "benchagent/exec.h"
+#include "benchagent/verify.h"
 
 int ba_tool_context_construction(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_question_rewrite(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
@@ -16,11 +17,5 @@ int ba_tool_choice_shuffle(ba_tool_ctx *ctx, const json_t *args, const json_t *i
 int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_image_crop(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_image_degrade(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
-
-/* The text of the correct option of a draft (borrowed from it) or the
- * answer itself; NULL when none. */
-const char *ba_draft_answer_text(const json_t *draft);
-/* Letter index of "A".."Z" style answers (also "(b)", "B.", "b"), or -1. */
-int ba_letter_index(const char *s);
 
 #endif

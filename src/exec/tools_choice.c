@@ -17,43 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ba_letter_index(const char *s)
-{
-	char c;
-
-	if (!s)
-		return -1;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s == '(')
-		s++;
-	if (!isalpha((unsigned char)*s))
-		return -1;
-	c = (char)toupper((unsigned char)*s);
-	s++;
-	if (*s == ')' || *s == '.' || *s == ':')
-		s++;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (*s)
-		return -1;
-	return c - 'A';
-}
-
-const char *ba_draft_answer_text(const json_t *d)
-{
-	const char *at = ba_json_str(d, "answer_text", NULL), *a = ba_json_str(d, "answer", NULL);
-	json_t *choices = json_object_get(d, "choices");
-	int li;
-
-	if (at && *at)
-		return at;
-	if (json_array_size(choices) > 0 && (li = ba_letter_index(a)) >= 0 &&
-	    (size_t)li < json_array_size(choices))
-		return json_string_value(json_array_get(choices, (size_t)li));
-	return a;
-}
-
 static char *trim_dup(const char *s)
 {
 	size_t n;

@@ -83,7 +83,7 @@ static int call_tool(ba_tool_ctx *ctx, const char *tool, const json_t *args, con
 			 ctx->subtask ? ba_json_str(ctx->subtask, "name", "") : "", "purpose",
 			 ctx->purpose ? ctx->purpose : "");
 	images = item_images(ctx, in);
-	rc = ba_exec_llm_json(ctx->gw, ctx->role ? ctx->role : "realize", prompt, vars, input, schema,
+	rc = ba_llm_call_json(ctx->gw, ctx->role ? ctx->role : "realize", prompt, vars, input, schema,
 			      sname, ctx->run_id, ctx->attempt, images, reply, ctx->model,
 			      sizeof(ctx->model), &ctx->mock, err);
 	if (rc != 0)

@@ -335,22 +335,6 @@ int ba_gen_registry_add_file(ba_gen_registry *reg, const char *path, const char 
 	return rc;
 }
 
-int ba_gen_check_source(const char *chunkname, const char *src, size_t len, int n, json_t **report,
-			ba_error *err)
-{
-	ba_gen_registry *tmp = NULL;
-	int rc;
-
-	*report = NULL;
-	if ((rc = ba_gen_registry_new(&tmp, NULL, err)) != 0)
-		return rc;
-	rc = ba_gen_registry_add_source(tmp, chunkname, src, len, err);
-	if (rc == 0)
-		rc = ba_gen_check(tmp, ba_gen_at(tmp, ba_gen_count(tmp) - 1)->name, n, report, err);
-	ba_gen_registry_free(tmp);
-	return rc;
-}
-
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

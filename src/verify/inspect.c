@@ -4,8 +4,7 @@
  * unambiguous answer), the repair planner (role repair) and the fixer
  * (role fix). A repair that changes the substance is refused.
  */
-#include "exec_internal.h"
-#include "tools.h"
+#include "verify_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/base64.h"
 #include "benchagent/fs.h"
@@ -113,7 +112,7 @@ static int inspect_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *
 	input = json_pack("{s:o, s:o}", "subtask", subtask_view(o->subtask), "item", view(it));
 	imgs = images_of(o, it);
 	vars = json_object();
-	rc = ba_exec_llm_json(gw, "inspect", "verify_inspect.txt", vars, input, schema, "verify_inspect",
+	rc = ba_llm_call_json(gw, "inspect", "verify_inspect.txt", vars, input, schema, "verify_inspect",
 			      o->run_id, round, imgs, &r, model, sizeof(model), &m, err);
 	json_decref(vars);
 	json_decref(imgs);
@@ -195,7 +194,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 			  "inspector", qv);
 	{
 		json_t *vars = json_object();
-		rc = ba_exec_llm_json(gw, "repair", "verify_repair.txt", vars, input, schema, "verify_repair",
+		rc = ba_llm_call_json(gw, "repair", "verify_repair.txt", vars, input, schema, "verify_repair",
 				      o->run_id, 0, NULL, &plan, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}
@@ -227,7 +226,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 			  "edits", json_object_get(plan, "edits"));
 	{
 		json_t *vars = json_object();
-		rc = ba_exec_llm_json(gw, "fix", "verify_fix.txt", vars, input, schema, "verify_fix",
+		rc = ba_llm_call_json(gw, "fix", "verify_fix.txt", vars, input, schema, "verify_fix",
 				      o->run_id, 0, NULL, &fix, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}

@@ -4,7 +4,7 @@
  * LSH banding (16 bands x 4 rows) to find candidate pairs, confirmed on
  * the signatures against the configured threshold.
  */
-#include "exec_internal.h"
+#include "verify_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"

@@ -3,8 +3,7 @@
  * options (unique, non-empty, exactly one correct), media, and leakage of
  * the answer (or a near copy of it) into the question stem.
  */
-#include "exec_internal.h"
-#include "tools.h"
+#include "verify_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
@@ -19,27 +18,6 @@
 #define SHORT_MAX_WORDS 12
 #define LABEL_MAX_WORDS 6
 #define MAX_OPTIONS 10
-
-char *ba_verify_normalize(const char *s)
-{
-	size_t n = s ? strlen(s) : 0, o = 0;
-	char *out = ba_malloc(n + 1);
-	int sp = 0;
-
-	for (; s && *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (isalnum(c) || c >= 0x80) {
-			if (sp && o)
-				out[o++] = ' ';
-			sp = 0;
-			out[o++] = (char)tolower(c);
-		} else {
-			sp = 1;
-		}
-	}
-	out[o] = 0;
-	return out;
-}
 
 static size_t count_words(const char *norm)
 {

@@ -1,5 +1,5 @@
 /*
- * test_exec_verify.c - verification: each planted defect (wrong key,
+ * test_verify_checks.c - verification: each planted defect (wrong key,
  * leaked answer, two correct options, duplicates, missing image, bad
  * answer type, schema gaps) is caught by the check meant for it and
  * clean items pass; MinHash similarity and LSH dedup; the substance guard

@@ -1,9 +1,9 @@
 /*
- * llmcall.c - one structured LLM call for the executor and verifier:
+ * json_call.c - one structured LLM call (executor tools, planner steps, verifier):
  * system prompt from prompts/, the input as a JSON user message (plus the
  * item's images as data URLs), a JSON schema for the reply.
  */
-#include "exec_internal.h"
+#include "benchagent/llm.h"
 #include "benchagent/alloc.h"
 #include "benchagent/base64.h"
 #include "benchagent/json.h"
@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int ba_exec_llm_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
+int ba_llm_call_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
 		     const json_t *input, const json_t *schema, const char *schema_name,
 		     int64_t run_id, int sample_index, const json_t *images, json_t **out,
 		     char *model, size_t mlen, int *mock, ba_error *err)
