@@ -6,6 +6,7 @@
  */
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
+#include "benchagent/answer.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 #include "benchagent/log.h"
@@ -22,9 +23,6 @@ typedef struct {
 	int next_id;
 	int max_subtasks;
 } design_ctx;
-
-static const char *const answer_types[] = { "choice", "short", "numeric", "binary", "span",
-					    "label", "open", NULL };
 
 #define SUBTASK_PROPS                                                                          \
 	"\"name\":{\"type\":\"string\",\"minLength\":3,\"maxLength\":120},"                     \
@@ -295,7 +293,6 @@ int ba_planner_design(void *ud, const json_t *input, json_t **output, ba_error *
 	size_t i;
 	int rc;
 
-	(void)answer_types;
 	c.subtasks = json_is_array(json_object_get(input, "subtasks"))
 			     ? json_deep_copy(json_object_get(input, "subtasks"))
 			     : json_array();

@@ -4,20 +4,10 @@
  * user. Errors name the field: "quotas[2].count: ...".
  */
 #include "planner.h"
+#include "benchagent/answer.h"
 #include "benchagent/json.h"
 
 #include <string.h>
-
-static const char *const answer_types[] = { "choice", "short", "numeric", "binary", "span",
-					    "label", "open", NULL };
-
-static int in_list(const char *s, const char *const *l)
-{
-	for (; s && *l; l++)
-		if (!strcmp(s, *l))
-			return 1;
-	return 0;
-}
 
 static const json_t *find_id(const json_t *arr, const char *key, const char *id)
 {
@@ -64,9 +54,9 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 			return ba_error_set(err, BA_EINVAL, "subtasks[%zu].id: '%s' used twice", i, id);
 		if (!ba_json_str(v, "name", NULL))
 			return ba_error_set(err, BA_EINVAL, "subtasks[%zu].name: missing", i);
-		if (!in_list(ba_json_str(v, "answer_type", NULL), answer_types))
+		if (!ba_answer_type_known(ba_json_str(v, "answer_type", NULL)))
 			return ba_error_set(err, BA_EINVAL, "subtasks[%zu].answer_type: expected one of "
-					    "choice, short, numeric, binary, span, label, open", i);
+					    BA_ANSWER_TYPES_LIST, i);
 		if (!json_is_object(json_object_get(v, "schema")))
 			return ba_error_set(err, BA_EINVAL, "subtasks[%zu].schema: expected an object", i);
 		if (!json_is_array(json_object_get(v, "modalities")))

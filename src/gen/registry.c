@@ -5,6 +5,7 @@
  * item JSON of docs/item-format.md.
  */
 #include "gen_internal.h"
+#include "benchagent/answer.h"
 #include "benchagent/alloc.h"
 #include "benchagent/embed.h"
 #include "benchagent/fs.h"
@@ -18,8 +19,6 @@
 
 #define MAX_SOURCE (1u << 20)
 
-static const char *const answer_types[] = { "choice", "short", "numeric", "binary", "span", "label",
-	"open", NULL };
 
 static int in_list(const char *s, const char *const *list)
 {
@@ -162,9 +161,8 @@ static int info_tramp(lua_State *L)
 	lua_pop(L, 1);
 	lua_setfield(L, out, "tags");
 
-	if (raw_field(L, m, "answer_type") != LUA_TSTRING || !in_list(lua_tostring(L, -1), answer_types))
-		return luaL_error(L, "%s: field 'answer_type' must be one of choice, short, numeric, "
-				  "binary, span, label, open", chunk);
+	if (raw_field(L, m, "answer_type") != LUA_TSTRING || !ba_answer_type_known(lua_tostring(L, -1)))
+		return luaL_error(L, "%s: field 'answer_type' must be one of " BA_ANSWER_TYPES_LIST, chunk);
 	lua_setfield(L, out, "answer_type");
 
 	lua_newtable(L);
@@ -539,7 +537,7 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 		json_object_set(it, "context", v);
 	}
 	if ((v = json_object_get(raw, "answer_type")) != NULL) {
-		if (!json_is_string(v) || !in_list(json_string_value(v), answer_types)) {
+		if (!json_is_string(v) || !ba_answer_type_known(json_string_value(v))) {
 			rc = ba_error_set(err, BA_EINVAL, "generator %s: item.answer_type is not a known type", who);
 			goto out;
 		}

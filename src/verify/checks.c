@@ -4,6 +4,7 @@
  * the answer (or a near copy of it) into the question stem.
  */
 #include "verify_internal.h"
+#include "benchagent/answer.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
@@ -42,7 +43,6 @@ static int is_nonempty_str(const json_t *v)
 	return *s != 0;
 }
 
-static const char *valid_types[] = { "choice", "short", "numeric", "binary", "span", "label", "open", NULL };
 
 #define FAIL(...) (snprintf(reason, rlen, __VA_ARGS__), 0)
 
@@ -51,7 +51,6 @@ static int check_schema(const json_t *it, const json_t *subtask, char *reason, s
 	const char *at = ba_json_str(it, "answer_type", NULL), *k;
 	json_t *schema = json_object_get(subtask, "schema"), *v, *m;
 	size_t i;
-	int ok = 0;
 
 	if (!json_is_object(it))
 		return FAIL("item is not an object");
@@ -59,10 +58,8 @@ static int check_schema(const json_t *it, const json_t *subtask, char *reason, s
 		return FAIL("question missing or empty");
 	if (!is_nonempty_str(json_object_get(it, "answer")))
 		return FAIL("answer missing, empty or not a string");
-	for (i = 0; at && valid_types[i]; i++)
-		ok |= strcmp(at, valid_types[i]) == 0;
-	if (!ok)
-		return FAIL("answer_type '%s' is not one of choice|short|numeric|binary|span|label|open",
+	if (!ba_answer_type_known(at))
+		return FAIL("answer_type '%s' is not one of " BA_ANSWER_TYPES_BARS,
 			    at ? at : "(none)");
 	if ((v = json_object_get(it, "context")) && !json_is_null(v) && !json_is_string(v))
 		return FAIL("context must be a string");
