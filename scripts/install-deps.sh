@@ -8,7 +8,7 @@ PKGS=(
   libcurl4-openssl-dev libjansson-dev libsqlite3-dev liblua5.4-dev
   libcairo2-dev libyaml-dev libmicrohttpd-dev libcmocka-dev
   libpng-dev libjpeg-dev zlib1g-dev
-  nginx-light wrk sqlite3 curl python3 openssl
+  nginx-light wrk sqlite3 curl python3 python3-yaml openssl
 )
 
 missing=()

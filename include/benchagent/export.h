@@ -15,14 +15,19 @@ typedef struct ba_export_opts {
 	const char *out_dir;    /* where files go (default <bench_dir>/exports/<format>) */
 	const char *model;      /* openai-batch: the "model" of each request (default gpt-4o-mini) */
 	int max_tokens;         /* openai-batch / lm-eval generation cap (default 512) */
+	json_t *warnings;       /* optional array: "all" appends one line per format skipped
+				   because it does not apply (e.g. lm-eval, image items only) */
 } ba_export_opts;
 
-#define BA_EXPORT_OPTS_INIT { NULL, NULL, NULL, 512 }
+#define BA_EXPORT_OPTS_INIT { NULL, NULL, NULL, 512, NULL }
 
-/* Names of the formats, NULL-terminated: "hf", "lm-eval", "inspect", "openai-batch". */
+/* Names of the formats, NULL-terminated: "hf", "lm-eval", "inspect",
+ * "openai-batch", "reference" (the reference system's evaluation.json). */
 extern const char *const ba_export_formats[];
 
-/* Export to one format ("all" for every one). *written (optional) gets a
+/* Export to one format ("all" for every one that applies: the others are
+ * skipped with a line in opts->warnings). Each <bench>/exports/<format>/
+ * folder is written in a temporary folder and renamed into place whole. *written (optional) gets a
  * JSON array of the files written (new ref). Fails with BA_EINVAL naming
  * the item when an item cannot be converted (e.g. an answer that matches
  * no option: converted, never guessed). */

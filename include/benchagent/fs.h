@@ -33,5 +33,14 @@ int ba_path_is_safe(const char *rel);
 /* Replace any character outside [A-Za-z0-9._-] by '_' into a new string
  * (max 128 chars); used to turn untrusted ids into file names. */
 char *ba_path_sanitize(const char *name);
+/* The one "path inside root" check (pool, exec, eval, export, web): path
+ * resolved with realpath (every symlink followed) must be root (also
+ * resolved) or below it. 0 and *out_resolved (optional, caller frees) the
+ * resolved absolute path; BA_ENOTFOUND when missing, BA_EINVAL (message
+ * naming both resolved paths) when it leaves the root. */
+int ba_fs_path_inside(const char *root, const char *path, char **out_resolved, ba_error *err);
+/* Same for an untrusted relative path: refused unless ba_path_is_safe(rel)
+ * and root/rel resolves inside root. */
+int ba_fs_rel_inside(const char *root, const char *rel, char **out_resolved, ba_error *err);
 
 #endif

@@ -103,8 +103,13 @@ json_t *ba_dataset_resolve(ba_dataset *d, const ba_card *card, size_t i, int *mi
 /* Find a media file referenced by a sample: as given relative to the
  * dataset folder, its parent and their images/ subfolders, then by suffix
  * and basename anywhere under the dataset folder. Never outside the pool
- * root. New string (absolute-or-root-joined path) or NULL. */
+ * root: the file found is resolved with realpath (ba_fs_path_inside), and
+ * one that leaves the root through a symlink is refused (NULL, warning).
+ * New string (the path under the dataset folder) or NULL. */
 char *ba_dataset_media(ba_dataset *d, const char *ref);
+/* 1 when ref names a file that ba_dataset_media refuses because it
+ * resolves outside the pool root (`cards check` reports these). */
+int ba_dataset_media_outside(ba_dataset *d, const char *ref);
 
 /* Samples that resolve completely (every role has a value, media found). */
 long ba_dataset_usable(ba_dataset *d, const ba_card *card);

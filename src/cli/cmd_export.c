@@ -5,6 +5,7 @@
 #include "benchagent/export.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,17 +13,22 @@ static int exec_export(ba_cli *cli, int argc, char **argv);
 
 const ba_command ba_cmd_export = {
 	.name = "export",
-	.summary = "Write a built benchmark in other harnesses' formats (HF, lm-eval, inspect_ai, OpenAI batch).",
-	.usage = "benchagent export BENCH_DIR [--format hf|lm-eval|inspect|openai-batch|all] [--model M] [-o DIR]",
+	.summary = "Write a built benchmark in other harnesses' formats (HF, lm-eval, inspect_ai, OpenAI batch, reference).",
+	.usage = "benchagent export BENCH_DIR [--format hf|lm-eval|inspect|openai-batch|reference|all] [--model M] [-o DIR]",
 	.help = "Reads BENCH_DIR/items.jsonl (a folder written by `benchagent build`) and writes:\n"
-		"  hf            data/test.jsonl + README.md (YAML configs header) + media/\n"
+		"  hf            data/test.jsonl (or data/test/ with images, an Image column)\n"
+		"                + README.md (configs, dataset_info features, license, tags)\n"
 		"  lm-eval       <id>_mc.yaml (multiple_choice), <id>_gen.yaml (generate_until),\n"
-		"                their data, and the group <id>.yaml\n"
+		"                their data, and the group <id>.yaml (text items only)\n"
 		"  inspect       samples.jsonl (input, choices, target letter, id, metadata)\n"
 		"  openai-batch  requests.jsonl for the Batch API (--model, default gpt-4o-mini)\n"
-		"Default format: all. Output goes to BENCH_DIR/exports/<format>/ unless -o DIR\n"
-		"(only with a single format). Choice answers are converted between letter,\n"
-		"index and text exactly; an answer that matches no option is an error.\n",
+		"  reference     evaluation.json in the reference system's shape\n"
+		"Default format: all: every format that applies; one that does not (lm-eval\n"
+		"on an image-only benchmark) is skipped with a warning. Output goes to\n"
+		"BENCH_DIR/exports/<format>/ (written aside and renamed into place whole)\n"
+		"unless -o DIR (only with a single format). Choice answers are converted\n"
+		"between letter, index and text exactly; an answer that matches no option\n"
+		"is an error. See docs/export.md.\n",
 	.exec = exec_export,
 };
 
@@ -50,8 +56,14 @@ static int exec_export(ba_cli *cli, int argc, char **argv)
 	o.bench_dir = pos[0];
 	o.out_dir = cli->output;
 	o.model = model;
-	if (ba_export(format, &o, &written, &err) != 0)
+	o.warnings = json_array();
+	if (ba_export(format, &o, &written, &err) != 0) {
+		json_decref(o.warnings);
 		return ba_cli_fail(cli, &err);
+	}
+	json_array_foreach(o.warnings, i, f)
+		fprintf(stderr, "warning: export %s\n", json_string_value(f));
+	json_decref(o.warnings);
 	if (cli->json) {
 		char *s = ba_json_canonical(written);
 		printf("%s\n", s);

@@ -42,7 +42,12 @@ int ba_card_check(const ba_card *c, json_t **report, ba_error *err)
 				if (is_media && json_is_string(v)) {
 					char *mp = ba_dataset_media(d, json_string_value(v));
 					media++;
-					if (!mp) {
+					if (!mp && ba_dataset_media_outside(d, json_string_value(v))) {
+						json_array_append_new(problems,
+								      json_sprintf("%s: meta.fields.%s: media '%s' (sample %zu) "
+										   "resolves outside the pool root (symlink); refused",
+										   c->file, role, json_string_value(v), i));
+					} else if (!mp) {
 						media_missing++;
 						if (media_missing <= 3)
 							json_array_append_new(warnings,

@@ -182,6 +182,8 @@ int ba_dataset_load_file(ba_dataset **out, const char *path, const char *root, s
 		max = DS_MAX_SAMPLES;
 	if (!ba_fs_exists(path))
 		return ba_error_set(err, BA_ENOTFOUND, "%s: dataset file not found", path);
+	if (root && (rc = ba_fs_path_inside(root, path, NULL, err)) != 0)
+		return ba_error_prefix(err, "dataset file refused: ");
 	if (ends_with(path, ".jsonl") || ends_with(path, ".ndjson")) {
 		jl_ctx c = { json_array(), max };
 		if ((rc = ba_jsonl_foreach(path, jl_line, &c, err)) != 0) {

@@ -9,6 +9,7 @@
 #include "dataset_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/fs.h"
+#include "benchagent/log.h"
 
 #include <dirent.h>
 #include <stdlib.h>
@@ -144,7 +145,38 @@ static char *index_lookup(struct ba_dataset *d, const char *ref, const char *bn)
 	return best == (size_t)-1 ? NULL : ba_path_join(d->base, d->files[best]);
 }
 
+/* The file found for a reference, or NULL when it resolves (through a
+ * symlink) outside the pool root: a pool media file linking to /etc/passwd
+ * must never become a benchmark image. */
+static char *inside_root(struct ba_dataset *d, char *p)
+{
+	if (!p)
+		return NULL;
+	if (ba_fs_path_inside(d->root, p, NULL, NULL) != 0) {
+		BA_WARN("%s: media file resolves outside the pool root %s; refused", p, d->root);
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static char *find_media(ba_dataset *d, const char *ref);
+
 char *ba_dataset_media(ba_dataset *d, const char *ref)
+{
+	return inside_root(d, find_media(d, ref));
+}
+
+int ba_dataset_media_outside(ba_dataset *d, const char *ref)
+{
+	char *p = find_media(d, ref);
+	int out = p && ba_fs_path_inside(d->root, p, NULL, NULL) != 0;
+
+	free(p);
+	return out;
+}
+
+static char *find_media(ba_dataset *d, const char *ref)
 {
 	const char *bn, *s;
 	char *p = NULL, *img;

@@ -93,8 +93,8 @@ int ba_exec_dataset_load(const char *const *pools, size_t npools, const char *da
 				}
 			}
 		}
-		o = json_pack("{s:o, s:O}", "sample_id", sid ? json_string(sid) : json_sprintf("%zu", i), "fields",
-			      fields);
+		o = json_pack("{s:o, s:I, s:O}", "sample_id", sid ? json_string(sid) : json_sprintf("%zu", i), "index",
+			      (json_int_t)i, "fields", fields);
 		if (irole) {
 			json_t *img = json_object_get(fields, irole);
 			json_t *paths = json_object_get(field_map, irole) ?

@@ -191,6 +191,8 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 			    json_pack("{s:s, s:s, s:s}", "kind", "dataset", "dataset_id",
 				      ba_json_str(ds, "dataset_id", ""), "sample_id",
 				      ba_json_str(s, "sample_id", "")));
+	if (json_is_integer(json_object_get(s, "index"))) /* the sample's position in its source */
+		json_object_set(json_object_get(d, "source"), "index", json_object_get(s, "index"));
 	json_object_set_new(d, "aux", json_pack("{s:o}", "answer_pool",
 						answer_pool(samples, order, n, (size_t)pos, atext)));
 	free(q);

@@ -17,6 +17,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #ifndef BA_VERSION
 #define BA_VERSION "0.1.0"
@@ -144,35 +145,71 @@ static const char *const item_order[] = { "id", "subtask", "question", "context"
 static const char *const plan_order[] = { "version", "query", "analysis", "subtasks", "sources",
 	"groundings", "quotas", "rationale", "history", "mock", NULL };
 
+/* The answer as the reference writes it: a string; yes/no for binary. */
+static json_t *reference_answer(const json_t *item)
+{
+	json_t *ans = json_object_get(item, "answer");
+	const char *type = ba_json_str(item, "answer_type", "");
+	char *s;
+	json_t *out;
+
+	if (!strcmp(type, "binary")) {
+		const char *a = json_string_value(ans);
+		int yes = json_is_true(ans) || (json_is_integer(ans) && json_integer_value(ans) == 1) ||
+			  (a && (!strcasecmp(a, "yes") || !strcasecmp(a, "true") || !strcasecmp(a, "y") ||
+				 !strcmp(a, "1")));
+		int no = json_is_false(ans) || (json_is_integer(ans) && json_integer_value(ans) == 0) ||
+			 (a && (!strcasecmp(a, "no") || !strcasecmp(a, "false") || !strcasecmp(a, "n") ||
+				!strcmp(a, "0")));
+		if (yes || no)
+			return json_string(yes ? "yes" : "no");
+	}
+	if (json_is_string(ans))
+		return json_incref(ans);
+	s = json_dumps(ans, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	out = json_string(s ? s : "");
+	free(s);
+	return out;
+}
+
 json_t *ba_benchout_reference_item(const json_t *item)
 {
-	json_t *o = json_object(), *media = json_object_get(item, "media"), *imgs = json_array(), *m;
+	json_t *o = json_object(), *in = json_object(), *src = json_object_get(item, "source");
+	json_t *media = json_object_get(item, "media"), *imgs = json_array(), *auds = json_array(), *m, *c;
+	json_t *choices = json_object_get(item, "choices"), *idx = json_object_get(src, "index");
+	const char *ctx = ba_json_str(item, "context", NULL), *did = ba_json_str(src, "dataset_id", NULL);
+	ba_buf q = BA_BUF_INIT(64u << 20);
 	size_t i;
 
-	json_object_set_new(o, "sample_id", json_string(ba_json_str(item, "id", "")));
 	json_object_set_new(o, "subtask_id", json_string(ba_json_str(item, "subtask", "")));
-	if (json_object_get(item, "subtask_name"))
-		json_object_set(o, "subtask_name", json_object_get(item, "subtask_name"));
-	if (json_object_get(item, "context"))
-		json_object_set(o, "context", json_object_get(item, "context"));
-	json_object_set(o, "question", json_object_get(item, "question"));
-	if (json_object_get(item, "choices"))
-		json_object_set(o, "options", json_object_get(item, "choices"));
-	json_object_set(o, "answer", json_object_get(item, "answer"));
-	if (json_object_get(item, "answer_text"))
-		json_object_set(o, "answer_text", json_object_get(item, "answer_text"));
-	json_object_set(o, "answer_type", json_object_get(item, "answer_type"));
+	if (did)
+		json_object_set_new(o, "dataset_id", json_string(did));
+	else
+		json_object_set_new(o, "dataset_id", json_sprintf("generator:%s", ba_json_str(src, "generator", "")));
+	json_object_set_new(o, "idx", json_is_integer(idx) ? json_incref(idx) : json_integer(-1));
+	json_object_set_new(o, "id", json_string(ba_json_str(src, "sample_id", ba_json_str(item, "id", ""))));
+	/* options are written into the question; the answer stays the letter */
+	ba_buf_puts(&q, ba_json_str(item, "question", ""));
+	if (json_array_size(choices)) {
+		ba_buf_puts(&q, "\nOptions:");
+		json_array_foreach(choices, i, c)
+			ba_buf_printf(&q, "\n%c) %s", (char)('A' + i), json_is_string(c) ? json_string_value(c) : "");
+	}
+	json_object_set_new(in, "question", json_string(ba_buf_cstr(&q)));
+	ba_buf_free(&q);
+	if (ctx && *ctx)
+		json_object_set_new(in, "context", json_string(ctx));
 	json_array_foreach(media, i, m)
-		if (!strcmp(ba_json_str(m, "type", ""), "image"))
-			json_array_append(imgs, json_object_get(m, "path"));
-	json_object_set(o, "image", json_array_size(imgs) ? json_array_get(imgs, 0) : json_null());
-	json_object_set_new(o, "images", imgs);
-	if (json_object_get(item, "explanation"))
-		json_object_set(o, "explanation", json_object_get(item, "explanation"));
-	if (json_object_get(item, "difficulty"))
-		json_object_set(o, "difficulty", json_object_get(item, "difficulty"));
-	json_object_set(o, "source", json_object_get(item, "source"));
-	json_object_set_new(o, "verified", json_true());
+		json_array_append(!strcmp(ba_json_str(m, "type", ""), "audio") ? auds : imgs, json_object_get(m, "path"));
+	/* one file: a string; several: a list (as the reference's list-style fields) */
+	if (json_array_size(imgs))
+		json_object_set(in, "image_url", json_array_size(imgs) == 1 ? json_array_get(imgs, 0) : imgs);
+	if (json_array_size(auds))
+		json_object_set(in, "audio_url", json_array_size(auds) == 1 ? json_array_get(auds, 0) : auds);
+	json_decref(imgs);
+	json_decref(auds);
+	json_object_set_new(o, "sample", json_pack("{s:o,s:{s:o}}", "input", in, "output", "answer",
+						   reference_answer(item)));
 	return o;
 }
 
@@ -356,7 +393,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	}
 	if ((rc = write_text(outdir, "items.jsonl", ba_buf_cstr(&lines), err)) != 0)
 		goto out;
-	text = json_dumps(evals, JSON_INDENT(2));
+	text = json_dumps(evals, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
 	if ((rc = write_text(outdir, "evaluation.json", text, err)) != 0)
 		goto out;
 	free(text);

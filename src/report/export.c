@@ -7,19 +7,23 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 
+#include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const ba_exporter *const exporters[] = {
 	&ba_export_hf,
 	&ba_export_lmeval,
 	&ba_export_inspect,
 	&ba_export_batch,
+	&ba_export_reference,
 	NULL
 };
 
-const char *const ba_export_formats[] = { "hf", "lm-eval", "inspect", "openai-batch", NULL };
+const char *const ba_export_formats[] = { "hf", "lm-eval", "inspect", "openai-batch", "reference", NULL };
 
 static int add_item(void *ud, json_t *obj, size_t lineno, ba_error *err)
 {
@@ -62,7 +66,7 @@ int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t
 	if (rc == 0)
 		rc = ba_fs_write_atomic(path, text, len, err);
 	if (rc == 0)
-		json_array_append_new(ctx->written, json_string(path));
+		json_array_append_new(ctx->written, json_sprintf("%s/%s", ctx->final_dir, name));
 	free(path);
 	free(dir);
 	return rc;
@@ -97,18 +101,43 @@ char *ba_export_prompt(const json_t *item, int with_choices)
 
 char *ba_export_media_path(ba_export_ctx *ctx, const json_t *media)
 {
-	const char *rel = ba_json_str(media, "path", NULL);
-	char *p, real[PATH_MAX];
+	char *real = NULL;
 
-	if (!rel || !ba_path_is_safe(rel))
+	if (ba_fs_rel_inside(ctx->opts->bench_dir, ba_json_str(media, "path", NULL), &real, NULL) != 0)
 		return NULL;
-	p = ba_path_join(ctx->opts->bench_dir, rel);
-	if (!realpath(p, real)) {
-		free(p);
-		return NULL;
+	return real;
+}
+
+int ba_export_copy_media(ba_export_ctx *ctx, const json_t *item, const json_t *media, const char *prefix,
+			 char **rel, ba_error *err)
+{
+	const char *path = ba_json_str(media, "path", NULL);
+	char *src = ba_export_media_path(ctx, media), *dst;
+	ba_buf b = BA_BUF_INIT((size_t)256 << 20);
+	int rc;
+
+	*rel = NULL;
+	if (!src)
+		return ba_error_set(err, BA_EINVAL, "item %s: media '%s' is missing or outside the benchmark",
+				    ba_json_str(item, "id", "?"), path ? path : "?");
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	dst = ba_asprintf("%s%s", prefix ? prefix : "", path);
+	rc = ba_fs_read(src, &b, err);
+	if (rc == 0) {
+		char *full = ba_path_join(ctx->out_dir, dst);
+		/* the same file for several items is copied once */
+		if (!ba_fs_exists(full))
+			rc = ba_export_put(ctx, dst, b.ptr ? b.ptr : "", b.len, err);
+		free(full);
 	}
-	free(p);
-	return ba_strdup(real);
+	if (rc == 0)
+		*rel = dst;
+	else
+		free(dst);
+	ba_buf_free(&b);
+	free(src);
+	return rc;
 }
 
 char *ba_export_yaml_str(const char *s)
@@ -119,32 +148,121 @@ char *ba_export_yaml_str(const char *s)
 	return out ? out : ba_strdup("\"\"");
 }
 
+/* Replace final by tmp (both directories): final moves aside, tmp takes its
+ * name, the old copy is removed. A failure before the rename leaves final
+ * as it was. */
+static int swap_in(const char *tmp, const char *final, ba_error *err)
+{
+	char *old = ba_asprintf("%s.old-%ld", final, (long)getpid());
+	int rc = 0, had = ba_fs_exists(final);
+
+	ba_fs_rmtree(old, NULL);
+	if (had && rename(final, old) != 0) {
+		rc = ba_error_set(err, BA_EIO, "%s: cannot move the previous export aside: %s", final, strerror(errno));
+		goto cleanup;
+	}
+	if (rename(tmp, final) != 0) {
+		rc = ba_error_set(err, BA_EIO, "%s: cannot move the export into place: %s", final, strerror(errno));
+		if (had)
+			rename(old, final);
+		goto cleanup;
+	}
+	if (had)
+		ba_fs_rmtree(old, NULL);
+cleanup:
+	free(old);
+	return rc;
+}
+
+/* One exporter. The default destination, <bench>/exports/<format>/, is
+ * written in a temporary sibling folder and renamed into place only when
+ * complete, so a failed or interrupted export never leaves a half-written
+ * or stale mix. With -o DIR the files are written into DIR one by one. */
 static int run_one(const ba_exporter *ex, const ba_export_opts *opts, const char *id, json_t *items,
 		   json_t *written, ba_error *err)
 {
 	ba_export_ctx ctx;
-	char *dflt = NULL;
+	char *final = NULL, *tmp = NULL, *exports = NULL, *root = NULL;
 	int rc;
 
 	memset(&ctx, 0, sizeof(ctx));
 	ctx.opts = opts;
 	ctx.id = id;
 	ctx.items = items;
-	ctx.written = written;
+	ctx.written = json_array();
 	if (opts->out_dir) {
-		ctx.out_dir = opts->out_dir;
+		if ((rc = ba_fs_mkdir_p(opts->out_dir, err)) != 0)
+			goto cleanup;
+		final = realpath(opts->out_dir, NULL);
+		ctx.out_dir = final;
 	} else {
-		char *sub = ba_asprintf("exports/%s", ex->name);
-		dflt = ba_path_join(opts->bench_dir, sub);
-		free(sub);
-		ctx.out_dir = dflt;
+		if (!(root = realpath(opts->bench_dir, NULL))) {
+			rc = ba_error_set(err, BA_ENOTFOUND, "%s: cannot resolve: %s", opts->bench_dir, strerror(errno));
+			goto cleanup;
+		}
+		exports = ba_path_join(root, "exports");
+		if ((rc = ba_fs_mkdir_p(exports, err)) != 0)
+			goto cleanup;
+		final = ba_asprintf("%s/%s", exports, ex->name);
+		tmp = ba_asprintf("%s/.%s.tmp-%ld", exports, ex->name, (long)getpid());
+		ba_fs_rmtree(tmp, NULL);
+		if ((rc = ba_fs_mkdir_p(tmp, err)) != 0)
+			goto cleanup;
+		ctx.out_dir = tmp;
 	}
-	rc = ba_fs_mkdir_p(ctx.out_dir, err);
+	if (!final) {
+		rc = ba_error_set(err, BA_EIO, "%s: cannot resolve: %s", opts->out_dir, strerror(errno));
+		goto cleanup;
+	}
+	ctx.final_dir = final;
+	rc = ex->run(&ctx, err);
+	if (rc == 0 && tmp)
+		rc = swap_in(tmp, final, err);
 	if (rc == 0)
-		rc = ex->run(&ctx, err);
+		json_array_extend(written, ctx.written);
+cleanup:
 	if (rc)
 		ba_error_prefix(err, "export %s: ", ex->name);
-	free(dflt);
+	if (tmp)
+		ba_fs_rmtree(tmp, NULL);
+	json_decref(ctx.written);
+	free(final);
+	free(tmp);
+	free(exports);
+	free(root);
+	return rc;
+}
+
+/* "all": every format that applies; one that does not is skipped with a
+ * warning (in opts->warnings) instead of stopping the others. */
+static int run_formats(const char *format, const ba_export_opts *opts, const char *id, json_t *items,
+		       json_t *files, ba_error *err)
+{
+	int i, rc = 0, found = 0, all = !strcmp(format, "all");
+
+	for (i = 0; exporters[i] && rc == 0; i++) {
+		ba_export_ctx probe;
+		char why[512] = "";
+
+		if (!all && strcmp(format, exporters[i]->name))
+			continue;
+		found = 1;
+		memset(&probe, 0, sizeof(probe));
+		probe.opts = opts;
+		probe.id = id;
+		probe.items = items;
+		if (exporters[i]->applies && exporters[i]->applies(&probe, why, sizeof(why)) != 0) {
+			if (!all)
+				return ba_error_set(err, BA_EINVAL, "export %s: %s", exporters[i]->name, why);
+			if (json_is_array(opts->warnings))
+				json_array_append_new(opts->warnings, json_sprintf("%s skipped: %s", exporters[i]->name, why));
+			continue;
+		}
+		rc = run_one(exporters[i], opts, id, items, files, err);
+	}
+	if (!found && rc == 0)
+		rc = ba_error_set(err, BA_EUSAGE, "unknown export format '%s' (hf, lm-eval, inspect, openai-batch, reference, all)",
+				  format);
 	return rc;
 }
 
@@ -152,7 +270,7 @@ int ba_export(const char *format, const ba_export_opts *opts, json_t **written, 
 {
 	json_t *items = json_array(), *manifest = NULL, *files = json_array();
 	char *path, *id = NULL;
-	int rc = 0, i, found = 0;
+	int rc = 0;
 
 	if (written)
 		*written = NULL;
@@ -173,14 +291,7 @@ int ba_export(const char *format, const ba_export_opts *opts, json_t **written, 
 		const char *base = realpath(opts->bench_dir, real) ? strrchr(real, '/') : NULL;
 		id = ba_path_sanitize(base ? base + 1 : "benchmark");
 	}
-	for (i = 0; exporters[i] && rc == 0; i++) {
-		if (strcmp(format, "all") && strcmp(format, exporters[i]->name))
-			continue;
-		found = 1;
-		rc = run_one(exporters[i], opts, id, items, files, err);
-	}
-	if (!found && rc == 0)
-		rc = ba_error_set(err, BA_EUSAGE, "unknown export format '%s' (hf, lm-eval, inspect, openai-batch, all)", format);
+	rc = run_formats(format, opts, id, items, files, err);
 cleanup:
 	if (rc == 0 && written)
 		*written = json_incref(files);

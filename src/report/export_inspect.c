@@ -2,6 +2,12 @@
  * export_inspect.c - inspect_ai samples (JSONL): input (a string, or chat
  * messages with an image part), choices, target (a capital letter for
  * choice items), id, metadata, files.
+ *
+ * Images are copied into the export (media/..., the benchmark's relative
+ * layout) and named by relative paths: inspect_ai's json_dataset resolves
+ * a relative image path against the samples file's folder
+ * (dataset/_sources/util.py resolve_sample_files), so the export loads
+ * from any working directory and can be moved.
  */
 #include "export_internal.h"
 #include "benchagent/alloc.h"
@@ -27,10 +33,8 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 		if (json_array_size(media)) {
 			json_t *parts = json_array();
 			json_array_foreach(media, k, m) {
-				char *p = ba_export_media_path(ctx, m);
-				if (!p) {
-					rc = ba_error_set(err, BA_EINVAL, "item %s: media '%s' is missing or outside the benchmark",
-							  ba_json_str(item, "id", "?"), ba_json_str(m, "path", "?"));
+				char *p = NULL;
+				if ((rc = ba_export_copy_media(ctx, item, m, NULL, &p, err)) != 0) {
 					json_decref(parts);
 					json_decref(s);
 					json_decref(meta);
@@ -83,9 +87,12 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 		char *readme = ba_asprintf(
 			"# %s for inspect_ai\n\n"
 			"    from inspect_ai.dataset import json_dataset\n"
-			"    dataset = json_dataset(\"samples.jsonl\")\n\n"
+			"    dataset = json_dataset(\"%s/samples.jsonl\")\n\n"
+			"Image paths are relative to this folder (inspect_ai resolves them against the\n"
+			"samples file), so the folder can be moved.\n\n"
 			"Choice items carry `choices` and a letter `target` (use the multiple_choice solver and\n"
-			"the choice scorer); other items a text `target` (match or model_graded_fact).\n", ctx->id);
+			"the choice scorer); other items a text `target` (match or model_graded_fact).\n", ctx->id,
+			ctx->final_dir);
 		rc = ba_export_put(ctx, "README.md", readme, strlen(readme), err);
 		free(readme);
 	}

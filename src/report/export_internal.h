@@ -10,14 +10,18 @@
 typedef struct ba_export_ctx {
 	const ba_export_opts *opts;
 	const char *id;          /* benchmark id (sanitized) */
-	const char *out_dir;
+	const char *out_dir;     /* where files are written now (a temporary folder) */
+	const char *final_dir;   /* absolute path the folder gets once complete */
 	json_t *items;           /* every item of items.jsonl */
-	json_t *written;         /* files written so far */
+	json_t *written;         /* files written so far (paths under final_dir) */
 } ba_export_ctx;
 
 typedef struct ba_exporter {
 	const char *name;
 	const char *summary;
+	/* optional: 0 when the format applies to these items, else a one-line
+	 * reason in why (e.g. lm-eval on an image-only benchmark) */
+	int (*applies)(const ba_export_ctx *ctx, char *why, size_t n);
 	int (*run)(ba_export_ctx *ctx, ba_error *err);
 } ba_exporter;
 
@@ -25,6 +29,7 @@ extern const ba_exporter ba_export_hf;
 extern const ba_exporter ba_export_lmeval;
 extern const ba_exporter ba_export_inspect;
 extern const ba_exporter ba_export_batch;
+extern const ba_exporter ba_export_reference;
 
 /* Write text to out_dir/name atomically and record it. */
 int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t len, ba_error *err);
@@ -33,8 +38,15 @@ void ba_export_line(ba_buf *b, const json_t *obj);
 /* The question as shown to a model: context, question, lettered options. */
 char *ba_export_prompt(const json_t *item, int with_choices);
 /* Absolute path of an item's media file inside the benchmark dir, or NULL
- * when the path is unsafe or missing (caller frees). */
+ * when the path is unsafe, missing, or resolves (through a symlink) outside
+ * the benchmark folder (ba_fs_rel_inside). Caller frees. */
 char *ba_export_media_path(ba_export_ctx *ctx, const json_t *media);
+/* Copy an item's media file to out_dir/<prefix><its relative path> (the
+ * relative structure is kept, so media/a/x.png and media/b/x.png never
+ * overwrite each other) and set *rel (caller frees) to that path relative
+ * to the export folder. Refuses media outside the benchmark folder. */
+int ba_export_copy_media(ba_export_ctx *ctx, const json_t *item, const json_t *media, const char *prefix,
+			 char **rel, ba_error *err);
 /* A YAML double-quoted scalar (JSON string syntax). Caller frees. */
 char *ba_export_yaml_str(const char *s);
 

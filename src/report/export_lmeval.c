@@ -1,20 +1,30 @@
 /*
  * export_lmeval.c - lm-evaluation-harness tasks: one multiple_choice task
  * (scored by log-likelihood of the option letter) and one generate_until
- * task (exact match after "Answer:"), their data files, and a group YAML.
- * Items with images are left out (text harness) and counted in README.md.
+ * task (exact match after the last "Answer:", as our scorer takes it), their
+ * data files, and a group YAML. Items with images are left out (text
+ * harness) and counted in README.md; a benchmark without text items does
+ * not apply (`export all` skips it with a warning).
+ *
+ * data_files: lm-eval hands dataset_kwargs to datasets.load_dataset("json",
+ * data_files=...) unchanged (lm_eval/api/task.py download()), and datasets
+ * resolves a relative data file against the working directory, not the
+ * YAML. So the path is written absolute (the export's final folder): the
+ * task loads from any working directory; moving the folder needs a new
+ * export (docs/export.md).
  */
 #include "export_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static int write_task(ba_export_ctx *ctx, const char *task, int mc, size_t n, ba_error *err)
 {
 	ba_buf y = BA_BUF_INIT(1 << 20);
-	char *data = ba_asprintf("%s/%s.jsonl", ctx->out_dir, task), *q = ba_export_yaml_str(data);
+	char *data = ba_asprintf("%s/%s.jsonl", ctx->final_dir, task), *q = ba_export_yaml_str(data);
 	char *name = ba_asprintf("%s.yaml", task);
 	int rc;
 
@@ -51,8 +61,13 @@ static int write_task(ba_export_ctx *ctx, const char *task, int mc, size_t n, ba
 			      "filter_list:\n"
 			      "  - name: answer-line\n"
 			      "    filter:\n"
+			      /* the last match (group_select -1: RegexFilter takes
+			       * findall(...)[group_select]), any case, "answer is:" too,
+			       * the next line when the answer line is empty: as
+			       * find_answer_line() in src/eval/extract.c */
 			      "      - function: regex\n"
-			      "        regex_pattern: \"Answer:\\\\s*([^\\\\n]+)\"\n"
+			      "        regex_pattern: \"(?i)answer[ *]*(?::|is:)\\\\s*([^\\\\n]+)\"\n"
+			      "        group_select: -1\n"
 			      "      - function: take_first\n"
 			      "metric_list:\n"
 			      "  - metric: exact_match\n"
@@ -69,6 +84,19 @@ static int write_task(ba_export_ctx *ctx, const char *task, int mc, size_t n, ba
 	free(q);
 	free(name);
 	return rc;
+}
+
+static int applies_lmeval(const ba_export_ctx *ctx, char *why, size_t n)
+{
+	json_t *item;
+	size_t i;
+
+	json_array_foreach(ctx->items, i, item)
+		if (!json_array_size(json_object_get(item, "media")))
+			return 0;
+	snprintf(why, n, "no text items (all %zu items have images; lm-eval tasks here are text-only)",
+		 json_array_size(ctx->items));
+	return -1;
 }
 
 static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
@@ -141,10 +169,6 @@ static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
 			goto cleanup;
 		ba_buf_printf(&g, "  - %s\n", tgen);
 	}
-	if (!nmc && !ngen) {
-		rc = ba_error_set(err, BA_EINVAL, "no text items to export (%zu image items are left out)", nimg);
-		goto cleanup;
-	}
 	ba_buf_puts(&g, "aggregate_metric_list:\n");
 	if (nmc)
 		ba_buf_puts(&g, "  - metric: acc\n    aggregation: mean\n    weight_by_size: true\n");
@@ -162,7 +186,7 @@ static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
 		      "%zu multiple-choice items (task `%s`), %zu generative items (task `%s`), group `%s`.\n"
 		      "%zu items with images were left out (lm-eval text tasks).\n\n"
 		      "    lm_eval --model hf --model_args pretrained=... --include_path %s --tasks %s\n",
-		      ctx->id, nmc, tmc, ngen, tgen, ctx->id, nimg, ctx->out_dir, ctx->id);
+		      ctx->id, nmc, tmc, ngen, tgen, ctx->id, nimg, ctx->final_dir, ctx->id);
 	rc = ba_export_put(ctx, "README.md", ba_buf_cstr(&g), g.len, err);
 cleanup:
 	ba_buf_free(&mc);
@@ -176,5 +200,6 @@ cleanup:
 const ba_exporter ba_export_lmeval = {
 	.name = "lm-eval",
 	.summary = "lm-evaluation-harness task YAML + data (multiple_choice and generate_until, with a group)",
+	.applies = applies_lmeval,
 	.run = run_lmeval,
 };

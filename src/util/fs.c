@@ -198,3 +198,57 @@ char *ba_fs_mkdtemp(const char *tag, ba_error *err)
 	}
 	return tmpl;
 }
+
+int ba_fs_path_inside(const char *root, const char *path, char **out_resolved, ba_error *err)
+{
+	char *rroot = NULL, *rpath = NULL;
+	size_t n;
+	int rc = 0;
+
+	if (out_resolved)
+		*out_resolved = NULL;
+	if (!root || !path)
+		return ba_error_set(err, BA_EINVAL, "path check: needs a root and a path");
+	rroot = realpath(root, NULL);
+	if (!rroot) {
+		rc = ba_error_set(err, errno == ENOENT ? BA_ENOTFOUND : BA_EIO, "%s: cannot resolve: %s", root,
+				  strerror(errno));
+		goto cleanup;
+	}
+	rpath = realpath(path, NULL);
+	if (!rpath) {
+		rc = ba_error_set(err, errno == ENOENT ? BA_ENOTFOUND : BA_EIO, "%s: cannot resolve: %s", path,
+				  strerror(errno));
+		goto cleanup;
+	}
+	n = strlen(rroot);
+	/* inside: the root itself or below it; "/" contains everything */
+	if (strcmp(rpath, rroot) != 0 &&
+	    !(strncmp(rpath, rroot, n) == 0 && (rpath[n] == '/' || (n == 1 && rroot[0] == '/')))) {
+		rc = ba_error_set(err, BA_EINVAL, "%s: resolves to %s, outside %s", path, rpath, rroot);
+		goto cleanup;
+	}
+	if (out_resolved) {
+		*out_resolved = rpath;
+		rpath = NULL;
+	}
+cleanup:
+	free(rroot);
+	free(rpath);
+	return rc;
+}
+
+int ba_fs_rel_inside(const char *root, const char *rel, char **out_resolved, ba_error *err)
+{
+	char *p;
+	int rc;
+
+	if (out_resolved)
+		*out_resolved = NULL;
+	if (!ba_path_is_safe(rel))
+		return ba_error_set(err, BA_EINVAL, "'%s': not a relative path inside %s", rel ? rel : "", root);
+	p = ba_path_join(root, rel);
+	rc = ba_fs_path_inside(root, p, out_resolved, err);
+	free(p);
+	return rc;
+}

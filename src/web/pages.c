@@ -378,26 +378,23 @@ static const char *mime_of(const char *path)
 int ba_web_media(ba_web_req *req, ba_web_resp *resp)
 {
 	const char *rel = req->url + 1; /* "media/..." */
-	char *path, real[PATH_MAX];
-	size_t n = strlen(req->srv->bench_dir);
+	char *real = NULL;
 	ba_buf b = BA_BUF_INIT((size_t)64 << 20);
 
 	if (!ba_path_is_safe(rel)) {
 		ba_web_error(resp, 400, "bad media path");
 		return 0;
 	}
-	path = ba_path_join(req->srv->bench_dir, rel);
-	if (!realpath(path, real) || strncmp(real, req->srv->bench_dir, n) || real[n] != '/' ||
-	    ba_fs_read(real, &b, NULL) != 0) {
-		free(path);
+	if (ba_fs_rel_inside(req->srv->bench_dir, rel, &real, NULL) != 0 || ba_fs_read(real, &b, NULL) != 0) {
+		free(real);
 		ba_buf_free(&b);
 		ba_web_error(resp, 404, "no such media file");
 		return 0;
 	}
-	free(path);
 	resp->status = 200;
 	resp->type = mime_of(real);
 	resp->len = b.len;
 	resp->body = ba_buf_detach(&b);
+	free(real);
 	return 0;
 }

@@ -41,7 +41,9 @@ assert all(s["kind"] == "generator" and s["capacity"] is None for s in plan["sou
 man = json.load(open(out + "/manifest.json"))
 assert man["item_count"] == 300 and man["acceptance"]["verify"]["rate"] == 1.0
 ev = json.load(open(out + "/evaluation.json"))
-assert len(ev) == 300 and ev[0]["sample_id"] == items[0]["id"]
+assert len(ev) == 300 and ev[0]["id"] == items[0]["id"] and ev[0]["subtask_id"] == items[0]["subtask"]
+assert all(sorted(r) == ["dataset_id", "id", "idx", "sample", "subtask_id"] for r in ev)
+assert all(sorted(r["sample"]) == ["input", "output"] and "question" in r["sample"]["input"] for r in ev)
 readme = open(out + "/README.md").read()
 assert readme.startswith("---\nconfigs:\n- config_name: default\n  data_files:\n  - split: test\n    path: items.jsonl\n")
 PY

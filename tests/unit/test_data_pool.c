@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static char *pool_root(void)
 {
@@ -217,6 +218,92 @@ static void test_dataset_formats(void **state)
 	free(dir);
 }
 
+/* issue 12 item 10: pool symlinks that leave the pool root are refused: a
+ * media file linking to a file outside, a source_json symlink outside;
+ * `cards check` reports the media one */
+static void test_symlinks_outside_pool_refused(void **state)
+{
+	char *top = bt_tmpdir("poollinks"), *root = ba_path_join(top, "pool"), *f, *link, *card;
+	ba_dataset *d = NULL;
+	ba_card *c = NULL;
+	ba_error err = BA_ERROR_INIT;
+	json_t *rep = NULL, *p;
+	char *m;
+	size_t i;
+	int reported = 0;
+
+	(void)state;
+	f = bt_write(top, "secret.txt", "root:x:0:0:outside the pool");
+	free(f);
+	f = bt_write(top, "outside.json", "{\"data\": [{\"input\": {\"question\": \"leaked\"}, \"output\": {\"answer\": \"x\"}}]}");
+	free(f);
+	f = bt_write(top, "pool/ds/data.json", "{\"data\": [{\"input\": {\"question\": \"q\", \"image_file\": \"images/ok.png\"}, "
+		     "\"output\": {\"answer\": \"a\"}}, {\"input\": {\"question\": \"q2\", \"image_file\": \"images/evil.png\"}, "
+		     "\"output\": {\"answer\": \"b\"}}]}");
+	free(f);
+	f = bt_write(top, "pool/ds/images/ok.png", "png");
+	free(f);
+	link = ba_path_join(root, "ds/images/evil.png");
+	f = ba_path_join(top, "secret.txt");
+	assert_int_equal(symlink(f, link), 0);
+	free(f);
+	free(link);
+	/* a link that stays inside the pool is fine */
+	link = ba_path_join(root, "ds/images/alias.png");
+	assert_int_equal(symlink("ok.png", link), 0);
+	free(link);
+
+	f = ba_path_join(root, "ds/data.json");
+	assert_int_equal(ba_dataset_load_file(&d, f, root, 0, &err), 0);
+	free(f);
+	m = ba_dataset_media(d, "images/ok.png");
+	assert_non_null(m);
+	free(m);
+	m = ba_dataset_media(d, "images/alias.png");
+	assert_non_null(m);
+	free(m);
+	assert_null(ba_dataset_media(d, "images/evil.png"));
+	assert_null(ba_dataset_media(d, "evil.png"));
+	assert_int_equal(ba_dataset_media_outside(d, "images/evil.png"), 1);
+	assert_int_equal(ba_dataset_media_outside(d, "images/ok.png"), 0);
+	ba_dataset_free(d);
+
+	/* source_json that is a symlink to a file outside the pool */
+	link = ba_path_join(root, "ds/linked.json");
+	f = ba_path_join(top, "outside.json");
+	assert_int_equal(symlink(f, link), 0);
+	assert_int_equal(ba_dataset_load_file(&d, link, root, 0, &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "outside"));
+	free(f);
+	free(link);
+	card = bt_write(top, "pool/dataset_cards/l_card.json", "{\"dataset_id\": \"l\", \"name\": \"L\", \"modalities\": [\"text\"], "
+			"\"meta\": {\"fields\": {\"question\": {\"paths\": [\"input.question\"]}, \"answer\": {\"paths\": [\"output.answer\"]}}},"
+			"\"raw_meta\": {\"source_json\": \"ds/linked.json\"}}");
+	assert_int_equal(ba_card_load(&c, card, root, &err), 0);
+	assert_int_not_equal(ba_card_check(c, &rep, &err), 0);
+	assert_non_null(strstr(err.msg, "outside"));
+	ba_card_free(c);
+	free(card);
+
+	/* cards check names the media symlink */
+	card = bt_write(top, "pool/dataset_cards/m_card.json", "{\"dataset_id\": \"m\", \"name\": \"M\", \"modalities\": [\"image\"], "
+			"\"meta\": {\"fields\": {\"question\": {\"paths\": [\"input.question\"]}, \"image\": {\"paths\": [\"input.image_file\"], "
+			"\"modality\": \"image\"}, \"answer\": {\"paths\": [\"output.answer\"]}}},"
+			"\"raw_meta\": {\"source_json\": \"ds/data.json\"}}");
+	assert_int_equal(ba_card_load(&c, card, root, &err), 0);
+	assert_int_equal(ba_card_check(c, &rep, &err), BA_EINVAL);
+	assert_non_null(rep);
+	json_array_foreach(json_object_get(rep, "problems"), i, p)
+		reported |= strstr(json_string_value(p), "images/evil.png") && strstr(json_string_value(p), "outside the pool root");
+	assert_true(reported);
+	json_decref(rep);
+	ba_card_free(c);
+	free(card);
+	free(root);
+	bt_rmrf(top);
+	free(top);
+}
+
 static void test_bm25(void **state)
 {
 	char *root = pool_root();
@@ -339,6 +426,7 @@ int main(void)
 		cmocka_unit_test(test_usable_counts),
 		cmocka_unit_test(test_bad_cards),
 		cmocka_unit_test(test_dataset_formats),
+		cmocka_unit_test(test_symlinks_outside_pool_refused),
 		cmocka_unit_test(test_bm25),
 		cmocka_unit_test(test_index_cache),
 		cmocka_unit_test(test_hybrid_embeddings),

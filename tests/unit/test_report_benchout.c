@@ -83,15 +83,29 @@ static void test_writes_every_file(void **state)
 	assert_non_null(strstr(txt2, "visual-question-answering"));
 	free(txt2);
 	free(p);
-	/* evaluation.json: one entry per item, options for choice items */
+	/* evaluation.json: the reference system's exact record shape (its
+	 * tools/shared/export_results.py): {subtask_id, dataset_id, idx, id,
+	 * sample: {input: {question, context?, image_url?}, output: {answer}}},
+	 * options written into the question, a letter answer */
 	p = path2(out, "evaluation.json");
 	assert_int_equal(ba_json_load_file(&ev, p, 0, &err), 0);
 	assert_int_equal(json_array_size(ev), 2);
-	assert_string_equal(ba_json_str(json_array_get(ev, 0), "subtask_name", ""), "Sums");
-	assert_int_equal(strncmp(ba_json_str(json_array_get(ev, 0), "image", ""), "media/", 6), 0);
-	assert_true(json_is_null(json_object_get(json_array_get(ev, 1), "image")));
-	assert_int_equal(json_array_size(json_object_get(json_array_get(ev, 1), "options")), 2);
-	assert_string_equal(ba_json_str(json_array_get(ev, 1), "answer", ""), "B");
+	{
+		json_t *r0 = json_array_get(ev, 0), *r1 = json_array_get(ev, 1);
+		assert_int_equal(json_object_size(r0), 5);
+		assert_string_equal(ba_json_str(r0, "subtask_id", ""), "st1");
+		assert_true(json_is_string(json_object_get(r0, "dataset_id")));
+		assert_int_equal(json_integer_value(json_object_get(r0, "idx")), -1);
+		assert_string_equal(ba_json_str(r0, "id", ""), "bench1-0001");
+		assert_int_equal(json_object_size(json_object_get(r0, "sample")), 2);
+		assert_int_equal(strncmp(json_string_value(ba_json_path(r0, "sample.input.image_url")), "media/", 6), 0);
+		assert_string_equal(json_string_value(ba_json_path(r0, "sample.input.question")), "1+1?");
+		assert_string_equal(json_string_value(ba_json_path(r0, "sample.output.answer")), "2");
+		assert_null(ba_json_path(r1, "sample.input.image_url"));
+		assert_string_equal(json_string_value(ba_json_path(r1, "sample.input.question")), "pick\nOptions:\nA) x\nB) y");
+		assert_string_equal(json_string_value(ba_json_path(r1, "sample.output.answer")), "B");
+		assert_int_equal(json_object_size(json_object_get(json_object_get(r1, "sample"), "output")), 1);
+	}
 	json_decref(ev);
 	free(p);
 	/* manifest: counts, acceptance rate per check, seed, file hashes */

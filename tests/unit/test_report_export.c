@@ -12,6 +12,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char items_text[] =
 	"{\"id\":\"b-0001\",\"subtask\":\"arith\",\"question\":\"What is 2+3?\",\"choices\":[\"4\",\"6\",\"5\",\"7\"],\"answer\":\"C\",\"answer_type\":\"choice\",\"difficulty\":1}\n"
@@ -70,16 +71,22 @@ static void export__all_formats_written_and_exact(void **state)
 	assert_true(json_array_size(written) >= 10);
 	json_decref(written);
 
-	/* Hugging Face: all three items, media copied, YAML header */
+	/* Hugging Face: all three items; an image benchmark is an imagefolder
+	 * (metadata.jsonl + file_name relative to it), YAML header */
 	t = file_in(bench, "exports/hf/README.md");
-	assert_non_null(strstr(t, "configs:\n- config_name: default\n  data_files:\n  - split: test\n    path: data/test.jsonl"));
+	assert_non_null(strstr(t, "configs:\n- config_name: default\n  data_files:\n  - split: test\n    path: data/test/**"));
+	assert_non_null(strstr(t, "  - name: image\n    dtype: image\n"));
 	free(t);
-	t = file_in(bench, "exports/hf/data/test.jsonl");
+	t = file_in(bench, "exports/hf/data/test/metadata.jsonl");
 	j = line_n(t, 2);
-	assert_string_equal(ba_json_str(json_array_get(json_object_get(j, "media"), 0), "path", ""), "media/abc.png");
+	assert_string_equal(ba_json_str(j, "file_name", ""), "media/abc.png");
+	assert_string_equal(ba_json_str(j, "answer", ""), "4");
+	json_decref(j);
+	j = line_n(t, 0);
+	assert_true(json_is_null(json_object_get(j, "file_name")));
 	json_decref(j);
 	free(t);
-	t = file_in(bench, "exports/hf/media/abc.png");
+	t = file_in(bench, "exports/hf/data/test/media/abc.png");
 	assert_non_null(t);
 	free(t);
 
@@ -127,7 +134,8 @@ static void export__all_formats_written_and_exact(void **state)
 	json_decref(j);
 	j = line_n(t, 2);
 	assert_string_equal(json_string_value(ba_json_path(j, "input.0.content.0.type")), "image");
-	assert_non_null(strstr(json_string_value(ba_json_path(j, "input.0.content.0.image")), "/bench/media/abc.png"));
+	/* relative to samples.jsonl (inspect_ai resolves it there), copied along */
+	assert_string_equal(json_string_value(ba_json_path(j, "input.0.content.0.image")), "media/abc.png");
 	assert_string_equal(ba_json_str(j, "target", ""), "4");
 	json_decref(j);
 	free(t);
@@ -177,6 +185,191 @@ static void export__refuses_what_it_cannot_convert(void **state)
 	free(bench);
 }
 
+/* issue 12 item 2: `all` on an image-only benchmark writes every format
+ * that applies, warns about lm-eval (no text items), succeeds */
+static void export__all_on_image_benchmark_skips_lmeval_with_warning(void **state)
+{
+	char *bench = ba_path_join(*state, "img"), *f, *t;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+
+	f = bt_write(*state, "img/items.jsonl",
+		     "{\"id\":\"i1\",\"subtask\":\"s\",\"question\":\"How many?\",\"answer\":\"3\",\"answer_type\":\"numeric\","
+		     "\"media\":[{\"type\":\"image\",\"path\":\"media/a.png\"}]}\n");
+	free(f);
+	f = bt_write(*state, "img/media/a.png", "png bytes");
+	free(f);
+	o.bench_dir = bench;
+	o.warnings = json_array();
+	assert_int_equal(ba_export("all", &o, NULL, &err), 0);
+	assert_int_equal(json_array_size(o.warnings), 1);
+	assert_non_null(strstr(json_string_value(json_array_get(o.warnings, 0)), "lm-eval skipped: no text items"));
+	json_decref(o.warnings);
+	o.warnings = NULL;
+	t = file_in(bench, "exports/hf/data/test/metadata.jsonl");
+	assert_non_null(t);
+	free(t);
+	t = file_in(bench, "exports/inspect/samples.jsonl");
+	assert_non_null(t);
+	free(t);
+	t = file_in(bench, "exports/openai-batch/requests.jsonl");
+	assert_non_null(t);
+	free(t);
+	t = file_in(bench, "exports/reference/evaluation.json");
+	assert_non_null(t);
+	free(t);
+	assert_null(file_in(bench, "exports/lm-eval/README.md"));
+	/* asked for by name it is an error, with the reason */
+	assert_int_equal(ba_export("lm-eval", &o, NULL, &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "no text items"));
+	free(bench);
+}
+
+/* issue 12 item 8: the reference system's evaluation.json, exactly */
+static void export__reference_evaluation_json_exact(void **state)
+{
+	char *bench = ba_path_join(*state, "bench"), *p;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	json_t *ev = NULL, *r;
+	size_t i;
+
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("reference", &o, NULL, &err), 0);
+	p = ba_path_join(bench, "exports/reference/evaluation.json");
+	assert_int_equal(ba_json_load_file(&ev, p, 0, &err), 0);
+	free(p);
+	assert_int_equal(json_array_size(ev), 3);
+	json_array_foreach(ev, i, r) {
+		/* exactly the five keys, in the reference's order */
+		const char *want[] = { "subtask_id", "dataset_id", "idx", "id", "sample" };
+		void *it = json_object_iter(r);
+		int k;
+		assert_int_equal(json_object_size(r), 5);
+		for (k = 0; k < 5; k++, it = json_object_iter_next(r, it))
+			assert_string_equal(json_object_iter_key(it), want[k]);
+		assert_true(json_is_integer(json_object_get(r, "idx")));
+		assert_true(json_is_string(ba_json_path(r, "sample.input.question")));
+		assert_true(json_is_string(ba_json_path(r, "sample.output.answer")));
+	}
+	r = json_array_get(ev, 0);
+	assert_string_equal(ba_json_str(r, "subtask_id", ""), "arith");
+	assert_string_equal(json_string_value(ba_json_path(r, "sample.input.question")),
+			    "What is 2+3?\nOptions:\nA) 4\nB) 6\nC) 5\nD) 7");
+	assert_string_equal(json_string_value(ba_json_path(r, "sample.output.answer")), "C");
+	r = json_array_get(ev, 1);
+	assert_string_equal(json_string_value(ba_json_path(r, "sample.input.context")), "Today is Monday.");
+	r = json_array_get(ev, 2);
+	assert_string_equal(json_string_value(ba_json_path(r, "sample.input.image_url")), "media/abc.png");
+	assert_string_equal(json_string_value(ba_json_path(r, "sample.output.answer")), "4");
+	json_decref(ev);
+	p = file_in(bench, "exports/reference/media/abc.png");
+	assert_non_null(p);
+	free(p);
+	free(bench);
+}
+
+/* issue 12 item 9: lm-eval data_files are absolute (datasets resolves a
+ * relative one against the working directory), the regex filter takes the
+ * last "Answer:" (RegexFilter: findall()[group_select]) */
+static void export__lmeval_paths_absolute_and_last_answer(void **state)
+{
+	char *bench = ba_path_join(*state, "bench"), *t;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	json_t *y;
+	const char *df;
+
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("lm-eval", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/lm-eval/toy_bench_gen.yaml");
+	assert_int_equal(ba_yaml_parse(&y, NULL, t, strlen(t), "gen.yaml", &err), 0);
+	free(t);
+	df = json_string_value(ba_json_path(y, "dataset_kwargs.data_files.test"));
+	assert_non_null(df);
+	assert_int_equal(df[0], '/');
+	assert_true(ba_fs_exists(df));
+	assert_non_null(strstr(df, "/exports/lm-eval/toy_bench_gen.jsonl"));
+	assert_int_equal(json_integer_value(ba_json_path(y, "filter_list.0.filter.0.group_select")), -1);
+	assert_string_equal(json_string_value(ba_json_path(y, "filter_list.0.filter.0.regex_pattern")),
+			    "(?i)answer[ *]*(?::|is:)\\s*([^\\n]+)");
+	json_decref(y);
+	free(bench);
+}
+
+/* issue 12 item 11: media that leave the benchmark through a symlink are
+ * refused; media sharing a base name keep apart */
+static void export__symlinks_out_refused_and_basenames_kept_apart(void **state)
+{
+	char *bench = ba_path_join(*state, "links"), *f, *t, *link;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+
+	f = bt_write(*state, "links/items.jsonl",
+		     "{\"id\":\"a\",\"question\":\"q1\",\"answer\":\"1\",\"media\":[{\"type\":\"image\",\"path\":\"media/a/x.png\"}]}\n"
+		     "{\"id\":\"b\",\"question\":\"q2\",\"answer\":\"2\",\"media\":[{\"type\":\"image\",\"path\":\"media/b/x.png\"}]}\n");
+	free(f);
+	f = bt_write(*state, "links/media/a/x.png", "first image");
+	free(f);
+	f = bt_write(*state, "links/media/b/x.png", "second image");
+	free(f);
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("hf", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/hf/data/test/media/a/x.png");
+	assert_string_equal(t, "first image");
+	free(t);
+	t = file_in(bench, "exports/hf/data/test/media/b/x.png");
+	assert_string_equal(t, "second image");
+	free(t);
+	assert_int_equal(ba_export("inspect", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/inspect/media/b/x.png");
+	assert_string_equal(t, "second image");
+	free(t);
+
+	/* a media file that is a symlink to a file outside the folder */
+	f = bt_write(*state, "secret.txt", "outside the benchmark");
+	link = ba_path_join(bench, "media/a/x.png");
+	unlink(link);
+	assert_int_equal(symlink(f, link), 0);
+	free(f);
+	free(link);
+	assert_int_equal(ba_export("hf", &o, NULL, &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "outside the benchmark"));
+	/* the failed export left the previous complete one in place */
+	t = file_in(bench, "exports/hf/data/test/media/a/x.png");
+	assert_string_equal(t, "first image");
+	free(t);
+	assert_int_equal(ba_export("inspect", &o, NULL, &err), BA_EINVAL);
+	assert_int_equal(ba_export("openai-batch", &o, NULL, &err), BA_EINVAL);
+	assert_int_equal(ba_export("reference", &o, NULL, &err), BA_EINVAL);
+	free(bench);
+}
+
+/* issue 12 item 4: a re-export replaces the folder whole: files of items
+ * that are gone do not survive beside the new ones */
+static void export__reexport_replaces_stale_files(void **state)
+{
+	char *bench = ba_path_join(*state, "bench"), *f, *t;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("hf", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/hf/data/test/media/abc.png");
+	assert_non_null(t);
+	free(t);
+	f = bt_write(*state, "bench/items.jsonl",
+		     "{\"id\":\"b-0002\",\"subtask\":\"dates\",\"question\":\"Q?\",\"answer\":\"A\",\"answer_type\":\"short\"}\n");
+	free(f);
+	assert_int_equal(ba_export("hf", &o, NULL, &err), 0);
+	assert_null(file_in(bench, "exports/hf/data/test/media/abc.png"));
+	assert_null(file_in(bench, "exports/hf/data/test/metadata.jsonl"));
+	t = file_in(bench, "exports/hf/data/test.jsonl");
+	assert_non_null(strstr(t, "\"Q?\""));
+	free(t);
+	free(bench);
+}
+
 static void export__answer_index_conversions(void **state)
 {
 	json_t *it = json_pack("{s:[s,s,s],s:s}", "choices", "red", "green", "blue", "answer", "B");
@@ -198,6 +391,11 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(export__all_formats_written_and_exact, setup, teardown),
 		cmocka_unit_test_setup_teardown(export__refuses_what_it_cannot_convert, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__all_on_image_benchmark_skips_lmeval_with_warning, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__reference_evaluation_json_exact, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__lmeval_paths_absolute_and_last_answer, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__symlinks_out_refused_and_basenames_kept_apart, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__reexport_replaces_stale_files, setup, teardown),
 		cmocka_unit_test(export__answer_index_conversions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

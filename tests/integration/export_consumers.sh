@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# Issue 12 items 2, 8, 9, 11: `export --format all` on a benchmark with
+# image and text items, checked against the rules the consuming tools'
+# own source applies (read with fetch; quoted in docs/export.md), from
+# another working directory and after moving the export folders:
+#   datasets: README YAML configs + dataset_info.features; json builder
+#     casts rows to the declared schema; imagefolder joins file_name to the
+#     metadata file's folder.
+#   lm-eval: data_files handed to load_dataset as is (relative = cwd);
+#     RegexFilter keeps re.findall(pattern)[group_select].
+#   inspect_ai: json_dataset resolves relative image paths against the
+#     samples file's folder.
+#   reference: evaluation.json records {subtask_id, dataset_id, idx, id, sample}.
+# An image-only benchmark: lm-eval skipped with a warning, exit 0.
+set -u
+. "$(dirname "$0")/lib/common.sh"
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+b="$tmp/bench"
+mkdir -p "$b/media/a" "$b/media/b"
+printf 'first image' > "$b/media/a/x.png"
+printf 'second image' > "$b/media/b/x.png"
+cat > "$b/items.jsonl" <<'EOF'
+{"id":"t-1","subtask":"st1","question":"What is 2+3?","choices":["4","6","5","7"],"answer":"C","answer_type":"choice","difficulty":1,"source":{"kind":"generator","generator":"sums","seed":1}}
+{"id":"t-2","subtask":"st2","context":"Today is Monday.","question":"Which day is in 3 days?","answer":"Thursday","answer_type":"short","difficulty":2,"source":{"kind":"dataset","dataset_id":"d1","sample_id":"s9","index":8}}
+{"id":"t-3","subtask":"st3","question":"How many bars?","answer":4,"answer_type":"numeric","media":[{"type":"image","path":"media/a/x.png"}]}
+{"id":"t-4","subtask":"st3","question":"Is it red?","answer":true,"answer_type":"binary","media":[{"type":"image","path":"media/b/x.png"}]}
+EOF
+echo '{"id": "toy"}' > "$b/manifest.json"
+
+mkdir -p "$tmp/elsewhere"
+(cd "$tmp/elsewhere" && "$BA" export "$b" --format all > "$tmp/out.txt" 2> "$tmp/err.txt")
+check "export all exits 0" test $? -eq 0
+for f in hf/README.md hf/data/test/metadata.jsonl lm-eval/toy.yaml inspect/samples.jsonl \
+         openai-batch/requests.jsonl reference/evaluation.json; do
+  test -s "$b/exports/$f"; check "writes exports/$f" test $? -eq 0
+done
+check "no temporary folders left" test -z "$(ls -A "$b/exports" | grep '^\.')"
+
+# move every export folder away, then check from yet another folder
+mkdir -p "$tmp/moved"
+mv "$b/exports/hf" "$b/exports/inspect" "$b/exports/reference" "$tmp/moved/"
+cd "$tmp/elsewhere"
+python3 - "$tmp/moved" "$b/exports" <<'PY'
+import glob, json, os, re, sys, yaml
+moved, exports = sys.argv[1], sys.argv[2]
+
+def header(path):
+    text = open(path).read()
+    assert text.startswith("---\n"), path
+    return yaml.safe_load(text.split("---\n")[1])
+
+# ---- Hugging Face: configs + declared features, imagefolder layout ----
+hf = os.path.join(moved, "hf")
+card = header(os.path.join(hf, "README.md"))
+for key in ("license", "language", "task_categories", "tags", "pretty_name", "dataset_info", "configs"):
+    assert key in card, "card lacks " + key
+assert card["task_categories"] == ["visual-question-answering"]
+feats = {f["name"]: f for f in card["dataset_info"]["features"]}
+assert feats["image"]["dtype"] == "image", feats.get("image")
+assert feats["choices"]["sequence"] == "string"
+cfg = card["configs"][0]
+pattern = cfg["data_files"][0]["path"]
+files = glob.glob(os.path.join(hf, pattern), recursive=True)
+meta = [f for f in files if os.path.basename(f) == "metadata.jsonl"]
+imgs = [f for f in files if f.endswith(".png")]
+assert len(meta) == 1 and len(imgs) == 2, (pattern, files)
+rows = [json.loads(l) for l in open(meta[0])]
+assert len(rows) == 4
+pytype = {"string": str, "int64": int}
+for r in rows:
+    # the folder builder turns file_name into the image column
+    fn = r.pop("file_name")
+    assert set(r) | {"image"} == set(feats), (sorted(r), sorted(feats))
+    for k, v in r.items():
+        f = feats[k]
+        if "dtype" in f:
+            assert isinstance(v, pytype[f["dtype"]]), (k, v)
+        else:
+            assert isinstance(v, list) and all(isinstance(x, str) for x in v), (k, v)
+    if fn is not None:
+        # folder_based_builder: no "://", not absolute, no "..", joined to the metadata folder
+        assert "://" not in fn and not os.path.isabs(fn)
+        assert not os.path.normpath(fn).startswith("..")
+        assert os.path.isfile(os.path.join(os.path.dirname(meta[0]), fn)), fn
+paths = sorted(open(os.path.join(os.path.dirname(meta[0]), r)).read() for r in
+               [json.loads(l)["file_name"] for l in open(meta[0]) if json.loads(l)["file_name"]])
+assert paths == ["first image", "second image"], paths  # same base name, two files
+assert rows[0]["answer"] == "C" and rows[0]["choices"] == ["4", "6", "5", "7"]
+assert rows[2]["answer"] == "4"
+
+# ---- lm-eval: absolute data_files, last-"Answer:" regex ----
+lm = os.path.join(exports, "lm-eval")
+for task in ("toy_mc", "toy_gen"):
+    y = yaml.safe_load(open(os.path.join(lm, task + ".yaml")))
+    df = y["dataset_kwargs"]["data_files"]["test"]
+    assert os.path.isabs(df) and os.path.isfile(df), df
+    docs = [json.loads(l) for l in open(df)]
+    assert len(docs) == 1
+    if task == "toy_mc":
+        assert docs[0]["letters"][docs[0]["target_index"]] == "C"
+    else:
+        f = y["filter_list"][0]["filter"][0]
+        rx, sel = re.compile(f["regex_pattern"]), f["group_select"]
+        # what our scorer takes (tests/unit/test_eval_extract.c): the last answer line
+        cases = {"Answer: Tuesday\nNo wait.\nAnswer: Thursday": "Thursday",
+                 "so the answer is: Thursday": "Thursday",
+                 "Final answer: Thursday": "Thursday",
+                 "**Answer:** Thursday": "Thursday",
+                 "Answer:\nThursday": "Thursday"}
+        for reply, want in cases.items():
+            got = rx.findall(reply)[sel].strip()
+            assert got.strip("*").strip() == want, (reply, got)
+        assert docs[0]["answer"] == "Thursday"
+group = yaml.safe_load(open(os.path.join(lm, "toy.yaml")))
+assert sorted(group["task"]) == ["toy_gen", "toy_mc"]
+
+# ---- inspect_ai: relative media resolved against the samples file ----
+ins = os.path.join(moved, "inspect", "samples.jsonl")
+samples = [json.loads(l) for l in open(ins)]
+assert samples[0]["target"] == "C" and samples[0]["choices"] == ["4", "6", "5", "7"]
+for s in samples[2:]:
+    part = s["input"][0]["content"][0]
+    assert part["type"] == "image" and not os.path.isabs(part["image"])
+    assert os.path.isfile(os.path.join(os.path.dirname(ins), part["image"])), part
+
+# ---- reference evaluation.json ----
+ev = json.load(open(os.path.join(moved, "reference", "evaluation.json")))
+assert [list(r) for r in ev] == [["subtask_id", "dataset_id", "idx", "id", "sample"]] * 4
+assert ev[0]["sample"]["input"]["question"].endswith("\nOptions:\nA) 4\nB) 6\nC) 5\nD) 7")
+assert ev[0]["sample"]["output"] == {"answer": "C"} and ev[0]["dataset_id"] == "generator:sums"
+assert ev[1]["dataset_id"] == "d1" and ev[1]["idx"] == 8 and ev[1]["id"] == "s9"
+assert ev[1]["sample"]["input"]["context"] == "Today is Monday."
+assert ev[3]["sample"]["output"]["answer"] == "yes"
+for r in ev[2:]:
+    assert os.path.isfile(os.path.join(moved, "reference", r["sample"]["input"]["image_url"]))
+PY
+check "exports follow the consumers' rules after moving" test $? -eq 0
+
+# image-only benchmark: lm-eval does not apply
+b2="$tmp/img"
+mkdir -p "$b2/media"
+printf 'png' > "$b2/media/i.png"
+echo '{"id":"i-1","question":"Count?","answer":"2","answer_type":"numeric","media":[{"type":"image","path":"media/i.png"}]}' > "$b2/items.jsonl"
+"$BA" export "$b2" > "$tmp/out2.txt" 2> "$tmp/err2.txt"
+check "image-only export all exits 0" test $? -eq 0
+grep -q "warning: export lm-eval skipped: no text items" "$tmp/err2.txt"
+check "warns that lm-eval does not apply" test $? -eq 0
+test -s "$b2/exports/hf/data/test/metadata.jsonl" && test -s "$b2/exports/inspect/samples.jsonl"
+check "the other formats are written" test $? -eq 0
+"$BA" export "$b2" --format lm-eval > /dev/null 2> "$tmp/err3.txt"
+check "lm-eval by name fails" test $? -ne 0
+
+# a media symlink out of the benchmark folder is refused
+ln -sf /etc/passwd "$b2/media/i.png"
+"$BA" export "$b2" --format hf > /dev/null 2> "$tmp/err4.txt"
+check "symlink out of the folder refused" test $? -ne 0
+grep -q "outside the benchmark" "$tmp/err4.txt"
+check "error names it" test $? -eq 0
+grep -rq "root:" "$b2/exports/hf"
+check "nothing of /etc/passwd exported" test $? -ne 0
+finish
