@@ -136,6 +136,11 @@ typedef struct ba_tool {
 	const char *args_schema;   /* JSON schema text of the arguments */
 	const char *default_args;  /* JSON text used by default step lists */
 	ba_tool_fn run;
+	/* a conversion tool: the modality it reads and the one it produces
+	 * (e.g. "text" -> "audio" for text-to-speech). The planner's modality
+	 * rule accepts exactly these conversions; NULL for other tools. */
+	const char *consumes;
+	const char *produces;
 } ba_tool;
 
 /* The table (borrowed), *n entries. */

@@ -20,14 +20,44 @@
 
 #include "benchagent/config.h"
 #include "benchagent/error.h"
+#include "benchagent/gen.h"
 #include "benchagent/llm.h"
+#include "benchagent/pool.h"
 #include "benchagent/query.h"
 #include "benchagent/store.h"
 
 /* The executor's tool names: the only steps a transformation may list
  * (NULL-terminated). Documented in docs/planner.md. */
 extern const char *const ba_plan_tools[];
+/* A name of ba_plan_tools or of a tool the executor registered. */
 int ba_plan_tool_known(const char *name);
+
+/* The executor's tools as the planner sees them: a conversion tool names
+ * the modality it reads and the one it produces (e.g. text -> audio);
+ * others leave both NULL. The executor registers its tool table (copied)
+ * when it is linked in; the modality rule of grounding accepts exactly
+ * the conversions registered here (docs/planner.md). Thread-safe. */
+typedef struct ba_plan_tool_info {
+	const char *name;
+	const char *consumes;
+	const char *produces;
+} ba_plan_tool_info;
+void ba_plan_register_tools(const ba_plan_tool_info *tools, size_t n);
+int ba_plan_tool_registered(const char *name);
+/* [{tool, from, to}] of the registered conversion tools (new ref). */
+json_t *ba_plan_conversions(void);
+
+/* The grounding agent's retrieval, for `cards search` and tests: add the
+ * generators to the pool's retrieval documents and index them (gens and
+ * st may be NULL) ... */
+int ba_plan_sources_index(ba_pool *pool, ba_gen_registry *gens, ba_store *st, ba_gateway *gw,
+			  const ba_config *cfg, ba_error *err);
+/* ... then rank datasets and generators for a request or subtask text:
+ * the retrieval preferences derived from it (modalities from the text
+ * when NULL), the hybrid score and the modality rule with conversions.
+ * New ref: ba_pool_retrieve's hits (+ "via": [{tool, from, to}] when the
+ * source needs a conversion tool), at most k. */
+json_t *ba_plan_search(ba_pool *pool, const char *text, const json_t *modalities, size_t k);
 
 /* Make a plan. gw, st and cfg are required; the pool is cfg->pools. The
  * plan (new ref in *plan) satisfies docs/plan-format.md: quotas sum to

@@ -128,17 +128,60 @@ size_t ba_bm25_count(const ba_bm25 *ix);
 /* Serialise / restore the index (term frequencies) for caching. */
 json_t *ba_bm25_dump(const ba_bm25 *ix);
 ba_bm25 *ba_bm25_restore(const json_t *dump);
-/* Lower-case word tokens without stop words into a JSON array. New ref. */
+/* Lower-case word tokens without stop words (plural 's' folded) into a
+ * JSON array: surface words, for keyword lists. New ref. */
 json_t *ba_text_tokens(const char *text);
+/* The index's terms of a text (as ba_text_tokens, plus the index's light
+ * stemming: "-ing", "-ies"). New ref. */
+json_t *ba_text_terms(const char *text);
+/* Add the terms of text to a weighted query {term: weight}: a term keeps
+ * the highest weight it is given. */
+void ba_text_weigh(json_t *qterms, const char *text, double w);
+/* Score every document of the index for the weighted query terms: BM25
+ * (weights multiply each term's contribution) into bm25[i] and TF-IDF
+ * cosine ((1 + ln tf) * idf vectors) into cosine[i], arrays of
+ * ba_bm25_count entries (either may be NULL). */
+void ba_bm25_score(const ba_bm25 *ix, const json_t *qterms, double *bm25, double *cosine);
+const char *ba_bm25_id(const ba_bm25 *ix, size_t i); /* borrowed */
 
-/* The pool's card index: built once per pool signature and cached in the
- * store's kv (st may be NULL: no cache). With a gateway and a config that
- * names an "embedding" role, card embeddings are added and searches blend
- * 0.5 * normalised BM25 + 0.5 * cosine. *from_cache (optional) tells
- * whether the BM25 part came from the cache. */
+/* ---- retrieval over the pool (docs/pool.md "Retrieval") ----
+ * A retrieval document is {id, source, kind, name, modalities, roles,
+ * text: {field: string}, meta: {field: string}}: every card is one (id
+ * its dataset_id, source "ds:<id>"), other sources are added with
+ * ba_pool_add_doc before ba_pool_index (the generators: id and source
+ * "gen:<name>", kind "generator"). */
+json_t *ba_card_doc(const ba_card *c); /* new ref */
+/* Add a document (deep-copied); resets the index. BA_EINVAL when its id
+ * is missing or taken. */
+int ba_pool_add_doc(ba_pool *p, const json_t *doc, ba_error *err);
+size_t ba_pool_doc_count(const ba_pool *p); /* after ba_pool_index */
+
+/* Weights of the hybrid score (docs/pool.md; configurable under
+ * grounding.retrieval in benchagent.yaml). */
+typedef struct ba_retrieval_weights {
+	double bm25, tfidf;   /* inside each view: normalised BM25 vs TF-IDF cosine */
+	double text, meta;    /* the two views */
+	double roles;         /* share of the wanted field roles the source has */
+	double embedding;     /* cosine of embeddings, when the index has them */
+} ba_retrieval_weights;
+#define BA_RETRIEVAL_WEIGHTS_INIT { 0.5, 0.5, 0.6, 0.4, 0.2, 0.5 }
+
+/* Rank the documents for query {text, terms?: {term: weight}, meta_terms?:
+ * {term: weight} (meta view only), roles?: {role: weight}, kind?}. Returns
+ * (new ref) the top k with a score > 0, best first, ties by position:
+ * [{id, source, kind, name, modalities, score, scores: {text, meta, roles,
+ * embedding}, matched: {term: [field, ...]}, why}]. w NULL = defaults. */
+json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_weights *w, size_t k);
+
+/* The pool's index: both views of every document, built once per
+ * signature (card files + added documents) and cached in the store's kv
+ * (st may be NULL: no cache). With a gateway and a config that names an
+ * "embedding" role, document embeddings are added to the score.
+ * *from_cache (optional) tells whether the views came from the cache. */
 int ba_pool_index(ba_pool *p, ba_store *st, struct ba_gateway *gw, const ba_config *cfg,
 		  int *from_cache, ba_error *err);
-/* Search the cards: [{id, score}] best first. Needs ba_pool_index. */
+/* Search the cards by free text: [{id, score}] best first (the hybrid
+ * score of ba_pool_retrieve, cards only). */
 json_t *ba_pool_search(ba_pool *p, const char *query, size_t k);
 
 #endif

@@ -12,6 +12,7 @@
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,8 @@ static const char *const generic[] = {
 	"give", "given", "need", "must", "able", "ability", "various", "several", "many", "much",
 	"well", "good", "kind", "way", "ways", "thing", "things", "like", "make", "made", "using",
 	"used", "use", "item", "items", "check", "checked", "exactly", "small", "three", "rise",
+	/* format and modality words: they say how items look, not what they test */
+	"short", "long", "simple", "multiple", "evaluate",
 	NULL
 };
 
@@ -70,14 +73,6 @@ json_t *ba_planner_keywords(const char *text, size_t max)
 	return out;
 }
 
-static int mentions(const char *text, const char *const *words)
-{
-	for (; *words; words++)
-		if (strstr(text, *words))
-			return 1;
-	return 0;
-}
-
 static void add_call(ba_llm_response *resp, const char *name, json_t *args, uint64_t seed)
 {
 	char id[40];
@@ -91,9 +86,6 @@ static void add_call(ba_llm_response *resp, const char *name, json_t *args, uint
 /* ---- query ---- */
 static int mock_query(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
-	static const char *const img[] = { "image", "visual", "chart", "photo", "picture", "diagram",
-					   "figure", "vision", NULL };
-	static const char *const aud[] = { "audio", "speech", "spoken", "voice", "sound", NULL };
 	json_t *q = ba_agent_request_state(req), *kw, *mods, *cons;
 	const char *d;
 	char *lower, *topic;
@@ -109,11 +101,7 @@ static int mock_query(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm
 		if (lower[i] >= 'A' && lower[i] <= 'Z')
 			lower[i] = (char)(lower[i] + 32);
 	kw = ba_planner_keywords(d, 10);
-	mods = json_pack("[s]", "text");
-	if (mentions(lower, img))
-		json_array_append_new(mods, json_string("image"));
-	if (mentions(lower, aud))
-		json_array_append_new(mods, json_string("audio"));
+	mods = ba_planner_text_modalities(d);
 	cons = json_array();
 	{
 		const char *s = d;
@@ -257,49 +245,95 @@ static const char *role_path(const json_t *fields, const char *role)
 	return json_string_value(json_array_get(json_object_get(f, "paths"), 0));
 }
 
-static json_t *mock_score(const json_t *st, const json_t *cand, size_t rank)
+/* The candidate's words as a term set: 2 for what it is (name,
+ * description, tasks), 1 for what its fields' semantics mention. New ref. */
+static json_t *cand_terms(const json_t *cand)
 {
-	const json_t *fields = json_object_get(cand, "fields"), *sch = json_object_get(st, "schema");
-	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
-	json_t *fm = json_object(), *tr = json_array(), *want, *have, *t;
 	ba_buf text = BA_BUF_INIT(1 << 16);
+	json_t *set = json_object(), *toks, *v;
 	const char *k;
-	json_t *v;
-	size_t i, hit = 0, nreq = 0, mapped = 0;
-	double f, align, cov, simp;
-	char *buf;
+	size_t i;
 
-	/* keyword overlap between the subtask and the candidate */
+	json_object_foreach(json_object_get(cand, "fields"), k, v)
+		ba_buf_printf(&text, "%s %s ", k, ba_json_str(v, "semantics", ""));
+	toks = ba_text_terms(ba_buf_cstr(&text));
+	json_array_foreach(toks, i, v)
+		json_object_set_new(set, json_string_value(v), json_integer(1));
+	json_decref(toks);
+	ba_buf_reset(&text);
 	ba_buf_printf(&text, "%s %s ", ba_json_str(cand, "name", ""), ba_json_str(cand, "description", ""));
 	json_array_foreach(json_object_get(cand, "tasks"), i, v)
 		ba_buf_printf(&text, "%s ", json_string_value(v) ? json_string_value(v) : "");
-	json_object_foreach((json_t *)fields, k, v)
-		ba_buf_printf(&text, "%s %s ", k, ba_json_str(v, "semantics", ""));
-	have = ba_text_tokens(ba_buf_cstr(&text));
-	ba_buf_reset(&text);
-	ba_buf_printf(&text, "%s ", ba_json_str(st, "name", ""));
-	json_array_foreach(json_object_get(st, "keywords"), i, v)
-		ba_buf_printf(&text, "%s ", json_string_value(v) ? json_string_value(v) : "");
-	want = ba_text_tokens(ba_buf_cstr(&text));
+	toks = ba_text_terms(ba_buf_cstr(&text));
+	json_array_foreach(toks, i, v)
+		json_object_set_new(set, json_string_value(v), json_integer(2));
+	json_decref(toks);
 	ba_buf_free(&text);
-	json_array_foreach(want, i, v) {
-		size_t j;
-		json_t *w;
-		json_array_foreach(have, j, w)
-			if (json_equal(v, w)) {
-				hit++;
-				break;
-			}
+	return set;
+}
+
+/* Share of the wanted terms a candidate holds, each term weighted by how
+ * rare it is among the candidates (a word every candidate has tells them
+ * apart no better than none), a term only its fields mention counting
+ * half: what a careful but literal reader would weigh. */
+static double overlap(const json_t *want, const json_t *have, const json_t *all)
+{
+	double got = 0, tot = 0;
+	size_t i, j, n = json_array_size(all);
+	json_t *w, *h;
+
+	json_array_foreach(want, i, w) {
+		size_t df = 0;
+		double wt;
+		json_array_foreach(all, j, h)
+			df += json_object_get(h, json_string_value(w)) != NULL;
+		/* a term no candidate has says nothing about which one fits: it
+		 * weighs as little as a term every candidate has */
+		wt = log(1.0 + (double)(n + 1) / (double)((df ? df : n) + 1));
+		tot += wt;
+		got += wt * (double)json_integer_value(json_object_get(have, json_string_value(w))) / 2.0;
 	}
-	f = json_array_size(want) ? (double)hit / (double)json_array_size(want) : 0;
-	/* field map */
+	return tot > 0 ? got / tot : 0;
+}
+
+/* Distinct terms of a list of strings (keywords) or a text. New ref. */
+static json_t *want_terms(const json_t *list, const char *text)
+{
+	ba_buf b = BA_BUF_INIT(1 << 16);
+	json_t *t, *seen = json_object(), *out = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(list, i, v)
+		if (json_is_string(v))
+			ba_buf_printf(&b, "%s ", json_string_value(v));
+	ba_buf_puts(&b, text ? text : "");
+	t = ba_text_terms(ba_buf_cstr(&b));
+	json_array_foreach(t, i, v)
+		if (!json_object_get(seen, json_string_value(v))) {
+			json_object_set(seen, json_string_value(v), json_true());
+			json_array_append(out, v);
+		}
+	json_decref(t);
+	json_decref(seen);
+	ba_buf_free(&b);
+	return out;
+}
+
+static json_t *mock_field_map(const json_t *st, const json_t *cand, size_t *nreq, size_t *mapped)
+{
+	const json_t *fields = json_object_get(cand, "fields"), *sch = json_object_get(st, "schema");
+	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
+	json_t *fm = json_object(), *v;
+	const char *k;
+
+	*nreq = *mapped = 0;
 	json_object_foreach((json_t *)sch, k, v) {
 		const char *p = NULL;
 		char key[64];
 		size_t n = strlen(k);
 		snprintf(key, sizeof(key), "%.*s", (int)(n && k[n - 1] == '?' ? n - 1 : n), k);
 		if (!json_is_string(v) || strchr(json_string_value(v), '?') == NULL)
-			nreq++;
+			(*nreq)++;
 		if (gen) {
 			if (!strcmp(key, "question") || !strcmp(key, "answer") || !strcmp(key, "choices") ||
 			    !strcmp(key, "explanation"))
@@ -317,10 +351,19 @@ static json_t *mock_score(const json_t *st, const json_t *cand, size_t rank)
 		}
 		if (p) {
 			json_object_set_new(fm, key, json_string(p));
-			mapped++;
+			(*mapped)++;
 		}
 	}
-	/* transformation */
+	return fm;
+}
+
+static json_t *mock_transformation(const json_t *st, const json_t *cand, const json_t *fm)
+{
+	const json_t *sch = json_object_get(st, "schema"), *via;
+	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
+	json_t *tr = json_array();
+	size_t i;
+
 #define STEP(t_, p_) json_array_append_new(tr, json_pack("{s:s, s:s}", "tool", t_, "purpose", p_))
 	if (gen) {
 		if (!strcmp(ba_json_str(st, "answer_type", ""), "choice"))
@@ -338,21 +381,47 @@ static json_t *mock_score(const json_t *st, const json_t *cand, size_t rank)
 			STEP("choice_shuffle", "seeded option order");
 		}
 	}
+	json_array_foreach(json_object_get(cand, "via"), i, via)
+		STEP(ba_json_str(via, "tool", ""), "produce the subtask's modality from the source's text");
 	STEP("answer_normalize", "answer in the subtask's answer format");
 #undef STEP
-	align = 0.1 + 0.8 * (2 * f > 1 ? 1 : 2 * f) + (rank == 0 && f > 0 ? 0.1 : 0);
+	return tr;
+}
+
+static json_t *mock_score(const json_t *st, const json_t *request_kw, const json_t *cand,
+			  const json_t *all, size_t rank)
+{
+	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
+	json_t *fm, *tr, *have = cand_terms(cand), *want, *t;
+	size_t nreq, mapped;
+	double f, fr, align, ralign, cov, simp;
+	char *buf;
+
+	want = want_terms(json_object_get(st, "keywords"), NULL);
+	f = overlap(want, have, all);
+	fr = overlap(request_kw, have, all);
+	fm = mock_field_map(st, cand, &nreq, &mapped);
+	tr = mock_transformation(st, cand, fm);
+	/* half the keywords, half how well retrieval matched the card (the
+	 * hybrid score: name counted twice, both views) */
+	align = 0.1 + 0.6 * f + 0.6 * ba_json_num(cand, "retrieval", 0) + (rank == 0 && f > 0 ? 0.05 : 0);
+	ralign = 0.15 + 2.5 * fr;
 	if (align > 1)
 		align = 1;
+	if (ralign > 1)
+		ralign = 1;
 	cov = nreq ? (double)mapped / (double)(nreq + 1) + 0.25 : 0.5;
 	if (cov > 1)
 		cov = 1;
 	simp = json_array_size(tr) <= 2 ? 0.8 : json_array_size(tr) <= 3 ? 0.6 : 0.45;
-	buf = ba_asprintf("%.0f%% of the subtask's keywords appear in its card; %zu of its schema "
-			  "fields map to source fields", f * 100, mapped);
-	t = json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:s}", "source",
-		      ba_json_str(cand, "source", ""), "alignment", align, "coverage", cov, "simplicity",
-		      simp, "risk", gen ? 0.1 : 0.25, "overall", 0.7 * align + 0.3 * cov, "field_map", fm,
-		      "transformation", tr, "rationale", buf);
+	buf = ba_asprintf("%.0f%% of the subtask's distinguishing keywords and %.0f%% of the request's "
+			  "appear in its card; %zu of its schema fields map to source fields",
+			  f * 100, fr * 100, mapped);
+	t = json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:s}", "source",
+		      ba_json_str(cand, "source", ""), "alignment", align, "request_alignment", ralign,
+		      "coverage", cov, "simplicity", simp, "risk", gen ? 0.1 : 0.25, "overall",
+		      0.7 * align + 0.3 * cov, "field_map", fm, "transformation", tr,
+		      "rationale", buf);
 	free(buf);
 	json_decref(have);
 	json_decref(want);
@@ -361,19 +430,40 @@ static json_t *mock_score(const json_t *st, const json_t *cand, size_t rank)
 
 static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
-	json_t *s = ba_agent_request_state(req), *scores, *c;
+	json_t *s = ba_agent_request_state(req), *scores, *c, *all, *rkw;
 	size_t i;
 
 	(void)ud;
 	if (!s)
 		return 1;
+	all = json_array();
+	json_array_foreach(json_object_get(s, "candidates"), i, c)
+		json_array_append_new(all, cand_terms(c));
+	rkw = want_terms(NULL, ba_json_str(json_object_get(s, "request"), "description", ""));
 	scores = json_array();
 	json_array_foreach(json_object_get(s, "candidates"), i, c)
-		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), c, i));
+		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, i));
 	add_call(resp, "score_candidates",
 		 json_pack("{s:o, s:s}", "scores", scores, "rationale",
-			   "scored by keyword overlap and field coverage"),
+			   "scored by distinguishing keyword overlap with the subtask and the request, "
+			   "and field coverage"),
 		 seed);
+	json_decref(all);
+	json_decref(rkw);
+	json_decref(s);
+	return 0;
+}
+
+/* ---- retrieval preferences ---- */
+static int mock_retrieval(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
+{
+	json_t *s = ba_agent_request_state(req);
+
+	(void)ud;
+	(void)seed;
+	if (!s)
+		return 1;
+	resp->json = ba_planner_prefs_derive(json_object_get(s, "subtask"), json_object_get(s, "conversions"));
 	json_decref(s);
 	return 0;
 }
@@ -409,5 +499,6 @@ void ba_plan_register_mocks(void)
 	ba_mock_register("query", mock_query, NULL);
 	ba_mock_register("design", mock_design, NULL);
 	ba_mock_register("grounding", mock_grounding, NULL);
+	ba_mock_register("retrieval", mock_retrieval, NULL);
 	ba_mock_register("allocation", mock_allocation, NULL);
 }

@@ -7,6 +7,7 @@
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
 #include "benchagent/alloc.h"
+#include "benchagent/buf.h"
 #include "benchagent/json.h"
 #include "benchagent/log.h"
 
@@ -27,6 +28,25 @@ static double cfg_num(const ba_config *cfg, const char *sec, const char *key, do
 	return v;
 }
 
+/* grounding.retrieval: {bm25, tfidf, text, meta, roles, embedding}. */
+static void retrieval_weights(ba_retrieval_weights *w, const json_t *r)
+{
+	ba_retrieval_weights def = BA_RETRIEVAL_WEIGHTS_INIT;
+	*w = def;
+	w->bm25 = ba_json_num(r, "bm25", def.bm25);
+	w->tfidf = ba_json_num(r, "tfidf", def.tfidf);
+	w->text = ba_json_num(r, "text", def.text);
+	w->meta = ba_json_num(r, "meta", def.meta);
+	w->roles = ba_json_num(r, "roles", def.roles);
+	w->embedding = ba_json_num(r, "embedding", def.embedding);
+	if (w->bm25 < 0 || w->tfidf < 0 || w->bm25 + w->tfidf <= 0 || w->text < 0 || w->meta < 0 ||
+	    w->text + w->meta <= 0 || w->roles < 0 || w->roles > 1 || w->embedding < 0 || w->embedding > 1) {
+		BA_WARN("grounding.retrieval weights must be non-negative (roles, embedding at most 1) "
+			"with positive sums; using the defaults");
+		*w = def;
+	}
+}
+
 static void planner_config(planner *p, const ba_config *cfg)
 {
 	json_t *g = ba_config_section(cfg, "grounding"), *w = json_object_get(g, "weights");
@@ -45,6 +65,11 @@ static void planner_config(planner *p, const ba_config *cfg)
 	p->g_rounds = (int)cfg_num(cfg, "grounding", "max_rounds", 4, 1, 20);
 	p->ncand = (int)cfg_num(cfg, "grounding", "candidates", 3, 1, 6);
 	p->grounding_steps = (int)cfg_num(cfg, "grounding", "max_steps", 6, 1, 50);
+	p->scored = (int)cfg_num(cfg, "grounding", "scored", 8, 1, 20);
+	p->request_floor = cfg_num(cfg, "grounding", "request_floor", 0.3, 0, 1);
+	p->align_floor = cfg_num(cfg, "grounding", "alignment_floor", 0.4, 0, 1);
+	p->allow_unrelated = json_is_true(json_object_get(g, "allow_unrelated"));
+	retrieval_weights(&p->rw, json_object_get(g, "retrieval"));
 	p->a_rounds = (int)cfg_num(cfg, "allocation", "max_rounds", 3, 1, 20);
 	p->max_subtasks = (int)cfg_num(cfg, "design", "max_subtasks", 6, 1, 50);
 	p->design_steps = (int)cfg_num(cfg, "design", "max_steps", 12, 1, 100);
@@ -181,7 +206,7 @@ static int open_sources(planner *p, const ba_config *cfg, ba_error *err)
 		return ba_error_set(err, BA_ENOTFOUND, "no sources: no dataset pool is configured (`pool:` "
 				    "in benchagent.yaml or --pool DIR) and no generator is available");
 	(void)i;
-	return ba_pool_index(p->pool, p->st, p->gw, cfg, NULL, err);
+	return ba_plan_sources_index(p->pool, p->gens, p->st, p->gw, cfg, err);
 }
 
 /* provider/model per planner role: part of every stage's input, so a
@@ -202,6 +227,30 @@ static json_t *role_models(const ba_config *cfg)
 	return o;
 }
 
+/* One paragraph on the subtasks nothing fits: each one's reason, its
+ * closest candidates, and what data would fit (new string). */
+static char *unfit_summary(const json_t *unfit)
+{
+	ba_buf b = BA_BUF_INIT(1 << 14);
+	json_t *u, *c;
+	size_t i, j;
+
+	json_array_foreach(unfit, i, u) {
+		ba_buf_printf(&b, "%s%s", i ? " | " : "", ba_json_str(u, "message", ba_json_str(u, "feedback", "")));
+		if (json_array_size(json_object_get(u, "closest"))) {
+			ba_buf_puts(&b, "; closest:");
+			json_array_foreach(json_object_get(u, "closest"), j, c)
+				ba_buf_printf(&b, "%s %s %.2f", j ? "," : "", ba_json_str(c, "name", ""),
+					      ba_json_num(c, "final", 0));
+		}
+		if (ba_json_str(u, "would_fit", NULL))
+			ba_buf_printf(&b, "; what would fit: %s", ba_json_str(u, "would_fit", ""));
+	}
+	if (!b.len)
+		ba_buf_puts(&b, "no feedback");
+	return ba_buf_detach(&b);
+}
+
 static json_t *gen_names(const planner *p)
 {
 	json_t *a = json_array();
@@ -219,6 +268,7 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	json_t *feedback = json_array(), *subtasks = NULL, *history = json_array();
 	json_t *r_design = json_array(), *r_ground = json_array(), *r_alloc = json_array();
 	json_t *params, *models = NULL, *out = NULL, *kept, *sources, *groundings, *s, *g;
+	json_t *unfit = NULL;
 	long target;
 	size_t i, j;
 	int rc, round, mock = 0, extra_rounds = 0;
@@ -246,6 +296,12 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 			   "w_cov", p.w_cov, "w_simp", p.w_simp, "w_risk", p.w_risk, "blend", p.blend,
 			   "threshold", p.threshold, "candidates", p.ncand, "models", models);
 	json_object_set_new(params, "write_generators", json_integer(p.write_generators ? p.write_attempts : 0));
+	json_object_set_new(params, "retrieval",
+			    json_pack("{s:i, s:f, s:f, s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "scored",
+				      p.scored, "request_floor", p.request_floor, "alignment_floor", p.align_floor, "allow_unrelated", p.allow_unrelated,
+				      "bm25", p.rw.bm25, "tfidf", p.rw.tfidf, "text", p.rw.text, "meta", p.rw.meta,
+				      "roles", p.rw.roles, "embedding", p.rw.embedding, "conversions",
+				      ba_plan_conversions()));
 
 	/* 1. query analysis */
 	if ((rc = stage(&p, "analysis", json_pack("{s:O, s:O}", "query", query, "models", models),
@@ -276,8 +332,8 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 
 		snprintf(name, sizeof(name), "grounding.%d", round);
 		json_decref(grounding);
-		if ((rc = stage(&p, name, json_pack("{s:O, s:O, s:i}", "subtasks", subtasks, "params",
-						    params, "round", round),
+		if ((rc = stage(&p, name, json_pack("{s:O, s:O, s:O, s:i}", "query", query, "subtasks",
+						    subtasks, "params", params, "round", round),
 				ba_planner_grounding, &grounding, err)) != 0)
 			goto cleanup_params;
 		mock |= json_is_true(json_object_get(grounding, "mock"));
@@ -320,24 +376,32 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 		if (round >= p.g_rounds)
 			break;
 	}
-	/* subtasks still ungrounded are dropped */
+	/* subtasks still ungrounded are dropped, and the plan says why */
 	kept = json_array();
+	unfit = json_array();
+	json_array_foreach(json_object_get(grounding, "unrelated"), i, g)
+		json_array_append(unfit, g);
 	json_array_foreach(subtasks, i, s) {
-		if (subtask_grounded(pairs, ba_json_str(s, "id", "")))
+		if (subtask_grounded(pairs, ba_json_str(s, "id", ""))) {
 			json_array_append(kept, s);
-		else
-			json_array_append_new(r_design, json_sprintf("dropped %s '%s': no source could "
-								     "ground it", ba_json_str(s, "id", ""),
-								     ba_json_str(s, "name", "")));
+			continue;
+		}
+		json_array_append_new(r_design, json_sprintf("dropped %s '%s': no source could "
+							     "ground it", ba_json_str(s, "id", ""),
+							     ba_json_str(s, "name", "")));
+		json_array_foreach(json_object_get(grounding, "ungrounded"), j, g)
+			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")))
+				json_array_append(unfit, g);
 	}
 	if (json_array_size(kept) == 0) {
+		char *why = unfit_summary(unfit);
 		json_decref(kept);
-		rc = ba_error_set(err, BA_ENOTFOUND, "no subtask could be grounded after %d rounds%s "
-				  "(last feedback: %s)", round,
+		rc = ba_error_set(err, BA_ENOTFOUND, "nothing in the pool fits this request after %d "
+				  "round%s%s: %s", round, round == 1 ? "" : "s",
 				  ba_pool_count(p.pool) ? "" : " with generators only (no dataset pool: add "
 							       "`pool:` to benchagent.yaml or use --pool DIR)",
-				  json_array_size(feedback) ? json_string_value(json_array_get(feedback, 0))
-							    : "none");
+				  why);
+		free(why);
 		goto cleanup_params;
 	}
 
@@ -382,6 +446,8 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 			kept, "sources", sources, "groundings", groundings, "quotas",
 			json_object_get(alloc, "quotas"), "rationale", "design", r_design, "grounding",
 			r_ground, "allocation", r_alloc, "history", history, "mock", mock);
+	if (json_array_size(unfit))
+		json_object_set(out, "unfit", unfit);
 	if ((rc = ba_plan_validate(out, err)) != 0) {
 		ba_error_prefix(err, "internal: the assembled plan is invalid: ");
 		json_decref(out);
@@ -389,6 +455,7 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	}
 	*plan = out;
 cleanup_params:
+	json_decref(unfit);
 	json_decref(params);
 	json_decref(models);
 cleanup:

@@ -29,6 +29,11 @@ typedef struct planner {
 	int g_rounds, a_rounds, ncand, max_subtasks, design_steps, grounding_steps;
 	int write_generators;      /* ask the model for a generator when nothing grounds a subtask */
 	int write_attempts;
+	int scored;                /* candidates shown to the scorer (grounding.scored, 8) */
+	int allow_unrelated;       /* grounding.allow_unrelated: fill unfit subtasks anyway */
+	double request_floor;      /* grounding.request_floor: least alignment with the request */
+	double align_floor;        /* grounding.alignment_floor: least alignment with the subtask */
+	ba_retrieval_weights rw;   /* grounding.retrieval weights */
 } planner;
 
 /* Stage functions: input JSON -> output JSON (new ref). ud is the planner. */
@@ -39,8 +44,8 @@ int ba_planner_allocation(void *ud, const json_t *input, json_t **output, ba_err
 
 /* Candidate sources for a subtask: [{source, kind, dataset_id|generator,
  * name, description, modalities, fields, capacity, retrieval}] best first. */
-json_t *ba_planner_candidates(planner *p, const json_t *subtask, const char *extra_query,
-			      size_t k);
+json_t *ba_planner_candidates(planner *p, const json_t *subtask, const json_t *prefs,
+			      const char *extra_query, size_t k);
 /* Usable samples of a source id ("ds:<id>" -> min(card size, resolvable
  * samples); "gen:<name>" -> null). New ref; NULL when the source is unknown. */
 json_t *ba_planner_capacity(planner *p, const char *source);
@@ -59,5 +64,20 @@ json_t *ba_alloc_repair(const json_t *pairs, const json_t *subtasks, const json_
 
 /* Mock helpers shared with mock.c. */
 json_t *ba_planner_keywords(const char *text, size_t max);
+
+/* retrieve.c / prefs.c: modalities a text asks for ([text, image?,
+ * audio?], new ref); the modality rule (*via: conversions needed); the
+ * registered tool converting from -> to (new string or NULL). */
+json_t *ba_planner_text_modalities(const char *text);
+int ba_plan_modality_fit(const json_t *want, const json_t *have, const json_t *convert, json_t **via);
+char *ba_plan_conversion(const char *from, const char *to);
+/* Retrieval preferences of a subtask: derived (deterministic, what the
+ * mock answers) or asked from the model (role "retrieval"). New refs. */
+json_t *ba_planner_prefs_derive(const json_t *subtask, const json_t *conversions);
+int ba_planner_prefs(planner *p, const json_t *subtask, const json_t *request, json_t **out,
+		     ba_error *err);
+json_t *ba_planner_query(const json_t *subtask, const json_t *prefs, const char *extra);
+json_t *ba_plan_retrieve(ba_pool *pool, const json_t *subtask, const json_t *prefs, const char *extra,
+			 const ba_retrieval_weights *w, size_t k);
 
 #endif

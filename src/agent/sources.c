@@ -1,7 +1,7 @@
 /*
- * sources.c - the grounding agent's view of sources: candidate retrieval
- * over dataset cards (BM25 + embeddings) and generators, capacities
- * (usable samples), and the score blend.
+ * sources.c - the grounding agent's view of sources: candidates from the
+ * retrieval (prefs.c) shown as cards and generators, capacities (usable
+ * samples), and the score blend.
  */
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
@@ -44,29 +44,6 @@ json_t *ba_planner_capacity(planner *p, const char *source)
 	}
 	json_object_set_new(p->capacity, source, json_integer(cap));
 	return json_integer(cap);
-}
-
-static int has_mod(const json_t *arr, const char *m)
-{
-	size_t i;
-	json_t *v;
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), m))
-			return 1;
-	return 0;
-}
-
-/* A source fits when it has the subtask's media modalities and the
- * subtask has the source's (an image dataset for a text-only subtask
- * would make items that ignore their image). */
-static int modalities_fit(const json_t *want, const json_t *have)
-{
-	static const char *const media[] = { "image", "audio", NULL };
-	int i;
-	for (i = 0; media[i]; i++)
-		if (has_mod(want, media[i]) != has_mod(have, media[i]))
-			return 0;
-	return 1;
 }
 
 static char *trunc_str(const char *s, size_t n)
@@ -113,80 +90,32 @@ static json_t *gen_candidate(const ba_gen_info *g, double score)
 			 "capacity", "retrieval", score);
 }
 
-static char *subtask_query(const json_t *st, const char *extra)
+json_t *ba_planner_candidates(planner *p, const json_t *st, const json_t *prefs, const char *extra,
+			      size_t k)
 {
-	ba_buf b = BA_BUF_INIT(1 << 16);
+	json_t *hits = ba_plan_retrieve(p->pool, st, prefs, extra, &p->rw, k), *out = json_array(), *h;
 	size_t i;
-	json_t *k;
 
-	ba_buf_printf(&b, "%s %s %s ", ba_json_str(st, "name", ""), ba_json_str(st, "description", ""),
-		      extra ? extra : "");
-	json_array_foreach(json_object_get(st, "keywords"), i, k)
-		if (json_is_string(k))
-			ba_buf_printf(&b, "%s %s ", json_string_value(k), json_string_value(k));
-	return ba_buf_detach(&b);
-}
-
-json_t *ba_planner_candidates(planner *p, const json_t *st, const char *extra, size_t k)
-{
-	char *q = subtask_query(st, extra);
-	const json_t *want = json_object_get(st, "modalities");
-	json_t *out = json_array(), *hits, *h, *ghits = NULL;
-	double maxc = 0, maxg = 0;
-	size_t i, gi = 0, ci = 0;
-	json_t *cards = json_array(), *gens = json_array();
-
-	/* cards */
-	hits = ba_pool_search(p->pool, q, 50);
 	json_array_foreach(hits, i, h) {
-		const ba_card *c = ba_pool_find(p->pool, ba_json_str(h, "id", ""));
-		double s = json_real_value(json_object_get(h, "score"));
-		if (!c || !modalities_fit(want, json_object_get(c->json, "modalities")))
+		const char *src = ba_json_str(h, "source", "");
+		double s = ba_json_num(h, "score", 0);
+		json_t *c = NULL;
+		if (!strcmp(ba_json_str(h, "kind", ""), "generator")) {
+			const ba_gen_info *g = p->gens ? ba_gen_find(p->gens, src + 4) : NULL;
+			if (g)
+				c = gen_candidate(g, s);
+		} else {
+			const ba_card *card = ba_pool_find(p->pool, ba_json_str(h, "id", ""));
+			if (card)
+				c = card_candidate(p, card, s);
+		}
+		if (!c)
 			continue;
-		if (s > maxc)
-			maxc = s;
-		json_array_append_new(cards, card_candidate(p, c, s));
-		if (json_array_size(cards) >= k)
-			break;
+		json_object_set_new(c, "why", json_string(ba_json_str(h, "why", "")));
+		if (json_object_get(h, "via"))
+			json_object_set(c, "via", json_object_get(h, "via"));
+		json_array_append_new(out, c);
 	}
 	json_decref(hits);
-	/* generators */
-	if (p->gens && ba_gen_search(p->gens, q, 20, &ghits) == 0) {
-		json_array_foreach(ghits, i, h) {
-			const ba_gen_info *g = ba_gen_find(p->gens, ba_json_str(h, "name", ""));
-			double s = json_real_value(json_object_get(h, "score"));
-			json_t *gm;
-			if (!g)
-				continue;
-			gm = g->modalities ? json_deep_copy(g->modalities) : json_pack("[s]", "text");
-			if (modalities_fit(want, gm)) {
-				if (s > maxg)
-					maxg = s;
-				json_array_append_new(gens, gen_candidate(g, s));
-			}
-			json_decref(gm);
-			if (json_array_size(gens) >= k)
-				break;
-		}
-	}
-	json_decref(ghits);
-	/* merge by normalised score (each list against its own best) */
-	while (json_array_size(out) < k && (ci < json_array_size(cards) || gi < json_array_size(gens))) {
-		json_t *c = json_array_get(cards, ci), *g = json_array_get(gens, gi);
-		double cs = c && maxc > 0 ? ba_json_num(c, "retrieval", 0) / maxc : -1;
-		double gs = g && maxg > 0 ? ba_json_num(g, "retrieval", 0) / maxg : -1;
-		if (c && (cs >= gs)) {
-			json_array_append(out, c);
-			ci++;
-		} else if (g) {
-			json_array_append(out, g);
-			gi++;
-		} else {
-			break;
-		}
-	}
-	json_decref(cards);
-	json_decref(gens);
-	free(q);
 	return out;
 }

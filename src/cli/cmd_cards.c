@@ -1,6 +1,6 @@
 /*
- * cmd_cards.c - `benchagent cards list|show ID|check|build DATASET`: the
- * dataset-card pool.
+ * cmd_cards.c - `benchagent cards list|show ID|check|build DATASET|search
+ * TEXT`: the dataset-card pool and what the grounding agent retrieves.
  */
 #define BA_LOG_MODULE "cards"
 #include "cli.h"
@@ -9,6 +9,7 @@
 #include "benchagent/json.h"
 #include "benchagent/llm.h"
 #include "benchagent/log.h"
+#include "benchagent/plan.h"
 #include "benchagent/pool.h"
 
 #include <dirent.h>
@@ -20,7 +21,8 @@ static int exec_cards(ba_cli *cli, int argc, char **argv);
 const ba_command ba_cmd_cards = {
 	.name = "cards",
 	.summary = "List, show, check and build dataset cards of the pool.",
-	.usage = "benchagent cards list | show ID | check | build DATASET [--root DIR] [--force]",
+	.usage = "benchagent cards list | show ID | check | build DATASET [--root DIR] [--force] | "
+		 "search TEXT [--modality M] [-k K]",
 	.help = "The pool is `pool:` in benchagent.yaml or --pool DIR (cards in DIR/dataset_cards/).\n"
 		"  list            one line per card: id, modalities, samples, name\n"
 		"  show ID         the card as JSON\n"
@@ -29,7 +31,12 @@ const ba_command ba_cmd_cards = {
 		"  build DATASET   infer a card from a data file (JSON with `data`, JSONL, CSV)\n"
 		"                  inside the pool root (--root, default the first pool); the model\n"
 		"                  (role \"cards\") writes the description and card text. Writes\n"
-		"                  -o PATH or ROOT/dataset_cards/<id>_card.json (--force overwrites).\n",
+		"                  -o PATH or ROOT/dataset_cards/<id>_card.json (--force overwrites).\n"
+		"  search TEXT     the pool's datasets and the generators ranked for a request or\n"
+		"                  subtask text, with score, matched fields and why: the grounding\n"
+		"                  agent's own retrieval. --modality M (repeatable in a comma list,\n"
+		"                  e.g. text,image; default: read from the text), -k K (default 8),\n"
+		"                  --json for the hits as JSON.\n",
 	.exec = exec_cards,
 };
 
@@ -269,15 +276,82 @@ out:
 	return rc;
 }
 
+static void print_hit(size_t rank, const json_t *h)
+{
+	json_t *via = json_array_get(json_object_get(h, "via"), 0);
+	printf("%2zu. %-30s %.3f  %-9s %s\n", rank, ba_json_str(h, "source", ""), ba_json_num(h, "score", 0),
+	       ba_json_str(h, "kind", ""), ba_json_str(h, "name", ""));
+	printf("    text %.3f  meta %.3f  roles %.2f%s%s\n", ba_json_num(json_object_get(h, "scores"), "text", 0),
+	       ba_json_num(json_object_get(h, "scores"), "meta", 0),
+	       ba_json_num(json_object_get(h, "scores"), "roles", 0), via ? "  via " : "",
+	       via ? ba_json_str(via, "tool", "") : "");
+	printf("    %s\n", ba_json_str(h, "why", ""));
+}
+
+static int cards_search(ba_cli *cli, ba_config *cfg, const char *text, const char *mods, const char *kval)
+{
+	ba_error err = BA_ERROR_INIT;
+	ba_gen_registry *gens = NULL;
+	ba_pool *p = NULL;
+	json_t *want = NULL, *hits, *h;
+	long k = 8;
+	size_t i;
+	int rc;
+
+	if (kval && ba_cli_long(&ba_cmd_cards, "-k", kval, 1, 1000, &k))
+		return BA_EXIT_USAGE;
+	if (mods) {
+		char *m = ba_strdup(mods), *s = m, *c;
+		want = json_array();
+		for (; s; s = c ? c + 1 : NULL) {
+			if ((c = strchr(s, ',')))
+				*c = '\0';
+			if (strcmp(s, "text") && strcmp(s, "image") && strcmp(s, "audio")) {
+				json_decref(want);
+				free(m);
+				return ba_cli_usage(&ba_cmd_cards, "--modality: expected text, image or audio");
+			}
+			json_array_append_new(want, json_string(s));
+		}
+		free(m);
+	}
+	if (ba_pool_open(&p, (const char *const *)cfg->pools, cfg->npools, 0, &err) != 0 ||
+	    ba_gen_registry_new(&gens, NULL, &err) != 0 ||
+	    ba_plan_sources_index(p, gens, NULL, NULL, cfg, &err) != 0) {
+		rc = ba_cli_fail(cli, &err);
+		goto out;
+	}
+	hits = ba_plan_search(p, text, want, (size_t)k);
+	if (cli->json) {
+		char *s = ba_json_pretty(hits);
+		printf("%s\n", s);
+		free(s);
+	} else {
+		json_array_foreach(hits, i, h)
+			print_hit(i + 1, h);
+		if (!json_array_size(hits))
+			printf("nothing in the pool or the generators matches\n");
+	}
+	json_decref(hits);
+	rc = BA_EXIT_OK;
+out:
+	json_decref(want);
+	ba_gen_registry_free(gens);
+	ba_pool_free(p);
+	return rc;
+}
+
 static int exec_cards(ba_cli *cli, int argc, char **argv)
 {
 	ba_error err = BA_ERROR_INIT;
 	ba_config *cfg;
-	const char *root = NULL;
+	const char *root = NULL, *mods = NULL, *kval = NULL;
 	int force = 0;
 	const ba_opt opts[] = {
 		{ "root", 0, 1, &root, NULL },
 		{ "force", 0, 0, NULL, &force },
+		{ "modality", 0, 1, &mods, NULL },
+		{ "k", 'k', 1, &kval, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	char *pos[2];
@@ -294,6 +368,13 @@ static int exec_cards(ba_cli *cli, int argc, char **argv)
 			return ba_cli_fail(cli, &err);
 		return cards_build(cli, cfg, pos[1], root, force);
 	}
+	if (!strcmp(pos[0], "search")) {
+		if (npos != 2)
+			return ba_cli_usage(&ba_cmd_cards, "search needs one TEXT (quote it)");
+		if (ba_cli_config(cli, &cfg, &err) != 0)
+			return ba_cli_fail(cli, &err);
+		return cards_search(cli, cfg, pos[1], mods, kval);
+	}
 	if (need_pool(cli, &cfg, &err) != 0)
 		return ba_cli_fail(cli, &err);
 	if (!strcmp(pos[0], "list") && npos == 1)
@@ -302,5 +383,5 @@ static int exec_cards(ba_cli *cli, int argc, char **argv)
 		return cards_show(cli, cfg, pos[1]);
 	if (!strcmp(pos[0], "check") && npos == 1)
 		return cards_check(cli, cfg);
-	return ba_cli_usage(&ba_cmd_cards, "expected list, show ID, check or build DATASET");
+	return ba_cli_usage(&ba_cmd_cards, "expected list, show ID, check, build DATASET or search TEXT");
 }

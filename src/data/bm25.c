@@ -1,7 +1,8 @@
 /*
- * bm25.c - a small Okapi BM25 index (k1 = 1.2, b = 0.75) with a word
- * tokenizer (lower-case, stop words removed, plural 's' folded), used for
- * dataset cards and generators alike.
+ * bm25.c - the ONE lexical index of the project: Okapi BM25 (k1 = 1.2,
+ * b = 0.75) and TF-IDF cosine over the same postings, with one word
+ * tokenizer (lower-case, one stop list, plural 's' folded, light stemming)
+ * used for dataset cards, generators and queries alike.
  */
 #include "benchagent/pool.h"
 #include "benchagent/alloc.h"
@@ -33,17 +34,25 @@ struct ba_bm25 {
 	double total_len;
 	term_entry *terms;     /* open addressing */
 	size_t tcap, tcount;
+	double *norm;          /* TF-IDF vector length per doc, computed lazily */
+	size_t norm_n;         /* ndocs when norm was computed */
 };
 
+/* The ONE stop list of every lexical index (cards, generators, mock
+ * keywords): function words, request boilerplate ("build a benchmark that
+ * tests ...") and item vocabulary every source shares. */
 static const char *const stop[] = {
 	"a", "an", "the", "and", "or", "of", "to", "in", "on", "for", "with", "by", "at", "from",
 	"is", "are", "was", "were", "be", "been", "it", "its", "this", "that", "these", "those",
 	"as", "can", "may", "will", "would", "should", "i", "we", "you", "he", "she", "they",
-	"them", "their", "our", "my", "me", "want", "whether", "which", "what", "who", "how",
-	"into", "not", "no", "but", "if", "than", "then", "so", "such", "same", "each", "any",
-	"all", "also", "do", "does", "has", "have", "had", "there", "here", "about", "up",
-	"out", "one", "more", "most", "other", "some", "very", "just", "only", "own", "both",
-	"e", "g", "eg", "ie", "etc", "s", "build", "benchmark", "test", "tests", "model", NULL
+	"them", "their", "our", "my", "me", "want", "whether", "which", "what", "who", "whose",
+	"how", "into", "not", "no", "but", "if", "than", "then", "so", "such", "same", "each",
+	"any", "all", "also", "do", "does", "has", "have", "had", "there", "here", "about", "up",
+	"out", "one", "two", "three", "four", "five", "more", "most", "other", "some", "many",
+	"very", "just", "only", "own", "both", "e", "g", "eg", "ie", "etc", "s", "build",
+	"benchmark", "test", "tests", "model", "models", "item", "items", "level", "levels",
+	"difficulty", "exactly", "checked", "check", "different", "small", "question", "answer",
+	NULL
 };
 
 static int is_stop(const char *w)
@@ -57,7 +66,21 @@ static int is_stop(const char *w)
 
 typedef void (*tok_fn)(void *ud, const char *w);
 
-static void tokenize(const char *text, tok_fn fn, void *ud)
+/* Index stemming on top of the plural fold: "-ies" -> "-y", "-ing" off
+ * (words of 6+ letters), so "reading"/"read" and "stories"/"story" meet. */
+static void stem(char *w, size_t *n)
+{
+	if (*n > 4 && !strcmp(w + *n - 3, "ies")) {
+		w[*n - 3] = 'y';
+		w[*n - 2] = '\0';
+		*n -= 2;
+	} else if (*n > 5 && !strcmp(w + *n - 3, "ing")) {
+		*n -= 3;
+		w[*n] = '\0';
+	}
+}
+
+static void tokenize_opt(const char *text, int stemmed, tok_fn fn, void *ud)
 {
 	char w[TOK_MAX + 1];
 	size_t n = 0;
@@ -74,6 +97,8 @@ static void tokenize(const char *text, tok_fn fn, void *ud)
 		}
 		if (n > 0) {
 			w[n] = '\0';
+			if (stemmed)
+				stem(w, &n);
 			if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
 				w[--n] = '\0';
 			if (!is_stop(w))
@@ -85,12 +110,25 @@ static void tokenize(const char *text, tok_fn fn, void *ud)
 	}
 }
 
+/* Index and query terms: stemmed. */
+static void tokenize(const char *text, tok_fn fn, void *ud)
+{
+	tokenize_opt(text, 1, fn, ud);
+}
+
 static void tok_collect(void *ud, const char *w)
 {
 	json_array_append_new((json_t *)ud, json_string(w));
 }
 
 json_t *ba_text_tokens(const char *text)
+{
+	json_t *arr = json_array();
+	tokenize_opt(text, 0, tok_collect, arr);
+	return arr;
+}
+
+json_t *ba_text_terms(const char *text)
 {
 	json_t *arr = json_array();
 	tokenize(text, tok_collect, arr);
@@ -163,6 +201,7 @@ void ba_bm25_free(ba_bm25 *ix)
 		free(ix->terms[i].p);
 	}
 	free(ix->terms);
+	free(ix->norm);
 	free(ix);
 }
 
@@ -228,50 +267,23 @@ static int cmp_hit(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
-typedef struct {
-	const ba_bm25 *ix;
-	double *scores;
-	json_t *seen;
-} q_ctx;
-
-static void tok_query(void *ud, const char *w)
-{
-	q_ctx *q = ud;
-	const term_entry *e;
-	double idf, avg;
-	size_t i;
-
-	if (json_object_get(q->seen, w))
-		return; /* each query term counts once */
-	json_object_set_new(q->seen, w, json_true());
-	if (!(e = find_term(q->ix, w)))
-		return;
-	idf = log(1.0 + ((double)q->ix->ndocs - (double)e->n + 0.5) / ((double)e->n + 0.5));
-	avg = q->ix->total_len / (double)q->ix->ndocs;
-	for (i = 0; i < e->n; i++) {
-		double tf = e->p[i].tf, dl = q->ix->len[e->p[i].doc];
-		q->scores[e->p[i].doc] +=
-			idf * tf * (BM25_K1 + 1) / (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / (avg > 0 ? avg : 1)));
-	}
-}
-
 json_t *ba_bm25_search(const ba_bm25 *ix, const char *query, size_t k)
 {
-	json_t *out = json_array();
-	q_ctx q;
+	json_t *out = json_array(), *q;
+	double *scores;
 	hit *hits;
 	size_t i, nh = 0;
 
 	if (!ix || !ix->ndocs)
 		return out;
-	q.ix = ix;
-	q.scores = ba_calloc(ix->ndocs, sizeof(double));
-	q.seen = json_object();
-	tokenize(query, tok_query, &q);
+	q = json_object();
+	ba_text_weigh(q, query, 1.0); /* each query term counts once */
+	scores = ba_calloc(ix->ndocs, sizeof(double));
+	ba_bm25_score(ix, q, scores, NULL);
 	hits = ba_malloc(ix->ndocs * sizeof(hit));
 	for (i = 0; i < ix->ndocs; i++)
-		if (q.scores[i] > 0) {
-			hits[nh].score = q.scores[i];
+		if (scores[i] > 0) {
+			hits[nh].score = scores[i];
 			hits[nh++].doc = i;
 		}
 	qsort(hits, nh, sizeof(hit), cmp_hit);
@@ -282,8 +294,8 @@ json_t *ba_bm25_search(const ba_bm25 *ix, const char *query, size_t k)
 		json_array_append_new(out, h);
 	}
 	free(hits);
-	free(q.scores);
-	json_decref(q.seen);
+	free(scores);
+	json_decref(q);
 	return out;
 }
 
@@ -335,4 +347,110 @@ ba_bm25 *ba_bm25_restore(const json_t *dump)
 				add_tf(ix, doc, t, (uint32_t)json_integer_value(v));
 	}
 	return ix;
+}
+
+const char *ba_bm25_id(const ba_bm25 *ix, size_t i)
+{
+	return ix && i < ix->ndocs ? ix->ids[i] : NULL;
+}
+
+static double idf_bm25(const ba_bm25 *ix, size_t df)
+{
+	return log(1.0 + ((double)ix->ndocs - (double)df + 0.5) / ((double)df + 0.5));
+}
+
+/* Smoothed TF-IDF idf: ln((N + 1) / (df + 1)) + 1, never 0. */
+static double idf_tfidf(const ba_bm25 *ix, size_t df)
+{
+	return log(((double)ix->ndocs + 1.0) / ((double)df + 1.0)) + 1.0;
+}
+
+/* Document vector lengths for the cosine: (1 + ln tf) * idf per term.
+ * Computed on the first scoring after the index changed (the index is
+ * built before it is shared, so this cache needs no lock in practice). */
+static const double *doc_norms(const ba_bm25 *cix)
+{
+	ba_bm25 *ix = (ba_bm25 *)cix;
+	size_t k, i;
+
+	if (ix->norm && ix->norm_n == ix->ndocs)
+		return ix->norm;
+	free(ix->norm);
+	ix->norm = ba_calloc(ix->ndocs ? ix->ndocs : 1, sizeof(double));
+	for (k = 0; k < ix->tcap; k++) {
+		const term_entry *e = &ix->terms[k];
+		double idf;
+		if (!e->term)
+			continue;
+		idf = idf_tfidf(ix, e->n);
+		for (i = 0; i < e->n; i++) {
+			double w = (1.0 + log((double)e->p[i].tf)) * idf;
+			ix->norm[e->p[i].doc] += w * w;
+		}
+	}
+	for (i = 0; i < ix->ndocs; i++)
+		ix->norm[i] = sqrt(ix->norm[i]);
+	ix->norm_n = ix->ndocs;
+	return ix->norm;
+}
+
+void ba_bm25_score(const ba_bm25 *ix, const json_t *qterms, double *bm25, double *cosine)
+{
+	const double *norm;
+	double avg, qnorm = 0;
+	const char *t;
+	json_t *v;
+	size_t i;
+
+	if (!ix || !ix->ndocs)
+		return;
+	if (bm25)
+		memset(bm25, 0, ix->ndocs * sizeof(double));
+	if (cosine)
+		memset(cosine, 0, ix->ndocs * sizeof(double));
+	norm = doc_norms(ix);
+	avg = ix->total_len / (double)ix->ndocs;
+	json_object_foreach((json_t *)qterms, t, v) {
+		const term_entry *e = find_term(ix, t);
+		double qw = json_number_value(v), bidf, tidf;
+		if (qw <= 0)
+			continue;
+		if (!e) {
+			/* an unknown term still lengthens the query vector (idf of df 0) */
+			qnorm += pow(qw * idf_tfidf(ix, 0), 2);
+			continue;
+		}
+		bidf = idf_bm25(ix, e->n);
+		tidf = idf_tfidf(ix, e->n);
+		qnorm += pow(qw * tidf, 2);
+		for (i = 0; i < e->n; i++) {
+			double tf = e->p[i].tf, dl = ix->len[e->p[i].doc];
+			if (bm25)
+				bm25[e->p[i].doc] += qw * bidf * tf * (BM25_K1 + 1) /
+						     (tf + BM25_K1 * (1 - BM25_B + BM25_B * dl / (avg > 0 ? avg : 1)));
+			if (cosine)
+				cosine[e->p[i].doc] += qw * tidf * (1.0 + log(tf)) * tidf;
+		}
+	}
+	if (cosine)
+		for (i = 0; i < ix->ndocs; i++)
+			cosine[i] = qnorm > 0 && norm[i] > 0 ? cosine[i] / (sqrt(qnorm) * norm[i]) : 0;
+}
+
+typedef struct {
+	json_t *q;
+	double w;
+} weigh_ctx;
+
+static void tok_weigh(void *ud, const char *w)
+{
+	weigh_ctx *c = ud;
+	if (json_number_value(json_object_get(c->q, w)) < c->w)
+		json_object_set_new(c->q, w, json_real(c->w));
+}
+
+void ba_text_weigh(json_t *qterms, const char *text, double w)
+{
+	weigh_ctx c = { qterms, w };
+	tokenize(text, tok_weigh, &c);
 }

@@ -141,7 +141,10 @@ void ba_pool_free(ba_pool *p)
 		ba_card_free(p->cards[i]);
 	free(p->cards);
 	json_decref(p->ids);
-	ba_bm25_free(p->bm25);
+	ba_bm25_free(p->bm_text);
+	ba_bm25_free(p->bm_meta);
+	json_decref(p->docs);
+	json_decref(p->extra);
 	free(p->emb);
 	free(p);
 }

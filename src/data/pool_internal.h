@@ -12,10 +12,18 @@ struct ba_pool {
 	size_t nskipped;
 	json_t *ids;        /* dataset_id -> index, for O(1) lookups */
 	char signature[65];
-	ba_bm25 *bm25;      /* built by ba_pool_index */
-	float *emb;         /* n * dim card embeddings, or NULL */
+	json_t *extra;      /* documents added with ba_pool_add_doc (generators) */
+	json_t *docs;       /* every retrieval document: cards first, then extra */
+	ba_bm25 *bm_text;   /* view 1: the source's own text; built by ba_pool_index */
+	ba_bm25 *bm_meta;   /* view 2: its meta (roles, io, tasks, domain, tags) */
+	float *emb;         /* ndocs * dim document embeddings, or NULL */
 	size_t dim;
 	struct ba_gateway *gw;
 };
+
+/* views.c: the two views of a retrieval document as one text each, and
+ * which of a document's fields hold a term (the "matched fields"). */
+char *ba_doc_view_text(const json_t *doc, const char *view);
+json_t *ba_doc_matches(const json_t *doc, const json_t *qterms);
 
 #endif

@@ -8,6 +8,7 @@
 #include "tools.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
+#include "benchagent/plan.h"
 #include "benchagent/schema.h"
 #include "benchagent/sha256.h"
 
@@ -69,6 +70,21 @@ const ba_tool *ba_tool_table(size_t *n)
 	if (n)
 		*n = sizeof(tools) / sizeof(tools[0]);
 	return tools;
+}
+
+/* The planner sees this table (names, conversions) as soon as the
+ * executor is linked in: registered before main runs. */
+__attribute__((constructor)) static void register_with_planner(void)
+{
+	size_t n = sizeof(tools) / sizeof(tools[0]), i;
+	ba_plan_tool_info info[sizeof(tools) / sizeof(tools[0])];
+
+	for (i = 0; i < n; i++) {
+		info[i].name = tools[i].name;
+		info[i].consumes = tools[i].consumes;
+		info[i].produces = tools[i].produces;
+	}
+	ba_plan_register_tools(info, n);
 }
 
 const ba_tool *ba_tool_find(const char *name)

@@ -1,176 +1,115 @@
 /*
- * search.c - BM25 over each generator's name, description and tags, so a
- * plain-language request can be mapped to generators without a model.
- * Name parts and tags count twice (they are short and chosen with care).
+ * search.c - generators by free text, without a model: the project's one
+ * lexical index (BM25 of src/data/bm25.c, one tokenizer and stop list)
+ * over each generator's name, tags and description. Name parts and tags
+ * count twice (they are short and chosen with care). The grounding agent
+ * ranks generators with the pool's hybrid retrieval instead (the same
+ * tokenizer); this is for `gen search` and offline query matching.
  */
 #include "gen_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/buf.h"
+#include "benchagent/pool.h"
 
-#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_TOKENS 512
-#define TOKLEN 32
-
-typedef struct toklist {
-	char t[MAX_TOKENS][TOKLEN];
-	int n;
-} toklist;
-
-static const char *const stop[] = { "a", "an", "and", "are", "as", "at", "be", "by", "can", "each",
-	"for", "from", "in", "into", "is", "it", "its", "of", "on", "or", "that", "the", "their", "them",
-	"these", "this", "to", "whose", "with", "which", "who", "will", "benchmark", "item", "items",
-	"question", "questions", "answer", "answers", "level", "levels", "difficulty", "model", "models",
-	"small", "test", "tests", "three", "two", "four", "five", "one", "exactly", "checked", "check",
-	"different", "some", "many", "how", "what", "we", "our", NULL };
-
-static int is_stop(const char *w)
+static char *doc_text(const ba_gen_info *g)
 {
-	int i;
-	for (i = 0; stop[i]; i++)
-		if (!strcmp(stop[i], w))
-			return 1;
-	return 0;
-}
-
-static void stem(char *w)
-{
-	size_t n = strlen(w);
-
-	if (n > 4 && !strcmp(w + n - 3, "ies")) {
-		w[n - 3] = 'y';
-		w[n - 2] = '\0';
-		return;
-	}
-	if (n > 5 && !strcmp(w + n - 3, "ing")) {
-		w[n - 3] = '\0';
-		return;
-	}
-	if (n > 3 && w[n - 1] == 's' && w[n - 2] != 's' && w[n - 2] != 'u' && w[n - 2] != 'i')
-		w[n - 1] = '\0';
-}
-
-static void tokenize(const char *s, toklist *out, int weight)
-{
-	char w[TOKLEN];
-	size_t k = 0;
-	int r;
-
-	for (;; s++) {
-		if (*s && (isalnum((unsigned char)*s))) {
-			if (k < TOKLEN - 1)
-				w[k++] = (char)tolower((unsigned char)*s);
-			continue;
-		}
-		if (k > 0) {
-			w[k] = '\0';
-			if (k > 1 && !is_stop(w)) {
-				stem(w);
-				for (r = 0; r < weight && out->n < MAX_TOKENS; r++)
-					memcpy(out->t[out->n++], w, TOKLEN);
-			}
-			k = 0;
-		}
-		if (!*s)
-			break;
-	}
-}
-
-static void doc_tokens(const ba_gen_info *g, toklist *d)
-{
+	ba_buf b = BA_BUF_INIT(1 << 16);
 	size_t i;
 	json_t *v;
 
-	d->n = 0;
-	tokenize(g->name, d, 2);
+	ba_buf_printf(&b, "%s %s ", g->name, g->name);
 	json_array_foreach(g->tags, i, v)
-		tokenize(json_string_value(v), d, 2);
-	tokenize(g->description, d, 1);
+		if (json_is_string(v))
+			ba_buf_printf(&b, "%s %s ", json_string_value(v), json_string_value(v));
+	ba_buf_puts(&b, g->description ? g->description : "");
+	return ba_buf_detach(&b);
 }
 
-static int tf(const toklist *d, const char *w)
+typedef struct {
+	double s;
+	size_t i;
+} ranked;
+
+static int cmp_ranked(const void *a, const void *b)
 {
-	int i, c = 0;
-	for (i = 0; i < d->n; i++)
-		if (!strcmp(d->t[i], w))
-			c++;
-	return c;
+	const ranked *x = a, *y = b;
+	if (x->s != y->s)
+		return x->s < y->s ? 1 : -1;
+	return x->i < y->i ? -1 : x->i > y->i;
 }
 
-static int score_cmp(const void *a, const void *b)
+/* The query terms a generator's text holds, in query order. */
+static json_t *matched_terms(const ba_gen_info *g, const json_t *qlist)
 {
-	const double *x = a, *y = b;
-	if (x[0] != y[0])
-		return x[0] < y[0] ? 1 : -1;
-	return x[1] < y[1] ? -1 : x[1] > y[1];
+	char *t = doc_text(g);
+	json_t *have = ba_text_terms(t), *set = json_object(), *out = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(have, i, v)
+		json_object_set(set, json_string_value(v), json_true());
+	json_array_foreach(qlist, i, v)
+		if (json_object_get(set, json_string_value(v)))
+			json_array_append(out, v);
+	json_decref(set);
+	json_decref(have);
+	free(t);
+	return out;
 }
 
 int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t **out)
 {
 	size_t n = ba_gen_count(reg), i;
-	toklist *docs, *q = ba_calloc(1, sizeof(*q));
-	double avg = 0, (*sc)[2];
-	int j, jj;
+	ba_bm25 *ix;
+	json_t *q, *qlist, *uniq;
+	double *sc;
+	ranked *r;
 
 	*out = json_array();
-	if (n == 0 || !text) {
-		free(q);
+	if (n == 0 || !text)
 		return 0;
-	}
-	docs = ba_calloc(n, sizeof(*docs));
-	sc = ba_calloc(n, sizeof(*sc));
+	ix = ba_bm25_new();
 	for (i = 0; i < n; i++) {
-		doc_tokens(ba_gen_at(reg, i), &docs[i]);
-		avg += docs[i].n;
+		char *t = doc_text(ba_gen_at(reg, i));
+		ba_bm25_add(ix, ba_gen_at(reg, i)->name, t);
+		free(t);
 	}
-	avg /= (double)n;
-	tokenize(text, q, 1);
+	q = json_object();
+	ba_text_weigh(q, text, 1.0);
+	sc = ba_calloc(n, sizeof(double));
+	r = ba_calloc(n, sizeof(*r));
+	ba_bm25_score(ix, q, sc, NULL);
 	for (i = 0; i < n; i++) {
-		sc[i][1] = (double)i;
-		for (j = 0; j < q->n; j++) {
-			int dup = 0, df = 0, f;
-			size_t d2;
-			double idf;
-
-			for (jj = 0; jj < j; jj++)
-				if (!strcmp(q->t[jj], q->t[j]))
-					dup = 1;
-			if (dup)
-				continue;
-			f = tf(&docs[i], q->t[j]);
-			if (!f)
-				continue;
-			for (d2 = 0; d2 < n; d2++)
-				if (tf(&docs[d2], q->t[j]))
-					df++;
-			idf = log(1 + (n - df + 0.5) / (df + 0.5));
-			sc[i][0] += idf * (f * 2.2) / (f + 1.2 * (0.25 + 0.75 * docs[i].n / avg));
-		}
+		r[i].s = sc[i];
+		r[i].i = i;
 	}
-	qsort(sc, n, sizeof(*sc), score_cmp);
-	for (i = 0; i < n && i < k; i++) {
-		size_t gi = (size_t)sc[i][1];
-		json_t *terms = json_array();
-		if (sc[i][0] <= 0) {
-			json_decref(terms);
-			break;
-		}
-		/* the query terms this generator matched (for coverage-aware selection) */
-		for (j = 0; j < q->n; j++) {
-			int dup = 0;
-			for (jj = 0; jj < j; jj++)
-				if (!strcmp(q->t[jj], q->t[j]))
-					dup = 1;
-			if (!dup && tf(&docs[gi], q->t[j]))
-				json_array_append_new(terms, json_string(q->t[j]));
-		}
-		json_array_append_new(*out, json_pack("{s:s,s:f,s:o}", "name", ba_gen_at(reg, gi)->name, "score",
-						      floor(sc[i][0] * 10000 + 0.5) / 10000, "terms", terms));
+	qsort(r, n, sizeof(*r), cmp_ranked);
+	/* the query's terms in order, once each */
+	qlist = json_array();
+	uniq = json_object();
+	{
+		json_t *all = ba_text_terms(text), *v;
+		json_array_foreach(all, i, v)
+			if (!json_object_get(uniq, json_string_value(v))) {
+				json_object_set(uniq, json_string_value(v), json_true());
+				json_array_append(qlist, v);
+			}
+		json_decref(all);
 	}
-	free(docs);
+	for (i = 0; i < n && i < k && r[i].s > 0; i++) {
+		const ba_gen_info *g = ba_gen_at(reg, r[i].i);
+		json_array_append_new(*out, json_pack("{s:s, s:f, s:o}", "name", g->name, "score",
+						      floor(r[i].s * 10000 + 0.5) / 10000, "terms",
+						      matched_terms(g, qlist)));
+	}
+	json_decref(qlist);
+	json_decref(uniq);
+	json_decref(q);
 	free(sc);
-	free(q);
+	free(r);
+	ba_bm25_free(ix);
 	return 0;
 }

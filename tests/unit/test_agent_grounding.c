@@ -1,0 +1,339 @@
+/*
+ * test_agent_grounding.c - grounding on the real pool with the mock
+ * provider: every shared query grounded on the sources that fit (the
+ * temporal subtask of causal_and_temporal_reasoning on a temporal dataset,
+ * chart reading on chart generators, ...), the speech request grounded on
+ * dialogue datasets through a (test-only) text-to-speech entry of the
+ * tool table, a request nothing fits refused with a clear message and
+ * filled only with grounding.allow_unrelated; the modality rule; the
+ * retrieval (two views, matched fields) behind `cards search`.
+ */
+#include "support.h"
+#include "benchagent/json.h"
+#include "benchagent/plan.h"
+#include "../../src/agent/planner.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char pool[4096];
+
+static int setup(void **state)
+{
+	(void)state;
+	unsetenv("OPENAI_API_KEY");
+	unsetenv("OPENAI_BASE_URL");
+	snprintf(pool, sizeof(pool), "%s/datasets/general-bench-subset", bt_shared());
+	ba_plan_register_mocks();
+	ba_plan_register_tools(NULL, 0);
+	return 0;
+}
+
+static ba_config *mock_config(const char *yaml_extra)
+{
+	ba_error err = BA_ERROR_INIT;
+	ba_config *cfg = NULL;
+	if (yaml_extra) {
+		char *dir = bt_tmpdir("cfg"), *y = bt_write(dir, "benchagent.yaml", yaml_extra);
+		assert_int_equal(ba_config_load(&cfg, y, 0, &err), 0);
+		free(y);
+		free(dir);
+	} else {
+		cfg = ba_config_default();
+	}
+	ba_config_set_provider_override(cfg, "mock", &err);
+	ba_config_add_pool(cfg, pool);
+	return cfg;
+}
+
+static json_t *load_query(const char *path)
+{
+	json_t *q = NULL;
+	ba_error err = BA_ERROR_INIT;
+	assert_int_equal(ba_query_load(path, &q, &err), 0);
+	return q;
+}
+
+static json_t *shared_query(const char *name)
+{
+	char path[4096];
+	snprintf(path, sizeof(path), "%s/queries/%s", bt_shared(), name);
+	return load_query(path);
+}
+
+/* Plan q; *rc and err.msg out. */
+static json_t *make(ba_config *cfg, const json_t *q, int *rc, char *msg, size_t msgn)
+{
+	char *ws = bt_tmpdir("gplan");
+	ba_error err = BA_ERROR_INIT;
+	ba_gateway *gw = NULL;
+	ba_store *st = NULL;
+	json_t *plan = NULL;
+	int64_t run;
+
+	assert_int_equal(ba_store_open(&st, ws, &err), 0);
+	assert_int_equal(ba_run_open(st, "plan", ba_json_str(q, "id", ""), &run, &err), 0);
+	assert_int_equal(ba_gateway_new(&gw, cfg, st, NULL, &err), 0);
+	*rc = ba_plan_make(gw, st, cfg, q, run, &plan, &err);
+	if (msg)
+		snprintf(msg, msgn, "%s", err.msg);
+	ba_gateway_free(gw);
+	ba_store_close(st);
+	bt_rmrf(ws);
+	free(ws);
+	return plan;
+}
+
+/* The source ids of accepted groundings of the subtask whose keywords hold kw. */
+static json_t *accepted_for(const json_t *plan, const char *kw)
+{
+	json_t *out = json_array(), *s, *g, *k;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(plan, "subtasks"), i, s) {
+		int has = 0;
+		json_array_foreach(json_object_get(s, "keywords"), j, k)
+			has |= !strcmp(json_string_value(k), kw);
+		if (!has)
+			continue;
+		json_array_foreach(json_object_get(plan, "groundings"), j, g)
+			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")) &&
+			    json_is_true(json_object_get(g, "accepted")))
+				json_array_append_new(out, json_string(ba_json_str(g, "source", "")));
+	}
+	return out;
+}
+
+static int contains(const json_t *arr, const char *v)
+{
+	size_t i;
+	json_t *x;
+	json_array_foreach(arr, i, x)
+		if (!strcmp(json_string_value(x), v))
+			return 1;
+	return 0;
+}
+
+/* The best accepted source of the subtasks with keyword kw. */
+static const char *best_for(const json_t *plan, const char *kw)
+{
+	static char best[128];
+	json_t *s, *g, *k;
+	double top = -1;
+	size_t i, j;
+
+	best[0] = 0;
+	json_array_foreach(json_object_get(plan, "subtasks"), i, s) {
+		int has = 0;
+		json_array_foreach(json_object_get(s, "keywords"), j, k)
+			has |= !strcmp(json_string_value(k), kw);
+		if (!has)
+			continue;
+		json_array_foreach(json_object_get(plan, "groundings"), j, g)
+			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")) &&
+			    json_is_true(json_object_get(g, "accepted")) &&
+			    ba_json_num(json_object_get(g, "scores"), "final", 0) > top) {
+				top = ba_json_num(json_object_get(g, "scores"), "final", 0);
+				snprintf(best, sizeof(best), "%s", ba_json_str(g, "source", ""));
+			}
+	}
+	return best;
+}
+
+static void test_shared_queries_grounded(void **state)
+{
+	ba_config *cfg = mock_config(NULL);
+	json_t *q, *plan, *acc;
+	int rc;
+
+	(void)state;
+	/* the temporal subtask on a temporal dataset, first */
+	q = shared_query("causal_and_temporal_reasoning.json");
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_true(!strcmp(best_for(plan, "temporal"), "ds:ca4f9ec3") ||
+		    !strcmp(best_for(plan, "temporal"), "ds:37a67448"));
+	assert_string_equal(best_for(plan, "causal"), "ds:7fb63e11");
+	json_decref(plan);
+	json_decref(q);
+	/* several accounts of one event: event coreference first */
+	q = shared_query("multi_perspective_event_reasoning.json");
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_string_equal(best_for(plan, "event"), "ds:0fa3ee6d");
+	json_decref(plan);
+	json_decref(q);
+	/* chart reading: chart generators, never a text dataset */
+	q = shared_query("visual_chart_reading.json");
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	acc = accepted_for(plan, "read");
+	assert_true(contains(acc, "gen:chart_reading") || contains(acc, "gen:line_chart_reading"));
+	assert_false(contains(acc, "ds:7fb63e11"));
+	json_decref(acc);
+	json_decref(plan);
+	json_decref(q);
+	/* arithmetic: the word-problem generator, no narrative dataset */
+	q = shared_query("arithmetic_logic_offline.json");
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_string_equal(best_for(plan, "arithmetic"), "gen:arithmetic_word_problems");
+	acc = accepted_for(plan, "arithmetic");
+	assert_false(contains(acc, "ds:2681e85c"));
+	json_decref(acc);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
+/* With a text-to-speech tool in the table, the speech request keeps its
+ * audio and grounds on dialogue datasets through it. */
+static void test_speech_through_tts(void **state)
+{
+	static const ba_plan_tool_info tts[] = { { "test_text_to_speech", "text", "audio" } };
+	ba_config *cfg = mock_config(NULL);
+	json_t *q = shared_query("mixed_language_conversation.json"), *plan, *g, *s, *t;
+	size_t i, j, audio = 0, via = 0;
+	int rc, dialog = 0;
+	ba_error err = BA_ERROR_INIT;
+
+	(void)state;
+	ba_plan_register_tools(tts, 1);
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_int_equal(ba_plan_validate(plan, &err), 0);
+	json_array_foreach(json_object_get(plan, "subtasks"), i, s)
+		json_array_foreach(json_object_get(s, "modalities"), j, t)
+			audio += !strcmp(json_string_value(t), "audio");
+	assert_true(audio >= 1);
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		int has = 0;
+		if (!json_is_true(json_object_get(g, "accepted")))
+			continue;
+		json_array_foreach(json_object_get(g, "transformation"), j, t)
+			has |= !strcmp(ba_json_str(t, "tool", ""), "test_text_to_speech");
+		assert_true(has); /* every text source of an audio subtask is spoken */
+		via++;
+		dialog |= !strcmp(ba_json_str(g, "source", ""), "ds:f219959e") ||
+			  !strcmp(ba_json_str(g, "source", ""), "ds:cc0d075c");
+	}
+	assert_true(via >= 1);
+	assert_true(dialog);
+	ba_plan_register_tools(NULL, 0);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
+static void test_nothing_fits_refused(void **state)
+{
+	char path[4096], msg[4096];
+	ba_config *cfg = mock_config(NULL), *cfg2;
+	json_t *q, *plan, *g;
+	size_t i, unrelated = 0;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/grounding/nothing_fits.json", BA_SOURCE_DIR);
+	q = load_query(path);
+	plan = make(cfg, q, &rc, msg, sizeof(msg));
+	assert_int_equal(rc, BA_ENOTFOUND);
+	assert_null(plan);
+	assert_non_null(strstr(msg, "nothing in the pool fits this request"));
+	assert_non_null(strstr(msg, "closest:"));
+	assert_non_null(strstr(msg, "what would fit: a dataset of text samples with"));
+	/* asked for explicitly, the closest sources fill it and the plan says so */
+	cfg2 = mock_config("grounding:\n  allow_unrelated: true\n");
+	plan = make(cfg2, q, &rc, msg, sizeof(msg));
+	assert_int_equal(rc, 0);
+	assert_true(json_array_size(json_object_get(plan, "unfit")) >= 1);
+	assert_non_null(ba_json_str(json_array_get(json_object_get(plan, "unfit"), 0), "filled_with", NULL));
+	json_array_foreach(json_object_get(plan, "groundings"), i, g)
+		unrelated += json_is_true(json_object_get(g, "unrelated"));
+	assert_true(unrelated >= 1);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+	ba_config_free(cfg2);
+}
+
+static void test_modality_rule(void **state)
+{
+	static const ba_plan_tool_info tools[] = { { "speak", "text", "audio" }, { "crop", NULL, NULL } };
+	json_t *text = json_pack("[s]", "text"), *ti = json_pack("[s, s]", "text", "image");
+	json_t *ta = json_pack("[s, s]", "text", "audio"), *conv = json_pack("[s]", "audio"), *via = NULL;
+	json_t *img = json_pack("[s]", "image");
+
+	(void)state;
+	ba_plan_register_tools(NULL, 0);
+	assert_true(ba_plan_modality_fit(text, text, NULL, &via));
+	assert_null(via);
+	assert_false(ba_plan_modality_fit(text, ti, conv, &via));  /* image ignored by text items */
+	assert_false(ba_plan_modality_fit(ta, text, conv, &via));  /* no tool can speak yet */
+	ba_plan_register_tools(tools, 2);
+	assert_true(ba_plan_tool_known("speak"));
+	assert_true(ba_plan_modality_fit(ta, text, conv, &via)); /* the table has a text -> audio tool */
+	assert_string_equal(ba_json_str(json_array_get(via, 0), "tool", ""), "speak");
+	json_decref(via);
+	assert_false(ba_plan_modality_fit(ta, text, NULL, &via)); /* the preferences did not allow it */
+	assert_false(ba_plan_modality_fit(ti, text, img, &via)); /* no tool renders images */
+	ba_plan_register_tools(NULL, 0);
+	assert_false(ba_plan_tool_known("speak"));
+	json_decref(text);
+	json_decref(ti);
+	json_decref(ta);
+	json_decref(conv);
+	json_decref(img);
+}
+
+static void test_search_explains(void **state)
+{
+	const char *roots[1] = { pool };
+	ba_pool *p = NULL;
+	ba_gen_registry *gens = NULL;
+	ba_error err = BA_ERROR_INIT;
+	json_t *hits, *h;
+
+	(void)state;
+	assert_int_equal(ba_pool_open(&p, roots, 1, 1, &err), 0);
+	assert_int_equal(ba_gen_registry_new(&gens, NULL, &err), 0);
+	assert_int_equal(ba_plan_sources_index(p, gens, NULL, NULL, NULL, &err), 0);
+	hits = ba_plan_search(p, "which of two events in a news story happened first", NULL, 8);
+	h = json_array_get(hits, 0);
+	assert_string_equal(ba_json_str(h, "source", ""), "ds:ca4f9ec3");
+	assert_non_null(json_object_get(json_object_get(h, "matched"), "event"));
+	assert_non_null(strstr(ba_json_str(h, "why", ""), "'event' in name"));
+	assert_true(ba_json_num(h, "score", 0) > 0 && ba_json_num(h, "score", 0) <= 1);
+	json_decref(hits);
+	/* a visual request never returns a text-only dataset */
+	hits = ba_plan_search(p, "read the values of the bars in a chart image", NULL, 8);
+	assert_true(json_array_size(hits) >= 1);
+	{
+		size_t i;
+		json_array_foreach(hits, i, h) {
+			size_t j;
+			json_t *m;
+			int img = 0;
+			json_array_foreach(json_object_get(h, "modalities"), j, m)
+				img |= !strcmp(json_string_value(m), "image");
+			assert_true(img);
+		}
+	}
+	assert_string_equal(ba_json_str(json_array_get(hits, 0), "source", ""), "gen:chart_reading");
+	json_decref(hits);
+	ba_gen_registry_free(gens);
+	ba_pool_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_shared_queries_grounded),
+		cmocka_unit_test(test_speech_through_tts),
+		cmocka_unit_test(test_nothing_fits_refused),
+		cmocka_unit_test(test_modality_rule),
+		cmocka_unit_test(test_search_explains),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
