@@ -40,25 +40,49 @@
 int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err);
 
-/* The whole model-driven build for the CLI: doc is a query {id,
- * description, target_size} (planned with ba_plan_make first) or a plan
- * (it has "subtasks" and "quotas": validated, then built as it is). Opens
- * the run ("build", query id), creates the gateway (mock responders of
- * the planner and executor registered), and writes <outroot>/<id>/.
- * *summary: {benchmark, out, items, target_size, per_subtask, subtasks,
- * plan_mock, cost_usd, llm_calls, llm_sent, unit_status}, caller's. */
+/* The whole build for the CLI: doc is a query {id, description,
+ * target_size} or a plan (it has "subtasks" and "quotas": validated with
+ * ba_plan_validate, then built as it is). With a model configured (or a
+ * plan naming datasets, or --provider mock with a pool) the planner and
+ * ba_exec_build run (ba_exec_build_model: the gateway gets the mock
+ * responders of the planner and executor); otherwise, or with o->offline,
+ * the planner's no-model mode and the generator units run
+ * (ba_exec_build_offline). Opens the run ("build", query id), writes
+ * <outroot>/<id>/, records the outcome for `status` and sets the run's
+ * status ("done", "short" when fewer items than the target, "failed").
+ * *summary (caller's): {mode, benchmark, out, items, target (the quota
+ * total), target_size,
+ * per_subtask, subtasks: {id: {items, quota, ..}}, failures: [{reason,
+ * count}] (top 5), and per mode: plan_mock, cost_usd, llm_calls, llm_sent,
+ * unit_status | generated, reused, checks}. */
 typedef struct ba_exec_build_opts {
 	const char *outroot;       /* default "out" */
 	int dry_run;
 	int no_cache;
 	uint64_t seed;
 	int seed_set;              /* override the plan's seed */
+	int offline;               /* the no-model path even when a model is configured */
+	int provider_mock;         /* --provider mock: with a pool, the model path on the mock */
+	const char *gen_dir;       /* extra generators (*.lua) for the no-model path */
 } ba_exec_build_opts;
 
 #define BA_EXEC_BUILD_OPTS_INIT { 0 }
 
 int ba_exec_build_doc(const ba_config *cfg, ba_store *st, const json_t *doc, const ba_exec_build_opts *o,
 		      json_t **summary, ba_error *err);
+int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, const ba_exec_build_opts *o,
+			json_t **summary, ba_error *err);
+int ba_exec_build_offline(const ba_config *cfg, ba_store *st, const json_t *doc, const ba_exec_build_opts *o,
+			  json_t **summary, ba_error *err);
+/* What a plan asks for: the sum of its quotas' counts. */
+long ba_exec_quota_total(const json_t *plan);
+/* The run status an outcome summary means: "done", or "short" when it
+ * made fewer items than its target (the plan's quota total). */
+const char *ba_exec_outcome_status(const json_t *summary);
+/* Store / read back a build's outcome {made, target, subtasks, failures}
+ * for `status` (kv "outcome:<run id>"). get: new ref or NULL. */
+void ba_exec_outcome_record(ba_store *st, int64_t run_id, const json_t *summary);
+json_t *ba_exec_outcome_get(ba_store *st, int64_t run_id);
 /* Whether a JSON document is a plan (has "subtasks" and "quotas"). */
 int ba_exec_doc_is_plan(const json_t *doc);
 

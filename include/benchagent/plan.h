@@ -88,4 +88,14 @@ int ba_plan_write_generator(ba_gateway *gw, const json_t *subtask, int attempts,
  * call before creating the gateway. */
 void ba_plan_register_mocks(void);
 
+/* The planner's no-model mode (src/agent/offline.c): map query to the
+ * verified generators of reg by BM25 (ba_gen_plan_offline), as the stored
+ * stage "plan_offline" of run_id (reused while the query and generator
+ * versions are the same), then ba_plan_validate. Unless force, a request
+ * whose best generator scores below generators.min_score is refused with
+ * a way forward. *plan is the caller's. */
+struct ba_gen_registry;
+int ba_plan_make_offline(struct ba_gen_registry *reg, ba_store *st, const ba_config *cfg, const json_t *query,
+			 int64_t run_id, int force, json_t **plan, ba_error *err);
+
 #endif

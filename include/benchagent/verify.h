@@ -62,6 +62,15 @@ double ba_minhash_similarity(const ba_minhash *a, const ba_minhash *b);
  * of duplicates. */
 size_t ba_verify_dedup(const json_t *items, double threshold, int shingle, long *dup_of);
 
+/* The same rule one item at a time, for builds that redraw on a duplicate
+ * (the generator units): ba_dedup_add returns the index (in add order) of
+ * the kept item that item duplicates, or -1 after keeping it. threshold
+ * above 1 keeps the exact rule only (normalised text and media equal). */
+typedef struct ba_dedup ba_dedup;
+int ba_dedup_new(ba_dedup **out, double threshold, int shingle);
+long ba_dedup_add(ba_dedup *d, const json_t *item);
+void ba_dedup_free(ba_dedup *d);
+
 /* ---- LLM inspector, repair planner, fixer ---- */
 
 typedef struct ba_inspect_opts {
@@ -88,5 +97,17 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *opts, const json_t 
  * (answer text) still present wherever it was. 1 keeps, 0 changes
  * (reason says what). */
 int ba_verify_same_substance(const json_t *orig, const json_t *fixed, char *reason, size_t rlen);
+
+/* ---- why units did not become items (reasons.c) ---- */
+
+/* Count one failure into reasons (an object "check: reason" -> count).
+ * The parts of reason that vary per item (quoted text, numbers, unit
+ * keys) are masked, so like failures group into one entry. */
+void ba_verify_count_reason(json_t *reasons, const char *check, const char *reason);
+/* Count the first failed check of an item's qc object. */
+void ba_verify_count_qc(json_t *reasons, const json_t *qc);
+/* The n most frequent entries of reasons as [{reason, count}], most
+ * frequent first (ties by text). New ref. */
+json_t *ba_verify_top_reasons(const json_t *reasons, size_t n);
 
 #endif

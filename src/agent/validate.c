@@ -19,6 +19,13 @@ static const json_t *find_id(const json_t *arr, const char *key, const char *id)
 	return NULL;
 }
 
+/* A generator source's grounding may name the step "generator" (running
+ * it; the offline planner writes that). */
+static int is_generator(const json_t *srcs, const char *id)
+{
+	return !strcmp(ba_json_str(find_id(srcs, "id", id), "kind", ""), "generator");
+}
+
 int ba_plan_validate(const json_t *plan, ba_error *err)
 {
 	const json_t *subs, *srcs, *grs, *quotas, *v, *w;
@@ -91,7 +98,9 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 			return ba_error_set(err, BA_EINVAL, "groundings[%zu].transformation: expected a "
 					    "non-empty list of steps", i);
 		json_array_foreach(json_object_get(v, "transformation"), j, w)
-			if (!ba_plan_tool_known(ba_json_str(w, "tool", NULL)))
+			if (!ba_plan_tool_known(ba_json_str(w, "tool", NULL)) &&
+			    !(is_generator(srcs, ba_json_str(v, "source", "")) &&
+			      !strcmp(ba_json_str(w, "tool", ""), "generator")))
 				return ba_error_set(err, BA_EINVAL, "groundings[%zu].transformation[%zu].tool: "
 						    "'%s' is not an executor tool", i, j,
 						    ba_json_str(w, "tool", "?"));
@@ -105,7 +114,31 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 		int ok = 0;
 		if (!json_is_integer(cnt) || json_integer_value(cnt) < 0) {
 			json_decref(used);
-			return ba_error_set(err, BA_EINVAL, "quotas[%zu].count: expected a non-negative integer", i);
+			return ba_error_set(err, BA_EINVAL, "quotas[%zu].count: expected a non-negative integer, got %s",
+					    i, json_is_string(cnt) ? "a string" : json_is_real(cnt) ? "a fraction or "
+					    "exponent" : json_is_integer(cnt) ? "a negative number" : "no count");
+		}
+		if (json_integer_value(cnt) > BA_QUERY_MAX_TARGET) {
+			json_decref(used);
+			return ba_error_set(err, BA_EINVAL, "quotas[%zu].count: %lld is above the cap of %d items", i,
+					    (long long)json_integer_value(cnt), BA_QUERY_MAX_TARGET);
+		}
+		if (!find_id(subs, "id", st)) {
+			json_decref(used);
+			return ba_error_set(err, BA_EINVAL, "quotas[%zu].subtask: no subtask '%s'", i, st);
+		}
+		if (!find_id(srcs, "id", src)) {
+			json_decref(used);
+			return ba_error_set(err, BA_EINVAL, "quotas[%zu].source: no source '%s'", i, src);
+		}
+		for (j = 0; j < i; j++) {
+			const json_t *o = json_array_get(quotas, j);
+			if (!strcmp(ba_json_str(o, "subtask", ""), st) && !strcmp(ba_json_str(o, "source", ""), src) &&
+			    json_equal(json_object_get(o, "difficulty"), json_object_get(v, "difficulty"))) {
+				json_decref(used);
+				return ba_error_set(err, BA_EINVAL, "quotas[%zu]: repeats quotas[%zu] (subtask %s, source %s, "
+						    "same difficulty); merge their counts", i, j, st, src);
+			}
 		}
 		json_array_foreach(grs, j, w)
 			if (!strcmp(ba_json_str(w, "subtask", ""), st) &&

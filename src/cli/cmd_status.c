@@ -3,6 +3,7 @@
  * workspace.
  */
 #include "cli.h"
+#include "benchagent/exec.h"
 #include "benchagent/json.h"
 
 #include <stdlib.h>
@@ -39,12 +40,35 @@ static json_t *config_json(const ba_config *cfg)
 			 "budget_usd", cfg->budget_usd, "output", cfg->output_dir);
 }
 
+/* "run 3  build X  [short]  made 0 of 150 items; 442 failures (top: ...)" */
+static void print_run(const json_t *run)
+{
+	const json_t *o = json_object_get(run, "outcome"), *f;
+	long long fails = 0;
+	size_t i;
+
+	printf("run %lld  %s %s  [%s]", (long long)ba_json_int(run, "id", 0), ba_json_str(run, "kind", "?"),
+	       ba_json_str(run, "key", "?"), ba_json_str(run, "status", "?"));
+	if (!o) {
+		printf("  %lld stored units\n", (long long)ba_json_int(run, "units", 0));
+		return;
+	}
+	json_array_foreach(json_object_get(o, "failures"), i, f)
+		fails += ba_json_int(f, "count", 0);
+	printf("  made %lld of %lld items", ba_json_int(o, "made", 0), ba_json_int(o, "target", 0));
+	if (fails)
+		printf("; %lld failed units, top: %s (%lld)", fails,
+		       ba_json_str(json_array_get(json_object_get(o, "failures"), 0), "reason", ""),
+		       ba_json_int(json_array_get(json_object_get(o, "failures"), 0), "count", 0));
+	printf("\n");
+}
+
 static int exec_status(ba_cli *cli, int argc, char **argv)
 {
 	ba_error err = BA_ERROR_INIT;
 	ba_store *st;
 	ba_config *cfg;
-	json_t *runs, *run, *conf;
+	json_t *runs, *run, *conf, *outcome;
 	size_t i;
 	char *pos[1];
 	int npos, ec;
@@ -58,7 +82,10 @@ static int exec_status(ba_cli *cli, int argc, char **argv)
 	json_array_foreach(runs, i, run) {
 		int64_t id = json_integer_value(json_object_get(run, "id"));
 		json_object_set_new(run, "stages", ba_stage_list(st, id));
-		json_object_set_new(run, "items", json_integer(ba_item_count(st, id, NULL)));
+		json_object_set_new(run, "units", json_integer(ba_item_count(st, id, NULL)));
+		/* a build's outcome: made, target and why units failed, apart */
+		if ((outcome = ba_exec_outcome_get(st, id)) != NULL)
+			json_object_set_new(run, "outcome", outcome);
 	}
 	if (cli->json) {
 		json_t *all = json_pack("{s:s,s:O,s:O}", "workspace", cli->workspace, "config", conf, "runs", runs);
@@ -88,11 +115,7 @@ static int exec_status(ba_cli *cli, int argc, char **argv)
 		json_array_foreach(runs, i, run) {
 			json_t *stg, *sv;
 			size_t j;
-			printf("run %lld  %s %s  [%s]  %lld items\n",
-			       (long long)json_integer_value(json_object_get(run, "id")),
-			       ba_json_str(run, "kind", "?"), ba_json_str(run, "key", "?"),
-			       ba_json_str(run, "status", "?"),
-			       (long long)json_integer_value(json_object_get(run, "items")));
+			print_run(run);
 			stg = json_object_get(run, "stages");
 			json_array_foreach(stg, j, sv)
 				printf("    stage %-14s %.12s\n", ba_json_str(sv, "name", "?"),

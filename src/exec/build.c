@@ -257,103 +257,108 @@ static json_t *versions(ba_exec_ctx *x)
 	return v;
 }
 
-int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
-		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err)
+/* The executor's context for one build (workers, seed, verification
+ * switches from cfg; the generator registry when the plan has generator
+ * sources). Undo with ctx_free. */
+static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
+		    int64_t run_id, ba_error *err)
 {
-	ba_exec_ctx x;
-	json_t *extra = json_object(), *units = NULL, *cands = NULL, *pq = NULL, *sc = NULL;
-	json_t *items = NULL, *mextra = NULL, *subtasks_out = NULL, *q, *states = NULL;
-	double thr = ba_config_num(cfg, "verification", "near_duplicate_threshold", 0.8);
-	int shingle = (int)ba_config_num(cfg, "verification", "shingle", 3);
-	int rounds = (int)ba_config_num(cfg, "verification", "replenish_rounds", 2), round, rc;
-	const char *qid;
+	json_t *sec, *src;
 	size_t i;
-	tally t = { json_object() };
 
-	if (manifest)
-		*manifest = NULL;
-	if ((rc = validate_plan(plan, err)) != 0) {
-		json_decref(extra);
-		json_decref(t.checks);
-		return rc;
-	}
-	ba_exec_register_mocks();
-	memset(&x, 0, sizeof(x));
-	x.gw = gw;
-	x.st = st;
-	x.cfg = cfg;
-	x.plan = plan;
-	x.run_id = run_id;
-	x.seed = json_is_integer(json_object_get(plan, "seed")) ?
-			 (uint64_t)ba_json_int(plan, "seed", 1) :
-			 (uint64_t)ba_config_num(cfg, "execution", "seed", 1);
-	x.workers = (int)ba_config_num(cfg, "execution", "workers", 16);
-	if (x.workers < 1)
-		x.workers = 1;
-	if (x.workers > 256)
-		x.workers = 256;
-	x.step_retries = (int)ba_config_num(cfg, "execution", "step_retries", 1);
-	x.fallback_role = "default";
-	{
-		json_t *sec = ba_config_section(cfg, "execution");
-		if (ba_json_str(sec, "fallback_role", NULL))
-			x.fallback_role = ba_json_str(sec, "fallback_role", NULL);
-		sec = ba_config_section(cfg, "verification");
-		x.inspector = ba_json_bool(sec, "inspector", 1);
-		x.repair = ba_json_bool(sec, "repair", 1);
-	}
-	x.datasets = json_object();
-	x.src_cursor = json_object();
-	x.slot_pos = json_object();
-	x.models = json_object();
-	pthread_mutex_init(&x.mu, NULL);
-	qid = ba_json_str(json_object_get(plan, "query"), "id", "benchmark");
+	memset(x, 0, sizeof(*x));
+	x->gw = gw;
+	x->st = st;
+	x->cfg = cfg;
+	x->plan = plan;
+	x->run_id = run_id;
+	x->seed = json_is_integer(json_object_get(plan, "seed")) ? (uint64_t)ba_json_int(plan, "seed", 1) :
+								 (uint64_t)ba_config_num(cfg, "execution", "seed", 1);
+	x->workers = (int)ba_config_num(cfg, "execution", "workers", 16);
+	x->workers = x->workers < 1 ? 1 : x->workers > 256 ? 256 : x->workers;
+	x->step_retries = (int)ba_config_num(cfg, "execution", "step_retries", 1);
+	x->fallback_role = "default";
+	sec = ba_config_section(cfg, "execution");
+	if (ba_json_str(sec, "fallback_role", NULL))
+		x->fallback_role = ba_json_str(sec, "fallback_role", NULL);
+	sec = ba_config_section(cfg, "verification");
+	x->inspector = ba_json_bool(sec, "inspector", 1);
+	x->repair = ba_json_bool(sec, "repair", 1);
+	x->datasets = json_object();
+	x->src_cursor = json_object();
+	x->slot_pos = json_object();
+	x->models = json_object();
+	pthread_mutex_init(&x->mu, NULL);
 	/* generators up front (workers share the registry): the built-ins plus
 	 * any agent-written ones the plan carries as source */
-	{
-		json_t *src;
-		json_array_foreach(json_object_get(plan, "sources"), i, src) {
-			if (strcmp(ba_json_str(src, "kind", ""), "generator"))
-				continue;
-			if ((rc = ba_gen_registry_new((ba_gen_registry **)&x.gen_reg, NULL, err)) != 0 ||
-			    (rc = ba_gen_registry_add_plan(x.gen_reg, plan, err)) != 0)
-				goto cleanup;
-			break;
-		}
+	json_array_foreach(json_object_get(plan, "sources"), i, src) {
+		int rc;
+		if (strcmp(ba_json_str(src, "kind", ""), "generator"))
+			continue;
+		if ((rc = ba_gen_registry_new((ba_gen_registry **)&x->gen_reg, NULL, err)) != 0 ||
+		    (rc = ba_gen_registry_add_plan(x->gen_reg, plan, err)) != 0)
+			return rc;
+		break;
 	}
+	return 0;
+}
 
-	if ((rc = ba_item_foreach(st, run_id, NULL, cursor_fn, &x, err)) != 0)
-		goto cleanup;
+static void ctx_free(ba_exec_ctx *x)
+{
+	json_decref(x->datasets);
+	json_decref(x->src_cursor);
+	json_decref(x->slot_pos);
+	json_decref(x->models);
+	if (x->gen_reg)
+		ba_gen_registry_free(x->gen_reg);
+	pthread_mutex_destroy(&x->mu);
+}
+
+/* What one round leaves behind: the units, their states, the checked
+ * candidates, per quota the accepted items, the count per status. */
+typedef struct round_out {
+	json_t *units, *states, *cands, *pq, *sc;
+} round_out;
+
+static void round_clear(round_out *r)
+{
+	json_decref(r->units);
+	json_decref(r->states);
+	json_decref(r->cands);
+	json_decref(r->pq);
+	json_decref(r->sc);
+	memset(r, 0, sizeof(*r));
+}
+
+/* Build, verify and dedup every unit, then ask again for what a quota is
+ * short of while its source lasts (replenishment rounds). *rounds_used
+ * gets the last round's number. */
+static int run_rounds(ba_exec_ctx *x, int rounds, double thr, int shingle, round_out *r, int *rounds_used,
+		      ba_error *err)
+{
+	json_t *extra = json_object(), *q;
+	int round, rc = 0;
+	size_t i;
+
 	for (round = 0; round <= rounds; round++) {
 		int more = 0;
-		json_decref(units);
-		units = NULL;
-		if ((rc = ba_exec_expand(plan, x.seed, extra, &units, err)) != 0)
-			goto cleanup;
-		if ((rc = ba_exec_prepare(&x, units, err)) != 0)
-			goto cleanup;
-		if ((rc = ba_exec_run_all(&x, units, err)) != 0)
-			goto cleanup;
+		round_clear(r);
+		if ((rc = ba_exec_expand(x->plan, x->seed, extra, &r->units, err)) != 0 ||
+		    (rc = ba_exec_prepare(x, r->units, err)) != 0 || (rc = ba_exec_run_all(x, r->units, err)) != 0)
+			break;
 		{
-			json_t *map = ba_exec_status_map(&x), *todo = ba_exec_units_with(units, map, "built");
-			rc = ba_exec_parallel(&x, todo, ba_exec_unit_verify, "verify", err);
+			json_t *map = ba_exec_status_map(x), *todo = ba_exec_units_with(r->units, map, "built");
+			rc = ba_exec_parallel(x, todo, ba_exec_unit_verify, "verify", err);
 			json_decref(map);
 			json_decref(todo);
 			if (rc != 0)
-				goto cleanup;
+				break;
 		}
-		json_decref(cands);
-		json_decref(pq);
-		json_decref(sc);
-		json_decref(states);
-		states = NULL;
-		if ((rc = load_states(&x, &states, err)) != 0)
-			goto cleanup;
-		if ((rc = collect(&x, units, states, thr, shingle, &cands, &pq, &sc, err)) != 0)
-			goto cleanup;
-		/* quota check: ask for the shortfall again while the source lasts */
-		json_array_foreach(json_object_get(plan, "quotas"), i, q) {
-			json_t *e = json_array_get(pq, i);
+		if ((rc = load_states(x, &r->states, err)) != 0 ||
+		    (rc = collect(x, r->units, r->states, thr, shingle, &r->cands, &r->pq, &r->sc, err)) != 0)
+			break;
+		json_array_foreach(json_object_get(x->plan, "quotas"), i, q) {
+			json_t *e = json_array_get(r->pq, i);
 			long want = (long)ba_json_int(q, "count", 0);
 			long have = (long)json_array_size(json_object_get(e, "items"));
 			char k[32];
@@ -363,23 +368,32 @@ int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json
 			json_object_set_new(extra, k, json_integer(ba_json_int(extra, k, 0) + (want - have)));
 			more = 1;
 		}
+		*rounds_used = round;
 		if (!more || round == rounds)
 			break;
 		BA_INFO("replenishment round %d: %s", round + 1, "some subtasks are short");
 	}
+	json_decref(extra);
+	return rc;
+}
 
-	/* final selection: per quota, the first `count` accepted in unit order */
-	items = json_array();
-	subtasks_out = json_object();
+/* Final selection: per quota, the first `count` accepted in unit order,
+ * then plan subtask order, ids. *subtasks_out: per subtask quota, items,
+ * exhausted and per-source detail. New refs. */
+static json_t *select_items(const json_t *plan, const round_out *r, const char *qid, json_t **subtasks_out)
+{
+	json_t *items = json_array(), *so_all = json_object(), *q, *ordered, *s2, *it;
+	size_t i, j, k;
+
 	json_array_foreach(json_object_get(plan, "quotas"), i, q) {
-		json_t *e = json_array_get(pq, i), *it;
+		json_t *e = json_array_get(r->pq, i);
 		long want = (long)ba_json_int(q, "count", 0), taken = 0;
-		size_t j;
 		const char *stid = ba_json_str(q, "subtask", "");
-		json_t *so = json_object_get(subtasks_out, stid);
+		json_t *so = json_object_get(so_all, stid);
+		int exh = ba_json_bool(e, "exhausted", 0);
 		if (!so) {
 			so = json_pack("{s:i, s:i, s:b, s:[]}", "quota", 0, "items", 0, "exhausted", 0, "sources");
-			json_object_set_new(subtasks_out, stid, so);
+			json_object_set_new(so_all, stid, so);
 		}
 		json_array_foreach(json_object_get(e, "items"), j, it) {
 			if (taken >= want)
@@ -389,96 +403,140 @@ int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json
 		}
 		json_object_set_new(so, "quota", json_integer(ba_json_int(so, "quota", 0) + want));
 		json_object_set_new(so, "items", json_integer(ba_json_int(so, "items", 0) + taken));
-		if (taken < want && ba_json_bool(e, "exhausted", 0))
+		if (taken < want && exh)
 			json_object_set_new(so, "exhausted", json_true());
 		json_array_append_new(json_object_get(so, "sources"),
 				      json_pack("{s:s, s:I, s:I, s:b, s:I, s:I, s:s}", "source",
 						ba_json_str(q, "source", ""), "quota", (json_int_t)want, "items",
-						(json_int_t)taken, "exhausted", ba_json_bool(e, "exhausted", 0),
-						"rejected", (json_int_t)ba_json_int(e, "rejected", 0), "failed",
+						(json_int_t)taken, "exhausted", exh, "rejected",
+						(json_int_t)ba_json_int(e, "rejected", 0), "failed",
 						(json_int_t)ba_json_int(e, "failed", 0), "status",
-						taken >= want ? "full" :
-						ba_json_bool(e, "exhausted", 0) ? "short: source exhausted" :
+						taken >= want ? "full" : exh ? "short: source exhausted" :
 						"short: replenishment rounds used up"));
 	}
-	/* stable order: plan subtask order, then quota order; ids */
-	{
-		json_t *ordered = json_array(), *s2;
-		size_t k, j;
-		json_array_foreach(json_object_get(plan, "subtasks"), k, s2) {
-			json_t *it;
-			json_array_foreach(items, j, it)
-				if (!strcmp(ba_json_str(it, "subtask", ""), ba_json_str(s2, "id", "")))
-					json_array_append(ordered, it);
-		}
-		json_decref(items);
-		items = ordered;
-		json_array_foreach(items, k, q) {
-			json_object_set_new(q, "id", json_sprintf("%s-%04zu", qid, k + 1));
-			json_object_del(q, "aux");
-		}
+	ordered = json_array();
+	json_array_foreach(json_object_get(plan, "subtasks"), k, s2)
+		json_array_foreach(items, j, it)
+			if (!strcmp(ba_json_str(it, "subtask", ""), ba_json_str(s2, "id", "")))
+				json_array_append(ordered, it);
+	json_decref(items);
+	json_array_foreach(ordered, k, it) {
+		json_object_set_new(it, "id", json_sprintf("%s-%04zu", qid, k + 1));
+		json_object_del(it, "aux");
 	}
-	/* acceptance per check over every verified unit */
-	{
-		json_t *c;
-		json_array_foreach(cands, i, c)
-			tally_qc(&t, json_object_get(json_object_get(c, "item"), "qc"));
-		json_array_foreach(units, i, q) {
-			json_t *e = json_object_get(states, ba_json_str(q, "key", ""));
-			if (!strcmp(ba_json_str(e, "status", ""), "rejected"))
-				tally_qc(&t, json_object_get(json_object_get(json_object_get(e, "data"), "item"), "qc"));
-		}
-		{
-			const char *k;
-			json_object_foreach(t.checks, k, c) {
-				long p = (long)ba_json_int(c, "passed", 0), f = (long)ba_json_int(c, "failed", 0);
-				json_object_set_new(c, "total", json_integer(p + f));
-				json_object_set_new(c, "rate", json_real(p + f ? (double)p / (double)(p + f) : 1.0));
-			}
-		}
+	*subtasks_out = so_all;
+	return ordered;
+}
+
+/* Acceptance per check over every verified unit (candidates and rejected
+ * ones), with totals and rates. New ref. */
+static json_t *acceptance(const round_out *r)
+{
+	tally t = { json_object() };
+	json_t *c, *u;
+	const char *k;
+	size_t i;
+
+	json_array_foreach(r->cands, i, c)
+		tally_qc(&t, json_object_get(json_object_get(c, "item"), "qc"));
+	json_array_foreach(r->units, i, u) {
+		json_t *e = json_object_get(r->states, ba_json_str(u, "key", ""));
+		if (!strcmp(ba_json_str(e, "status", ""), "rejected"))
+			tally_qc(&t, json_object_get(json_object_get(json_object_get(e, "data"), "item"), "qc"));
 	}
-	{
-		ba_gateway_stats gs = { 0 };
-		json_t *models = json_array();
-		const char *k;
-		json_t *v;
-		if (gw)
-			ba_gateway_stats_get(gw, &gs);
-		json_object_foreach(x.models, k, v)
-			json_array_append_new(models, json_string(k));
-		mextra = json_pack("{s:O, s:o, s:I, s:f, s:b, s:{s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O, s:f, s:i}}",
-				   "checks", t.checks, "models", models, "seed", (json_int_t)x.seed,
-				   "cost_usd", gs.cost_usd, "mock", x.mock,
-				   "executor", "subtasks", subtasks_out, "rounds", round,
-				   "steps_run", (json_int_t)x.steps_run, "steps_cached",
-				   (json_int_t)x.steps_cached, "steps_failed", (json_int_t)x.steps_failed,
-				   "llm_step_plans", (json_int_t)x.llm_step_plans, "refused_step_plans",
-				   (json_int_t)x.refused_step_plans, "unverified", (json_int_t)x.unverified,
-				   "unit_status", sc, "checks", t.checks, "near_duplicate_threshold", thr,
-				   "replenish_rounds", rounds);
-		subtasks_out = NULL;
+	json_object_foreach(t.checks, k, c) {
+		long p = (long)ba_json_int(c, "passed", 0), f = (long)ba_json_int(c, "failed", 0);
+		json_object_set_new(c, "total", json_integer(p + f));
+		json_object_set_new(c, "rate", json_real(p + f ? (double)p / (double)(p + f) : 1.0));
 	}
-	json_object_set_new(mextra, "versions", versions(&x));
+	return t.checks;
+}
+
+/* Why units did not become items: reason -> count over failed units (their
+ * error), rejected units and duplicate candidates (the first failed check
+ * and its reason). New ref. */
+static json_t *failure_reasons(const round_out *r)
+{
+	json_t *f = json_object(), *u, *c;
+	size_t i;
+
+	json_array_foreach(r->units, i, u) {
+		json_t *e = json_object_get(r->states, ba_json_str(u, "key", ""));
+		json_t *data = json_object_get(e, "data");
+		const char *status = ba_json_str(e, "status", "");
+		if (!strcmp(status, "failed"))
+			ba_verify_count_reason(f, "build", ba_json_str(data, "error", "failed"));
+		else if (!strcmp(status, "exhausted"))
+			ba_verify_count_reason(f, "source", "source exhausted");
+		else if (!strcmp(status, "rejected"))
+			ba_verify_count_qc(f, json_object_get(json_object_get(data, "item"), "qc"));
+	}
+	json_array_foreach(r->cands, i, c) {
+		json_t *d = json_object_get(json_object_get(json_object_get(c, "item"), "qc"), "duplicate");
+		if (!strcmp(ba_json_str(d, "verdict", ""), "fail"))
+			ba_verify_count_reason(f, "duplicate", "near duplicate of an earlier item");
+	}
+	return f;
+}
+
+static json_t *manifest_extra(ba_exec_ctx *x, const round_out *r, json_t *subtasks_out, int round, double thr,
+			      int rounds)
+{
+	ba_gateway_stats gs = { 0 };
+	json_t *models = json_array(), *v, *checks = acceptance(r), *mextra;
+	const char *k;
+
+	if (x->gw)
+		ba_gateway_stats_get(x->gw, &gs);
+	json_object_foreach(x->models, k, v)
+		json_array_append_new(models, json_string(k));
+	mextra = json_pack("{s:O, s:o, s:I, s:f, s:b, s:{s:o, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:O, s:O, s:f, s:i}}",
+			   "checks", checks, "models", models, "seed", (json_int_t)x->seed, "cost_usd", gs.cost_usd,
+			   "mock", x->mock, "executor", "subtasks", subtasks_out, "rounds", round, "steps_run",
+			   (json_int_t)x->steps_run, "steps_cached", (json_int_t)x->steps_cached, "steps_failed",
+			   (json_int_t)x->steps_failed, "llm_step_plans", (json_int_t)x->llm_step_plans,
+			   "refused_step_plans", (json_int_t)x->refused_step_plans, "unverified",
+			   (json_int_t)x->unverified, "unit_status", r->sc, "checks", checks,
+			   "near_duplicate_threshold", thr, "replenish_rounds", rounds);
+	json_object_set_new(json_object_get(mextra, "executor"), "failures", failure_reasons(r));
+	json_decref(checks);
+	json_object_set_new(mextra, "versions", versions(x));
+	return mextra;
+}
+
+int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
+		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err)
+{
+	ba_exec_ctx x;
+	round_out r = { 0 };
+	json_t *items = NULL, *mextra = NULL, *subtasks_out = NULL;
+	double thr = ba_config_num(cfg, "verification", "near_duplicate_threshold", 0.8);
+	int shingle = (int)ba_config_num(cfg, "verification", "shingle", 3);
+	int rounds = (int)ba_config_num(cfg, "verification", "replenish_rounds", 2), round = 0, rc;
+
+	if (manifest)
+		*manifest = NULL;
+	if ((rc = validate_plan(plan, err)) != 0)
+		return rc;
+	ba_exec_register_mocks();
+	if ((rc = ctx_init(&x, gw, st, cfg, plan, run_id, err)) != 0)
+		goto cleanup;
+	if ((rc = ba_item_foreach(st, run_id, NULL, cursor_fn, &x, err)) != 0)
+		goto cleanup;
+	if ((rc = run_rounds(&x, rounds, thr, shingle, &r, &round, err)) != 0)
+		goto cleanup;
+	items = select_items(plan, &r, ba_json_str(json_object_get(plan, "query"), "id", "benchmark"),
+			     &subtasks_out);
+	mextra = manifest_extra(&x, &r, subtasks_out, round, thr, rounds);
+	subtasks_out = NULL;
 	rc = ba_benchout_write(outdir, json_object_get(plan, "query"), plan, items, mextra, st, err);
 	if (rc == 0 && manifest)
 		*manifest = json_incref(json_object_get(mextra, "executor"));
 cleanup:
-	json_decref(states);
 	json_decref(subtasks_out);
 	json_decref(mextra);
 	json_decref(items);
-	json_decref(cands);
-	json_decref(pq);
-	json_decref(sc);
-	json_decref(units);
-	json_decref(extra);
-	json_decref(t.checks);
-	json_decref(x.datasets);
-	json_decref(x.src_cursor);
-	json_decref(x.slot_pos);
-	json_decref(x.models);
-	if (x.gen_reg)
-		ba_gen_registry_free(x.gen_reg);
-	pthread_mutex_destroy(&x.mu);
+	round_clear(&r);
+	ctx_free(&x);
 	return rc;
 }

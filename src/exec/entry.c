@@ -9,6 +9,7 @@
 #include "benchagent/json.h"
 #include "benchagent/plan.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,8 +18,128 @@ int ba_exec_doc_is_plan(const json_t *doc)
 	return json_is_object(doc) && json_object_get(doc, "subtasks") && json_object_get(doc, "quotas");
 }
 
+static json_t *model_summary(ba_gateway *gw, const json_t *query, const json_t *plan, const json_t *man,
+			     const char *outdir)
+{
+	ba_gateway_stats gs;
+	json_t *per = json_object(), *v, *sum;
+	const char *k;
+	long total = 0;
+
+	ba_gateway_stats_get(gw, &gs);
+	json_object_foreach(json_object_get(man, "subtasks"), k, v) {
+		json_object_set(per, k, json_object_get(v, "items"));
+		total += (long)ba_json_int(v, "items", 0);
+	}
+	sum = json_pack("{s:s, s:s, s:I, s:I, s:o, s:O, s:b, s:f, s:I, s:I, s:O}", "benchmark",
+			ba_json_str(query, "id", ""), "out", outdir, "items", (json_int_t)total, "target_size",
+			(json_int_t)ba_json_int(query, "target_size", 0), "per_subtask", per, "subtasks",
+			json_object_get(man, "subtasks"), "plan_mock", ba_json_bool(plan, "mock", 0), "cost_usd",
+			gs.cost_usd, "llm_calls", (json_int_t)gs.calls, "llm_sent", (json_int_t)gs.sent,
+			"unit_status", json_object_get(man, "unit_status"));
+	json_object_set_new(sum, "mode", json_string("model"));
+	json_object_set_new(sum, "target", json_integer(ba_exec_quota_total(plan)));
+	json_object_set_new(sum, "llm_cached", json_integer(gs.cached));
+	json_object_set_new(sum, "prompt_tokens", json_integer(gs.prompt_tokens));
+	json_object_set_new(sum, "completion_tokens", json_integer(gs.completion_tokens));
+	json_object_set_new(sum, "failures", ba_verify_top_reasons(json_object_get(man, "failures"), 5));
+	return sum;
+}
+
+long ba_exec_quota_total(const json_t *plan)
+{
+	json_t *q;
+	size_t i;
+	long t = 0;
+
+	json_array_foreach(json_object_get(plan, "quotas"), i, q)
+		t += (long)ba_json_int(q, "count", 0);
+	return t;
+}
+
+const char *ba_exec_outcome_status(const json_t *summary)
+{
+	if (!summary)
+		return "failed";
+	return ba_json_int(summary, "items", 0) >= ba_json_int(summary, "target", 0) ? "done" : "short";
+}
+
+void ba_exec_outcome_record(ba_store *st, int64_t run_id, const json_t *summary)
+{
+	json_t *o = json_pack("{s:I, s:I, s:I, s:O?, s:O?}", "made", (json_int_t)ba_json_int(summary, "items", 0),
+			      "target", (json_int_t)ba_json_int(summary, "target", 0), "target_size",
+			      (json_int_t)ba_json_int(summary, "target_size", 0), "subtasks",
+			      json_object_get(summary, "subtasks"), "failures", json_object_get(summary, "failures"));
+	char key[64], *txt = ba_json_canonical(o);
+
+	snprintf(key, sizeof(key), "outcome:%lld", (long long)run_id);
+	if (ba_kv_put(st, key, txt, NULL) != 0)
+		BA_WARN("run %lld: could not record the outcome for status", (long long)run_id);
+	free(txt);
+	json_decref(o);
+}
+
+json_t *ba_exec_outcome_get(ba_store *st, int64_t run_id)
+{
+	char key[64], *txt = NULL;
+	json_t *o = NULL;
+
+	snprintf(key, sizeof(key), "outcome:%lld", (long long)run_id);
+	if (ba_kv_get(st, key, &txt, NULL) == 0 && txt)
+		o = json_loads(txt, 0, NULL);
+	free(txt);
+	return o;
+}
+
+/* A plan that names a dataset source needs the executor. */
+static int plan_has_dataset(const json_t *doc)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(json_object_get(doc, "sources"), i, s)
+		if (strcmp(ba_json_str(s, "kind", "dataset"), "generator") != 0)
+			return 1;
+	return 0;
+}
+
+/* 1: the model path (a model is configured, or the plan names datasets,
+ * or --provider mock with a pool); 0: the no-model path; <0: error. */
+static int wants_model(const ba_config *cfg, const json_t *doc, const ba_exec_build_opts *o, ba_error *err)
+{
+	const ba_provider_cfg *prov = NULL;
+	const char *model = NULL;
+	int is_plan = ba_exec_doc_is_plan(doc), rc;
+
+	if (o->offline)
+		return 0;
+	if ((rc = ba_config_resolve(cfg, "default", &prov, &model, err)) != 0)
+		return rc;
+	if (prov && prov->protocol != BA_PROTO_MOCK)
+		return 1;
+	if (is_plan)
+		return plan_has_dataset(doc);
+	return o->provider_mock && cfg->npools > 0;
+}
+
 int ba_exec_build_doc(const ba_config *cfg, ba_store *st, const json_t *doc, const ba_exec_build_opts *o,
 		      json_t **summary, ba_error *err)
+{
+	const json_t *query = ba_exec_doc_is_plan(doc) ? json_object_get(doc, "query") : doc;
+	int rc, m;
+
+	*summary = NULL;
+	if ((rc = ba_query_validate(query, ba_exec_doc_is_plan(doc) ? "plan.query" : "query", err)) != 0)
+		return rc;
+	if ((m = wants_model(cfg, doc, o, err)) < 0)
+		return m;
+	if (m)
+		return ba_exec_build_model(cfg, st, doc, o, summary, err);
+	return ba_exec_build_offline(cfg, st, doc, o, summary, err);
+}
+
+int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, const ba_exec_build_opts *o,
+			json_t **summary, ba_error *err)
 {
 	ba_gateway_options gopt = BA_GATEWAY_OPTIONS_INIT;
 	ba_gateway *gw = NULL;
@@ -56,29 +177,11 @@ int ba_exec_build_doc(const ba_config *cfg, ba_store *st, const json_t *doc, con
 	outdir = ba_path_join(o->outroot ? o->outroot : "out", safe);
 	if ((rc = ba_exec_build(gw, st, cfg, plan, run_id, outdir, &man, err)) != 0)
 		goto cleanup;
-	{
-		ba_gateway_stats gs;
-		json_t *per = json_object(), *v;
-		const char *k;
-		long total = 0;
-		ba_gateway_stats_get(gw, &gs);
-		json_object_foreach(json_object_get(man, "subtasks"), k, v) {
-			json_object_set(per, k, json_object_get(v, "items"));
-			total += (long)ba_json_int(v, "items", 0);
-		}
-		*summary = json_pack("{s:s, s:s, s:I, s:I, s:o, s:O, s:b, s:f, s:I, s:I, s:O}", "benchmark",
-				     ba_json_str(query, "id", ""), "out", outdir, "items", (json_int_t)total,
-				     "target_size", (json_int_t)ba_json_int(query, "target_size", 0), "per_subtask",
-				     per, "subtasks", json_object_get(man, "subtasks"), "plan_mock",
-				     ba_json_bool(plan, "mock", 0), "cost_usd", gs.cost_usd, "llm_calls",
-				     (json_int_t)gs.calls, "llm_sent", (json_int_t)gs.sent, "unit_status",
-				     json_object_get(man, "unit_status"));
-		json_object_set_new(*summary, "llm_cached", json_integer(gs.cached));
-		json_object_set_new(*summary, "prompt_tokens", json_integer(gs.prompt_tokens));
-		json_object_set_new(*summary, "completion_tokens", json_integer(gs.completion_tokens));
-	}
+	*summary = model_summary(gw, query, plan, man, outdir);
+	ba_exec_outcome_record(st, run_id, *summary);
 cleanup:
-	ba_run_set_status(st, run_id, rc == 0 ? "done" : rc == BA_EBUDGET ? "stopped" : "failed", NULL);
+	ba_run_set_status(st, run_id, rc == 0 ? ba_exec_outcome_status(*summary) : rc == BA_EBUDGET ? "stopped" : "failed",
+			  NULL);
 	ba_gateway_free(gw);
 	json_decref(man);
 	json_decref(plan);

@@ -15,7 +15,7 @@
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 #include "benchagent/progress.h"
-#include "benchagent/sha256.h"
+#include "benchagent/verify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,72 +24,11 @@
 #define MAX_DRAWS 50
 #define BATCH 64
 #define MAX_EXHAUSTED 3  /* consecutive unfillable units that end a quota */
-
-/* open-addressing set of item identity hashes (hex) */
-typedef struct idset {
-	char (*h)[65];
-	size_t n, cap;  /* cap is 0 or a power of two */
-} idset;
-
-static size_t slot_of(const char *h, size_t cap)
-{
-	size_t v = 0;
-	int i;
-	for (i = 0; i < 15; i++)
-		v = v * 16 + (size_t)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
-	return v & (cap - 1);
-}
-
-static int idset_has(const idset *s, const char *h)
-{
-	size_t i;
-
-	if (!s->cap)
-		return 0;
-	for (i = slot_of(h, s->cap); s->h[i][0]; i = (i + 1) & (s->cap - 1))
-		if (!memcmp(s->h[i], h, 64))
-			return 1;
-	return 0;
-}
-
-static void idset_add(idset *s, const char *h)
-{
-	size_t i;
-
-	if (idset_has(s, h))
-		return;
-	if ((s->n + 1) * 2 > s->cap) {
-		idset bigger = { NULL, 0, s->cap ? s->cap * 2 : 1024 };
-		bigger.h = ba_calloc(bigger.cap, sizeof(*bigger.h));
-		for (i = 0; i < s->cap; i++)
-			if (s->h[i][0])
-				idset_add(&bigger, s->h[i]);
-		free(s->h);
-		*s = bigger;
-	}
-	for (i = slot_of(h, s->cap); s->h[i][0]; i = (i + 1) & (s->cap - 1))
-		;
-	memcpy(s->h[i], h, 65);
-	s->n++;
-}
-
-/* what makes two items the same: question, context, choices, media */
-static void identity_hash(const json_t *it, char out[65])
-{
-	json_t *k = json_object(), *shas = json_array(), *m;
-	size_t i;
-
-	json_object_set(k, "q", json_object_get(it, "question"));
-	if (json_object_get(it, "context"))
-		json_object_set(k, "c", json_object_get(it, "context"));
-	if (json_object_get(it, "choices"))
-		json_object_set(k, "o", json_object_get(it, "choices"));
-	json_array_foreach(json_object_get(it, "media"), i, m)
-		json_array_append(shas, json_object_get(m, "sha256"));
-	json_object_set_new(k, "m", shas);
-	ba_json_hash(k, out);
-	json_decref(k);
-}
+/* Duplicates: ba_verify's index, the executor's rule and its default
+ * threshold (verification.near_duplicate_threshold): equal normalised text
+ * and media, or MinHash similarity >= 0.8 of stem and context. On the
+ * demo query it refuses 1 draw in 301 (a redraw replaces it). */
+#define GEN_DUP_THRESHOLD 0.8
 
 static void count(json_t *checks, const char *name, int passed)
 {
@@ -115,228 +54,281 @@ static const char *source_generator(const json_t *plan, const char *srcid)
 	return NULL;
 }
 
+/* What one build carries from unit to unit. */
+typedef struct obuild {
+	ba_gen_registry *reg;
+	ba_store *st;
+	int64_t run_id;
+	uint64_t seed;
+	ba_dedup *seen;          /* every accepted item, in plan order */
+	json_t *checks, *failures, *shortfall;
+	long reused, generated, since_commit;
+	int in_tx;
+	long delay_ms;
+} obuild;
+
+/* A stored unit: replay its draw history so a rerun reports the same
+ * acceptance, and take its item into the duplicate index. NULL when the
+ * unit is not stored yet. */
+static json_t *reuse_unit(obuild *b, const char *key)
+{
+	json_t *rec = NULL, *item = NULL, *att;
+	char *status = NULL;
+	ba_error e2 = BA_ERROR_INIT;
+	long k, sf, vf, dp;
+
+	if (ba_item_get(b->st, b->run_id, key, &rec, &status, &e2) == 0 && status && !strcmp(status, "done")) {
+		item = json_incref(json_object_get(rec, "item"));
+		att = json_object_get(rec, "attempts");
+		sf = (long)ba_json_int(att, "schema_fail", 0);
+		vf = (long)ba_json_int(att, "verify_fail", 0);
+		dp = (long)ba_json_int(att, "duplicate", 0);
+		for (k = 0; k < sf; k++)
+			count(b->checks, "schema", 0);
+		for (k = 0; k < 1 + vf + dp; k++)
+			count(b->checks, "schema", 1);
+		for (k = 0; k < vf; k++)
+			count(b->checks, "verify", 0);
+		for (k = 0; k < 1 + dp; k++)
+			count(b->checks, "verify", 1);
+		for (k = 0; k < dp; k++)
+			count(b->checks, "duplicate", 0);
+		count(b->checks, "duplicate", 1);
+		ba_dedup_add(b->seen, item);
+		b->reused++;
+	}
+	free(status);
+	json_decref(rec);
+	return item;
+}
+
+/* Draw a unit until an item passes the generator's schema, its own
+ * verify() and the duplicate index (MAX_DRAWS at most). NULL with msg
+ * saying why when none did; attempts counts the failed draws. */
+static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char *gname, const ba_gen_info *gi,
+			 int d, int att[3], char *msg, size_t mlen)
+{
+	ba_error e2 = BA_ERROR_INIT;
+	json_t *item = NULL;
+	int draw;
+
+	for (draw = 0; draw < MAX_DRAWS && !item; draw++) {
+		char label[300];
+		uint64_t s;
+		json_t *cand = NULL;
+		double score = 0;
+
+		snprintf(label, sizeof(label), "%s#%d", key, draw);
+		s = ba_rng_seed_from(b->seed, label) & 0x7fffffffffffffffULL;
+		ba_error_clear(&e2);
+		if (ba_gen_generate(b->reg, gname, s, d, b->st, &cand, &e2) != 0) {
+			att[0]++;
+			count(b->checks, "schema", 0);
+			BA_DEBUG("%s: %s", key, e2.msg);
+			if (e2.code == BA_ELIMIT && draw >= 2)
+				break;
+			continue;
+		}
+		count(b->checks, "schema", 1);
+		if (ba_gen_verify(b->reg, gname, cand, ba_json_str(cand, "answer", ""), &score, &e2) != 0 || score < 1) {
+			att[1]++;
+			count(b->checks, "verify", 0);
+			json_decref(cand);
+			continue;
+		}
+		count(b->checks, "verify", 1);
+		if (ba_dedup_add(b->seen, cand) >= 0) {
+			att[2]++;
+			count(b->checks, "duplicate", 0);
+			json_decref(cand);
+			continue;
+		}
+		count(b->checks, "duplicate", 1);
+		json_object_set_new(cand, "subtask", json_string(sub));
+		json_object_set_new(cand, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}", "schema", "verdict",
+							  "pass", "verify", "verdict", "pass", "score", score,
+							  "duplicate", "verdict", "pass", "redraws", att[2]));
+		json_object_set_new(cand, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}", "steps", "tool",
+								  "generator", "generator", gname, "version",
+								  gi->version, "models", "mock", 0));
+		item = cand;
+	}
+	if (!item) {
+		const char *why = e2.msg[0] ? e2.msg : att[2] ? "every draw was a duplicate" : "failed checks";
+		snprintf(msg, mlen, "%s: no acceptable item after %d draws (%.200s)", key, MAX_DRAWS, why);
+		ba_verify_count_reason(b->failures, att[2] && !e2.msg[0] ? "duplicate" : e2.msg[0] ? "generator" : "verify",
+				       why);
+	}
+	return item;
+}
+
+/* Store an accepted unit (transactions of BATCH items). */
+static int store_unit(obuild *b, const char *key, const char *sub, const json_t *item, const int att[3],
+		      ba_error *err)
+{
+	json_t *rec;
+	int rc;
+
+	if (!b->in_tx) {
+		if ((rc = ba_store_begin(b->st, err)) != 0)
+			return rc;
+		b->in_tx = 1;
+	}
+	rec = json_pack("{s:O,s:{s:i,s:i,s:i}}", "item", item, "attempts", "schema_fail", att[0], "verify_fail",
+			att[1], "duplicate", att[2]);
+	rc = ba_item_put(b->st, b->run_id, key, sub, "done", rec, err);
+	json_decref(rec);
+	if (rc != 0)
+		return rc;
+	b->generated++;
+	if (b->delay_ms > 0) {
+		struct timespec ts = { b->delay_ms / 1000, (b->delay_ms % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (++b->since_commit >= BATCH) {
+		b->in_tx = 0;
+		b->since_commit = 0;
+		if ((rc = ba_store_commit(b->st, err)) != 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* The quota's generator and difficulty, checked. */
+static int quota_gen(obuild *b, const json_t *plan, size_t qi, const json_t *q, const char **gname,
+		     const ba_gen_info **gi, int *d, ba_error *err)
+{
+	const char *srcid = ba_json_str(q, "source", "");
+	json_t *dl = json_object_get(q, "difficulty");
+
+	*gname = source_generator(plan, srcid);
+	*gi = ba_gen_find(b->reg, *gname);
+	*d = (int)(json_is_array(dl) ? json_integer_value(json_array_get(dl, 0)) :
+		   json_is_integer(dl) ? json_integer_value(dl) : 3);
+	if (!ba_json_str(q, "subtask", NULL))
+		return ba_error_set(err, BA_EINVAL, "plan: quotas[%zu] has no subtask", qi);
+	if (!*gname)
+		return ba_error_set(err, BA_EINVAL,
+				    "plan: quotas[%zu] uses source '%s', which is not a generator; the offline build "
+				    "runs generator sources only", qi, srcid);
+	if (!*gi)
+		return ba_error_set(err, BA_ENOTFOUND, "plan: quotas[%zu]: no generator named '%s'", qi, *gname);
+	if (*d < 1 || *d > 5)
+		return ba_error_set(err, BA_EINVAL, "plan: quotas[%zu]: difficulty %d is not in 1..5", qi, *d);
+	return 0;
+}
+
+/* All units of one quota, appended to items in order. */
+static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q, json_t *items,
+		       json_t *per_sub, ba_progress *prog, ba_error *err)
+{
+	const char *sub = ba_json_str(q, "subtask", NULL), *gname, *qid;
+	const ba_gen_info *gi;
+	long cnt = (long)ba_json_int(q, "count", 0), i;
+	int d, rc, exhausted = 0;
+
+	if ((rc = quota_gen(b, plan, qi, q, &gname, &gi, &d, err)) != 0)
+		return rc;
+	qid = ba_json_str(ba_json_path(plan, "query"), "id", "benchmark");
+	for (i = 0; i < cnt; i++) {
+		char key[256], msg[700];
+		int att[3] = { 0, 0, 0 };
+		json_t *item, *final;
+		const char *k2;
+		json_t *v2;
+
+		/* the key holds everything the item depends on, so a changed seed
+		 * or generator never reuses a stale item */
+		snprintf(key, sizeof(key), "%s/%s@%.12s/s%llu/d%d/%06ld", sub, gname, gi->version,
+			 (unsigned long long)b->seed, d, i);
+		if (!(item = reuse_unit(b, key))) {
+			if (!(item = draw_unit(b, key, sub, gname, gi, d, att, msg, sizeof(msg)))) {
+				BA_WARN("%s", msg);
+				json_array_append_new(b->shortfall, json_string(msg));
+				ba_progress_add(prog, 1, 0);
+				if (++exhausted >= MAX_EXHAUSTED && i + 1 < cnt) {
+					/* the generator has run out of distinct items at this
+					 * difficulty: stop the quota instead of burning draws */
+					snprintf(msg, sizeof(msg), "%s/%s d%d: source exhausted, %ld more units left unfilled",
+						 sub, gname, d, cnt - i - 1);
+					BA_WARN("%s", msg);
+					json_array_append_new(b->shortfall, json_string(msg));
+					long left = cnt - i - 1, j;
+					for (j = 0; j < left; j++)
+						ba_verify_count_reason(b->failures, "source",
+								       "generator exhausted (no new distinct item)");
+					ba_progress_add(prog, left, 0);
+					break;
+				}
+				continue;
+			}
+			exhausted = 0;
+			if ((rc = store_unit(b, key, sub, item, att, err)) != 0) {
+				json_decref(item);
+				return rc;
+			}
+		}
+		final = json_object();
+		json_object_set_new(final, "id", json_sprintf("%s-%04zu", qid, json_array_size(items) + 1));
+		json_object_foreach(item, k2, v2)
+			json_object_set(final, k2, v2);
+		json_array_append_new(items, final);
+		json_decref(item);
+		json_object_set_new(per_sub, sub, json_integer(ba_json_int(per_sub, sub, 0) + 1));
+		ba_progress_add(prog, 1, 0);
+	}
+	return 0;
+}
+
 int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
 			 uint64_t seed, json_t **items_out, json_t **stats_out, ba_error *err)
 {
-	json_t *quotas = json_object_get(plan, "quotas"), *q, *items = json_array();
-	json_t *checks = json_object(), *per_sub = json_object(), *shortfall = json_array();
-	const char *qid = ba_json_str(ba_json_path(plan, "query"), "id", "benchmark");
-	idset seen = { 0 };
-	size_t qi;
-	long total = 0, reused = 0, generated = 0, since_commit = 0, next_id = 1;
+	json_t *quotas = json_object_get(plan, "quotas"), *q, *items = json_array(), *per_sub = json_object();
+	obuild b = { reg, st, run_id, seed, NULL, json_object(), json_object(), json_array(), 0, 0, 0, 0, 0 };
+	const char *dl = getenv("BENCHAGENT_TEST_ITEM_DELAY_MS");
 	ba_progress *prog;
-	int rc = 0, in_tx = 0;
-	long delay_ms;
+	size_t qi;
+	long total = 0;
+	int rc = 0;
 
 	*items_out = NULL;
 	*stats_out = NULL;
-	if (!json_is_array(quotas))
-		return ba_error_set(err, BA_EINVAL, "plan: 'quotas' must be a list");
+	if (!json_is_array(quotas)) {
+		rc = ba_error_set(err, BA_EINVAL, "plan: 'quotas' must be a list");
+		goto out;
+	}
 	json_array_foreach(quotas, qi, q)
 		total += (long)ba_json_int(q, "count", 0);
-	{
-		/* testing only: slow each new item down so a test can kill -9 a
-		 * build mid-run (tests/integration/build_offline_resume.sh) */
-		const char *dl = getenv("BENCHAGENT_TEST_ITEM_DELAY_MS");
-		delay_ms = dl ? strtol(dl, NULL, 10) : 0;
-		if (delay_ms < 0 || delay_ms > 1000)
-			delay_ms = 0;
-	}
+	/* testing only: slow each new item down so a test can kill -9 a build
+	 * mid-run (tests/integration/build_offline_resume.sh) */
+	b.delay_ms = dl ? strtol(dl, NULL, 10) : 0;
+	if (b.delay_ms < 0 || b.delay_ms > 1000)
+		b.delay_ms = 0;
+	ba_dedup_new(&b.seen, GEN_DUP_THRESHOLD, 3);
 	prog = ba_progress_start("generate", total);
-
-	json_array_foreach(quotas, qi, q) {
-		const char *sub = ba_json_str(q, "subtask", NULL), *srcid = ba_json_str(q, "source", "");
-		const char *gname = source_generator(plan, srcid);
-		const ba_gen_info *gi = ba_gen_find(reg, gname);
-		long cnt = (long)ba_json_int(q, "count", 0), i;
-		json_t *dl = json_object_get(q, "difficulty");
-		int d = (int)(json_is_array(dl) ? json_integer_value(json_array_get(dl, 0))
-						: json_is_integer(dl) ? json_integer_value(dl) : 3);
-
-		if (!sub) {
-			rc = ba_error_set(err, BA_EINVAL, "plan: quotas[%zu] has no subtask", qi);
-			goto out;
-		}
-		if (!gname) {
-			rc = ba_error_set(err, BA_EINVAL,
-					  "plan: quotas[%zu] uses source '%s', which is not a generator; the offline build "
-					  "runs generator sources only", qi, srcid);
-			goto out;
-		}
-		if (!gi) {
-			rc = ba_error_set(err, BA_ENOTFOUND, "plan: quotas[%zu]: no generator named '%s'", qi, gname);
-			goto out;
-		}
-		if (d < 1 || d > 5) {
-			rc = ba_error_set(err, BA_EINVAL, "plan: quotas[%zu]: difficulty %d is not in 1..5", qi, d);
-			goto out;
-		}
-		int exhausted = 0;
-
-		for (i = 0; i < cnt; i++) {
-			char key[256], h[65], *status = NULL;
-			json_t *rec = NULL, *item = NULL;
-			ba_error e2 = BA_ERROR_INIT;
-
-			/* the key holds everything the item depends on, so a changed seed
-			 * or generator never reuses a stale item */
-			snprintf(key, sizeof(key), "%s/%s@%.12s/s%llu/d%d/%06ld", sub, gname, gi->version,
-				 (unsigned long long)seed, d, i);
-			if (ba_item_get(st, run_id, key, &rec, &status, &e2) == 0 && status && !strcmp(status, "done")) {
-				item = json_incref(json_object_get(rec, "item"));
-				json_t *att = json_object_get(rec, "attempts");
-				long k, sf = (long)ba_json_int(att, "schema_fail", 0), vf = (long)ba_json_int(att, "verify_fail", 0),
-				     dp = (long)ba_json_int(att, "duplicate", 0);
-				/* replay the draw history so a rerun reports the same acceptance */
-				for (k = 0; k < sf; k++)
-					count(checks, "schema", 0);
-				for (k = 0; k < 1 + vf + dp; k++)
-					count(checks, "schema", 1);
-				for (k = 0; k < vf; k++)
-					count(checks, "verify", 0);
-				for (k = 0; k < 1 + dp; k++)
-					count(checks, "verify", 1);
-				for (k = 0; k < dp; k++)
-					count(checks, "duplicate", 0);
-				count(checks, "duplicate", 1);
-				identity_hash(item, h);
-				idset_add(&seen, h);
-				reused++;
-			}
-			free(status);
-			json_decref(rec);
-			rec = NULL;
-			if (!item) {
-				int draw, sf = 0, vf = 0, dup = 0;
-				for (draw = 0; draw < MAX_DRAWS && !item; draw++) {
-					char label[300];
-					uint64_t s;
-					json_t *cand = NULL;
-					double score = 0;
-
-					snprintf(label, sizeof(label), "%s#%d", key, draw);
-					s = ba_rng_seed_from(seed, label) & 0x7fffffffffffffffULL;
-					ba_error_clear(&e2);
-					if (ba_gen_generate(reg, gname, s, d, st, &cand, &e2) != 0) {
-						sf++;
-						count(checks, "schema", 0);
-						BA_DEBUG("%s: %s", key, e2.msg);
-						if (e2.code == BA_ELIMIT && draw >= 2)
-							break;
-						continue;
-					}
-					count(checks, "schema", 1);
-					if (ba_gen_verify(reg, gname, cand, ba_json_str(cand, "answer", ""), &score, &e2) != 0 ||
-					    score < 1) {
-						vf++;
-						count(checks, "verify", 0);
-						json_decref(cand);
-						continue;
-					}
-					count(checks, "verify", 1);
-					identity_hash(cand, h);
-					if (idset_has(&seen, h)) {
-						dup++;
-						count(checks, "duplicate", 0);
-						json_decref(cand);
-						continue;
-					}
-					count(checks, "duplicate", 1);
-					idset_add(&seen, h);
-					json_object_set_new(cand, "subtask", json_string(sub));
-					json_object_set_new(cand, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}",
-						"schema", "verdict", "pass", "verify", "verdict", "pass", "score", score,
-						"duplicate", "verdict", "pass", "redraws", dup));
-					json_object_set_new(cand, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}",
-						"steps", "tool", "generator", "generator", gname, "version", gi->version,
-						"models", "mock", 0));
-					item = cand;
-				}
-				if (!item) {
-					char msg[700];
-					snprintf(msg, sizeof(msg), "%s: no acceptable item after %d draws (%.200s)", key, MAX_DRAWS,
-						 e2.msg[0] ? e2.msg : "duplicates or failed checks");
-					BA_WARN("%s", msg);
-					json_array_append_new(shortfall, json_string(msg));
-					ba_progress_add(prog, 1, 0);
-					if (++exhausted >= MAX_EXHAUSTED && i + 1 < cnt) {
-						/* the generator has run out of distinct items at this
-						 * difficulty: stop the quota instead of burning draws */
-						snprintf(msg, sizeof(msg), "%s/%s d%d: source exhausted, %ld more units left unfilled",
-							 sub, gname, d, cnt - i - 1);
-						BA_WARN("%s", msg);
-						json_array_append_new(shortfall, json_string(msg));
-						ba_progress_add(prog, cnt - i - 1, 0);
-						break;
-					}
-					continue;
-				}
-				exhausted = 0;
-				if (!in_tx) {
-					if ((rc = ba_store_begin(st, err)) != 0) {
-						json_decref(item);
-						goto out;
-					}
-					in_tx = 1;
-				}
-				rec = json_pack("{s:O,s:{s:i,s:i,s:i}}", "item", item, "attempts", "schema_fail", sf,
-						"verify_fail", vf, "duplicate", dup);
-				rc = ba_item_put(st, run_id, key, sub, "done", rec, err);
-				json_decref(rec);
-				if (rc != 0) {
-					json_decref(item);
-					goto out;
-				}
-				generated++;
-				if (delay_ms > 0) {
-					struct timespec ts = { delay_ms / 1000, (delay_ms % 1000) * 1000000L };
-					nanosleep(&ts, NULL);
-				}
-				if (++since_commit >= BATCH) {
-					if ((rc = ba_store_commit(st, err)) != 0) {
-						in_tx = 0;
-						json_decref(item);
-						goto out;
-					}
-					in_tx = 0;
-					since_commit = 0;
-				}
-			}
-			{
-				char id[200];
-				json_t *final = json_object();
-				const char *k2;
-				json_t *v2;
-				snprintf(id, sizeof(id), "%s-%04ld", qid, next_id++);
-				json_object_set_new(final, "id", json_string(id));
-				json_object_foreach(item, k2, v2)
-					json_object_set(final, k2, v2);
-				json_array_append_new(items, final);
-				json_decref(item);
-			}
-			json_object_set_new(per_sub, sub, json_integer(ba_json_int(per_sub, sub, 0) + 1));
-			ba_progress_add(prog, 1, 0);
-		}
+	json_array_foreach(quotas, qi, q)
+		if ((rc = build_quota(&b, plan, qi, q, items, per_sub, prog, err)) != 0)
+			break;
+	if (rc == 0 && b.in_tx) {
+		b.in_tx = 0;
+		rc = ba_store_commit(st, err);
 	}
-	if (in_tx) {
-		in_tx = 0;
-		if ((rc = ba_store_commit(st, err)) != 0)
-			goto out;
-	}
-out:
-	if (in_tx)
+	if (b.in_tx)
 		ba_store_rollback(st);
 	ba_progress_done(prog);
-	free(seen.h);
+out:
+	ba_dedup_free(b.seen);
 	if (rc != 0) {
 		json_decref(items);
-		json_decref(checks);
 		json_decref(per_sub);
-		json_decref(shortfall);
+		json_decref(b.checks);
+		json_decref(b.failures);
+		json_decref(b.shortfall);
 		return rc;
 	}
 	*items_out = items;
-	*stats_out = json_pack("{s:o,s:o,s:o,s:i,s:i}", "checks", checks, "per_subtask", per_sub,
-			       "shortfall", shortfall, "reused", (json_int_t)reused, "generated", (json_int_t)generated);
+	*stats_out = json_pack("{s:o,s:o,s:o,s:o,s:i,s:i}", "checks", b.checks, "per_subtask", per_sub, "shortfall",
+			       b.shortfall, "failures", b.failures, "reused", (json_int_t)b.reused, "generated",
+			       (json_int_t)b.generated);
 	return 0;
 }

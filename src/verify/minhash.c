@@ -212,3 +212,139 @@ size_t ba_verify_dedup(const json_t *items, double threshold, int shingle, long 
 	free(bk);
 	return ndup;
 }
+
+/* ---- the incremental index: the same rule as ba_verify_dedup, one item
+ * at a time (exact key and LSH band buckets in hash tables) ---- */
+
+struct ba_dedup {
+	double threshold;
+	int shingle;
+	size_t n, cap;            /* kept items */
+	ba_minhash *qs, *cs;      /* their stem and context signatures */
+	uint64_t *mk;             /* their media keys */
+	/* one open-addressing table for the exact keys and the band keys:
+	 * (key, item index) pairs, tcap a power of two */
+	uint64_t *tkey;
+	long *tidx;
+	size_t tn, tcap;
+};
+
+static void table_put(ba_dedup *d, uint64_t key, long idx);
+
+static void table_grow(ba_dedup *d)
+{
+	uint64_t *ok = d->tkey;
+	long *oi = d->tidx;
+	size_t ocap = d->tcap, i;
+
+	d->tcap = ocap ? ocap * 2 : 4096;
+	d->tkey = ba_calloc(d->tcap, sizeof(*d->tkey));
+	d->tidx = ba_malloc(d->tcap * sizeof(*d->tidx));
+	for (i = 0; i < d->tcap; i++)
+		d->tidx[i] = -1;
+	d->tn = 0;
+	for (i = 0; i < ocap; i++)
+		if (oi[i] >= 0)
+			table_put(d, ok[i], oi[i]);
+	free(ok);
+	free(oi);
+}
+
+static void table_put(ba_dedup *d, uint64_t key, long idx)
+{
+	size_t i;
+
+	if ((d->tn + 1) * 2 > d->tcap)
+		table_grow(d);
+	for (i = (size_t)mix64(key) & (d->tcap - 1); d->tidx[i] >= 0; i = (i + 1) & (d->tcap - 1))
+		;
+	d->tkey[i] = key;
+	d->tidx[i] = idx;
+	d->tn++;
+}
+
+int ba_dedup_new(ba_dedup **out, double threshold, int shingle)
+{
+	ba_dedup *d = ba_calloc(1, sizeof(*d));
+
+	d->threshold = threshold;
+	d->shingle = shingle > 0 ? shingle : 3;
+	table_grow(d);
+	*out = d;
+	return 0;
+}
+
+void ba_dedup_free(ba_dedup *d)
+{
+	if (!d)
+		return;
+	free(d->qs);
+	free(d->cs);
+	free(d->mk);
+	free(d->tkey);
+	free(d->tidx);
+	free(d);
+}
+
+static uint64_t exact_key(const json_t *it, uint64_t mk)
+{
+	char *st = stem_text(it), *ns = ba_verify_normalize(st);
+	char *nc = ba_verify_normalize(ba_json_str(it, "context", ""));
+	uint64_t h = mix64(fnv(ns, strlen(ns)) ^ mix64(fnv(nc, strlen(nc))) ^ mk);
+
+	free(nc);
+	free(ns);
+	free(st);
+	return h;
+}
+
+static uint64_t band_key(const ba_minhash *q, uint64_t mk, size_t band)
+{
+	uint64_t h = mk ^ (0x9e37ULL * (band + 1));
+	size_t j;
+
+	for (j = 0; j < ROWS; j++)
+		h = mix64(h ^ q->h[band * ROWS + j]);
+	return h ^ 0x5bd1e995ULL; /* apart from the exact keys */
+}
+
+long ba_dedup_add(ba_dedup *d, const json_t *item)
+{
+	uint64_t mk = media_key(item), ex = exact_key(item, mk);
+	ba_minhash q, c;
+	char *st;
+	size_t i, band;
+
+	for (i = (size_t)mix64(ex) & (d->tcap - 1); d->tidx[i] >= 0; i = (i + 1) & (d->tcap - 1))
+		if (d->tkey[i] == ex)
+			return d->tidx[i];
+	st = stem_text(item);
+	ba_minhash_compute(&q, st, d->shingle);
+	ba_minhash_compute(&c, ba_json_str(item, "context", ""), d->shingle);
+	free(st);
+	for (band = 0; band < BANDS && d->threshold <= 1.0; band++) {
+		uint64_t bk = band_key(&q, mk, band);
+		for (i = (size_t)mix64(bk) & (d->tcap - 1); d->tidx[i] >= 0; i = (i + 1) & (d->tcap - 1)) {
+			long a = d->tidx[i];
+			if (d->tkey[i] != bk || d->mk[a] != mk)
+				continue;
+			if (ba_minhash_similarity(&d->qs[a], &q) >= d->threshold &&
+			    ba_minhash_similarity(&d->cs[a], &c) >= d->threshold)
+				return a;
+		}
+	}
+	if (d->n == d->cap) {
+		d->cap = d->cap ? d->cap * 2 : 256;
+		d->qs = ba_realloc(d->qs, d->cap * sizeof(*d->qs));
+		d->cs = ba_realloc(d->cs, d->cap * sizeof(*d->cs));
+		d->mk = ba_realloc(d->mk, d->cap * sizeof(*d->mk));
+	}
+	d->qs[d->n] = q;
+	d->cs[d->n] = c;
+	d->mk[d->n] = mk;
+	table_put(d, ex, (long)d->n);
+	for (band = 0; band < BANDS && d->threshold <= 1.0; band++)
+		table_put(d, band_key(&q, mk, band), (long)d->n);
+	d->n++;
+	return -1;
+}
