@@ -29,7 +29,7 @@ local function generate(rng, d)
     elseif op == 2 and total > 2 then
       local k = rng:int(1, total - 1)
       total = total - k
-      lines[#lines + 1] = string.format("%s gives away %d %s.", name, k, thing[1])
+      lines[#lines + 1] = string.format("%s gives away %d %s.", name, k, k == 1 and thing[2] or thing[1])
       expl[#expl + 1] = "- " .. k
     elseif op == 3 and total <= maxv * 2 then
       local k = rng:int(2, d <= 2 and 3 or 5)
@@ -71,5 +71,25 @@ return {
     "6 steps, numbers up to 2000",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: replays the story sentence by sentence.
+return function(view)
+  local q = view.question
+  local total = tonumber(q:match("^%a+ has (%d+) "))
+  if not total then error("no starting amount") end
+  local steps = 0
+  for sentence in q:gmatch("[^%.%?]+") do
+    local k = sentence:match("buys (%d+) more")
+    if k then total = total + tonumber(k); steps = steps + 1 end
+    k = sentence:match("gives away (%d+) ")
+    if k then total = total - tonumber(k); steps = steps + 1 end
+    k = sentence:match("make (%d+) times as many")
+    if k then total = total * tonumber(k); steps = steps + 1 end
+    k = sentence:match("into (%d+) equal groups")
+    if k then k = tonumber(k); total = total // k + total % k; steps = steps + 1 end
+  end
+  if steps == 0 then error("no steps found") end
+  return total
+end
+]==],
 }

@@ -63,5 +63,38 @@ return {
     "5 variables, depth 4",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: reads the assignment and parses the formula.
+return function(view)
+  local q = view.question
+  local val = {}
+  local assign = q:match("^Let (.-)%. Is the formula")
+  if not assign then error("no assignment") end
+  for v, b in assign:gmatch("(%a+) = (%a+)") do val[v] = (b == "true") end
+  local f = q:match("Is the formula (.-) true or false%?")
+  if not f then error("no formula") end
+  local toks = {}
+  for tk in f:gsub("%(", " ( "):gsub("%)", " ) "):gmatch("%S+") do toks[#toks + 1] = tk end
+  local pos = 1
+  local function term()
+    local tk = toks[pos]; pos = pos + 1
+    if tk == "not" then return not term() end
+    if tk == "(" then
+      local a = term()
+      local op = toks[pos]; pos = pos + 1
+      local b = term()
+      if toks[pos] ~= ")" then error("unbalanced") end
+      pos = pos + 1
+      if op == "and" then return a and b elseif op == "or" then return a or b
+      elseif op == "xor" then return a ~= b elseif op == "implies" then return (not a) or b end
+      error("unknown operator " .. tostring(op))
+    end
+    if val[tk] == nil then error("unknown variable " .. tostring(tk)) end
+    return val[tk]
+  end
+  local r = term()
+  if pos <= #toks then error("trailing tokens") end
+  return r and "true" or "false"
+end
+]==],
 }

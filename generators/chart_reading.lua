@@ -17,7 +17,8 @@ local function generate(rng, d)
   local step = rng:pick({ 10, 20, 50 })
   local ticks = 5
   local ymax = step * ticks
-  local grain = d <= 3 and step / 2 or step / 5   -- values sit on gridlines / halves / fifths
+  -- values sit on gridlines or halfway between two: readable by eye
+  local grain = step / 2
   local values, seen = {}, {}
   while #values < n do
     local v = rng:int(1, ymax // grain) * grain
@@ -67,8 +68,10 @@ local function generate(rng, d)
     answer_type = atype,
     image = c,
     explanation = "Bar values: " .. table.concat(shown, ", ") .. ".",
-    metadata = { bars = n, values = values, labels = labels,
-      abs_tolerance = atype == "numeric" and tol or nil, complexity = n },
+    -- what the picture was drawn from (the solver reads it; the examinee sees the picture)
+    scene = { chart = "bar", labels = labels, values = values, ymax = ymax, ticks = ticks, title = "Weekly " .. unit },
+    tolerance = atype == "numeric" and tol or nil,
+    metadata = { bars = n, complexity = n },
   }
 end
 
@@ -82,9 +85,35 @@ return {
     "3 bars: which is highest",
     "4 bars: read one value (on a gridline or halfway)",
     "5 bars: difference of two bars",
-    "6 bars: sum of three bars read to a fifth of a gridline",
+    "6 bars: sum of three bars, each on a gridline or halfway",
     "8 bars: second highest of two close bars",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: reads the bars from the scene the picture was drawn
+-- from and answers the question it parses.
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or sc.chart ~= "bar" then error("no bar chart scene") end
+  local val = {}
+  for i, l in ipairs(sc.labels) do val[l] = sc.values[i] end
+  local order = {}
+  for i = 1, #sc.labels do order[i] = sc.labels[i] end
+  table.sort(order, function(a, b) return val[a] > val[b] end)
+  if q:find("^Which category has the highest bar") then
+    return order[1], (#order > 1 and val[order[1]] == val[order[2]]) and 2 or 1
+  end
+  if q:find("^Which category has the second%-highest bar") then
+    local ties = (val[order[2]] == val[order[1]] or (order[3] and val[order[3]] == val[order[2]])) and 2 or 1
+    return order[2], ties
+  end
+  local l = q:match("value of the bar labelled (%a+)%?")
+  if l then return val[l] end
+  local a, b = q:match("How much larger is the (%a+) bar than the (%a+) bar%?")
+  if a then return val[a] - val[b] end
+  local x, y, z = q:match("total of (%a+), (%a+) and (%a+)%?")
+  if x then return val[x] + val[y] + val[z] end
+  error("unrecognised question")
+end
+]==],
 }

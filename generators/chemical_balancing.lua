@@ -290,5 +290,135 @@ return {
     "coefficient sum 27 or more",
   },
   generate = generate,
-  verify = util.verify,
+  puzzle = true,
+  solver = [==[
+-- Independent solver: parses the equation from the question, finds the
+-- nullspace of the element matrix by Gauss-Jordan elimination over exact
+-- fractions, and proves it is one-dimensional (one balanced equation).
+local function gcd(a, b) a, b = math.abs(a), math.abs(b) while b ~= 0 do a, b = b, a % b end return a end
+local function counts(f)
+  local out, stack, i = {}, { {} }, 1
+  while i <= #f do
+    local c = f:sub(i, i)
+    if c == "(" then stack[#stack + 1] = {}; i = i + 1
+    elseif c == ")" then
+      local n = f:match("^%d+", i + 1) or ""
+      local inner = table.remove(stack)
+      for e, k in pairs(inner) do
+        local top = stack[#stack]
+        top[e] = (top[e] or 0) + k * (tonumber(n) or 1)
+      end
+      i = i + 1 + #n
+    else
+      local e = f:match("^%u%l?", i)
+      if not e then error("cannot read formula " .. f) end
+      local n = f:match("^%d+", i + #e) or ""
+      local top = stack[#stack]
+      top[e] = (top[e] or 0) + (tonumber(n) or 1)
+      i = i + #e + #n
+    end
+  end
+  for e, k in pairs(stack[1]) do out[e] = k end
+  return out
+end
+local function balance(eq)
+  local lhs, rhs = eq:match("^(.-) %-> (.-)$")
+  if not lhs then error("no arrow") end
+  local sp, sign = {}, {}
+  for f in (lhs .. " + "):gmatch("(%S+) %+ ") do sp[#sp + 1] = f; sign[#sp] = 1 end
+  local nl = #sp
+  for f in (rhs .. " + "):gmatch("(%S+) %+ ") do sp[#sp + 1] = f; sign[#sp] = -1 end
+  local rows, elist = {}, {}
+  for j, f in ipairs(sp) do
+    for e, k in pairs(counts(f)) do
+      if not rows[e] then rows[e] = {}; elist[#elist + 1] = e end
+      rows[e][j] = k * sign[j]
+    end
+  end
+  table.sort(elist)
+  local n = #sp
+  local M = {}
+  for r, e in ipairs(elist) do
+    M[r] = {}
+    for j = 1, n do M[r][j] = { rows[e][j] or 0, 1 } end
+  end
+  local function norm(a) local g = gcd(a[1], a[2]) if g == 0 then return { 0, 1 } end
+    if a[2] < 0 then g = -g end return { a[1] // g, a[2] // g } end
+  local function sub(a, b) return norm({ a[1] * b[2] - b[1] * a[2], a[2] * b[2] }) end
+  local function mul(a, b) return norm({ a[1] * b[1], a[2] * b[2] }) end
+  local function div(a, b) return norm({ a[1] * b[2], a[2] * b[1] }) end
+  local pivcol, r = {}, 1
+  for c = 1, n do
+    local p
+    for i = r, #M do if M[i][c][1] ~= 0 then p = i break end end
+    if p then
+      M[r], M[p] = M[p], M[r]
+      local pv = M[r][c]
+      for j = 1, n do M[r][j] = div(M[r][j], pv) end
+      for i = 1, #M do
+        if i ~= r and M[i][c][1] ~= 0 then
+          local f = M[i][c]
+          for j = 1, n do M[i][j] = sub(M[i][j], mul(f, M[r][j])) end
+        end
+      end
+      pivcol[c] = r
+      r = r + 1
+    end
+  end
+  local free = {}
+  for c = 1, n do if not pivcol[c] then free[#free + 1] = c end end
+  if #free ~= 1 then return nil, #free end
+  local fc = free[1]
+  local x = {}
+  for c = 1, n do
+    if c == fc then x[c] = { 1, 1 } else x[c] = norm({ -M[pivcol[c]][fc][1], M[pivcol[c]][fc][2] }) end
+  end
+  local l = 1
+  for c = 1, n do l = l * x[c][2] // gcd(l, x[c][2]) end
+  local coef, g = {}, 0
+  for c = 1, n do coef[c] = x[c][1] * (l // x[c][2]); g = gcd(g, coef[c]) end
+  for c = 1, n do coef[c] = coef[c] // g end
+  if coef[1] < 0 then for c = 1, n do coef[c] = -coef[c] end end
+  for c = 1, n do if coef[c] <= 0 then return nil, 0 end end
+  return coef, 1, sp, nl
+end
+return function(view)
+  local q = view.question
+  local eq = q:match("^Balance the chemical equation (.-) with the smallest whole%-number coefficients%.")
+  if not eq then error("no equation") end
+  local coef, nsol, sp, nl = balance(eq)
+  if not coef then return "no unique balance", nsol end
+  local idx = {}
+  for j, f in ipairs(sp) do idx[f] = j end
+  local a, b, ans
+  if q:find("sum of all the coefficients", 1, true) then
+    ans = 0 for j = 1, #coef do ans = ans + coef[j] end
+  elseif q:find("reactant (left) side", 1, true) then
+    ans = 0 for j = 1, nl do ans = ans + coef[j] end
+  elseif q:match("How many (%u%l?) atoms are on each side") then
+    local e = q:match("How many (%u%l?) atoms are on each side")
+    ans = 0
+    for j = 1, nl do ans = ans + (counts(sp[j])[e] or 0) * coef[j] end
+  elseif q:match("What is the coefficient of (%S+)%?") then
+    ans = coef[idx[q:match("What is the coefficient of (%S+)%?")]]
+  else
+    local units, x = q:match("If (%d+) molecules of (%S+) react completely")
+    local y = q:match("how many molecules of (%S+) form%?")
+    if units and y then
+      a, b = idx[x], idx[y]
+      ans = tonumber(units) * coef[b] // coef[a]
+      if tonumber(units) * coef[b] % coef[a] ~= 0 then error("not a whole number of molecules") end
+    else
+      x = q:match("How many molecules of (%S+) are needed")
+      units, y = q:match("are needed to form (%d+) molecules of (%S+)%?")
+      if not x or not y then error("unrecognised question") end
+      a, b = idx[x], idx[y]
+      ans = tonumber(units) * coef[a] // coef[b]
+      if tonumber(units) * coef[a] % coef[b] ~= 0 then error("not a whole number of molecules") end
+    end
+  end
+  if not ans then error("species not in the equation") end
+  return ans, nsol
+end
+]==],
 }

@@ -118,5 +118,63 @@ return {
     "committees with an at-least constraint",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: recognises the counting problem and counts.
+local function fact(n) local r = 1 for i = 2, n do r = r * i end return r end
+local function choose(n, k)
+  if k < 0 or k > n then return 0 end
+  -- Pascal's triangle, not the multiplicative formula the generator uses
+  local row = { 1 }
+  for _ = 1, n do
+    local nr = { 1 }
+    for j = 2, #row do nr[j] = row[j - 1] + row[j] end
+    nr[#row + 1] = 1
+    row = nr
+  end
+  return row[k + 1]
+end
+local function arrangements(letters)
+  local cnt, n = {}, 0
+  for c in letters:gmatch("%u") do cnt[c] = (cnt[c] or 0) + 1; n = n + 1 end
+  local r = fact(n)
+  for _, m in pairs(cnt) do r = r // fact(m) end
+  return r
+end
+return function(view)
+  local q = view.question
+  local n, k, m, w, c
+  n = q:match("At a meeting of (%d+) .-shake hands")
+  if n then return choose(tonumber(n), 2) end
+  n = q:match("how many different orders can (%d+) different")
+  if n then return fact(tonumber(n)) end
+  k, m = q:match("has (%d+) positions, and each position shows one of (%d+) symbols")
+  if k then local r = 1 for _ = 1, tonumber(k) do r = r * tonumber(m) end return r end
+  k, n = q:match("A team of (%d+) is chosen from (%d+) ")
+  if k then return choose(tonumber(n), tonumber(k)) end
+  n, k = q:match("^(%d+) %a+ compete%. In how many ways can the first (%d+) places")
+  if n then
+    n, k = tonumber(n), tonumber(k)
+    local r = 1
+    for i = n - k + 1, n do r = r * i end
+    return r
+  end
+  w, c = q:match("letters of the word (%u+) %a+ with the letter (%u)%?")
+  if w then
+    local rest = w:gsub(c, "", 1)
+    return arrangements(rest)
+  end
+  w = q:match("letters of the word (%u+) are there%?")
+  if w then return arrangements(w) end
+  local size, jr, sr = q:match("A committee of (%d+) is chosen from (%d+) junior and (%d+) senior")
+  local least = q:match("include at least (%d+) senior")
+  if size then
+    size, jr, sr, least = tonumber(size), tonumber(jr), tonumber(sr), tonumber(least)
+    -- all committees minus those with fewer seniors
+    local r = choose(jr + sr, size)
+    for i = 0, least - 1 do r = r - choose(sr, i) * choose(jr, size - i) end
+    return r
+  end
+  error("unrecognised problem")
+end
+]==],
 }

@@ -54,6 +54,7 @@ local function generate(rng, d)
     question = "How many " .. what .. " are in the image? Answer with a number.",
     answer = n,
     image = c,
+    scene = { shapes = objs },
     explanation = string.format("The image has %d shapes; %d of them are %s.", #objs, n, what),
     metadata = { objects = #objs, complexity = #objs },
   }
@@ -73,5 +74,31 @@ return {
     "about 40 small shapes, 5 colours",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: counts the drawn shapes of the scene that match the
+-- kind and colour the question names.
+local kinds = { circles = "circle", squares = "square", triangles = "triangle" }
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or not sc.shapes then error("no shapes scene") end
+  local what = q:match("^How many (.-) are in the image%?")
+  if not what then error("unrecognised question") end
+  local kind, color
+  local w1 = what:match("^(%a+)")
+  local w2 = what:match("^%a+ (%a+)")
+  if kinds[w1] then
+    kind = kinds[w1]                      -- "circles (of any colour)"
+  elseif w2 == "shapes" then
+    color = w1                            -- "red shapes (of any kind)"
+  elseif kinds[w2] then
+    color, kind = w1, kinds[w2]           -- "red circles"
+  end
+  if not kind and not color then error("cannot read what to count: " .. what) end
+  local n = 0
+  for _, o in ipairs(sc.shapes) do
+    if (not kind or o.kind == kind) and (not color or o.color == color) then n = n + 1 end
+  end
+  return n
+end
+]==],
 }

@@ -99,41 +99,10 @@ local function generate(rng, d)
     question = q,
     answer = ans,
     answer_type = atype,
+    scorer = ans:match("^%d%d%d%d%-") and "date" or (atype == "numeric" and "numeric" or "text"),
     explanation = expl,
     metadata = { complexity = d },
   }
-end
-
--- accept YYYY-MM-DD, "March 5, 2024" and "5 March 2024" for date answers
-local function parse_date(s)
-  s = util.normalize(s)
-  local y, m, d = s:match("(%d%d%d%d)%-(%d%d?)%-(%d%d?)")
-  if y then return tonumber(y), tonumber(m), tonumber(d) end
-  for i, name in ipairs(MONTHS) do
-    local lname = name:lower()
-    local p = s:find(lname, 1, true)
-    if p then
-      local rest = s:sub(p + #lname)
-      local dd, yy = rest:match("^ (%d%d?)[a-z]*,? (%d%d%d%d)")
-      if dd then return tonumber(yy), i, tonumber(dd) end
-      local before = s:sub(1, p - 1)
-      dd = before:match("(%d%d?)[a-z]* $")
-      yy = rest:match("^ (%d%d%d%d)")
-      if dd and yy then return tonumber(yy), i, tonumber(dd) end
-    end
-  end
-  return nil
-end
-
-local function verify(item, response)
-  local want = tostring(item.answer)
-  if want:match("^%d%d%d%d%-%d%d%-%d%d$") then
-    local fin = util.final(response)
-    local y, m, d = parse_date(fin)
-    if not y then return 0 end
-    return string.format("%04d-%02d-%02d", y, m, d) == want and 1 or 0
-  end
-  return util.verify(item, response)
 end
 
 return {
@@ -149,5 +118,61 @@ return {
     "the n-th weekday of a given month",
   },
   generate = generate,
-  verify = verify,
+  scorer = "date",
+  solver = [==[
+-- Independent solver: reads the dates written in words and counts days
+-- with month lengths and the leap-year rule (no day-number formula).
+local MONTHS = { January = 1, February = 2, March = 3, April = 4, May = 5, June = 6, July = 7,
+  August = 8, September = 9, October = 10, November = 11, December = 12 }
+local DAYS = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" }
+local WD = {}
+for i, n in ipairs(DAYS) do WD[n] = i end
+local function leap(y) return (y % 4 == 0 and y % 100 ~= 0) or y % 400 == 0 end
+local function mlen(y, m)
+  if m == 2 then return leap(y) and 29 or 28 end
+  return ({ 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 })[m]
+end
+local function serial(y, m, d)  -- days since 1900-01-01
+  local n = 0
+  for yy = 1900, y - 1 do n = n + (leap(yy) and 366 or 365) end
+  for mm = 1, m - 1 do n = n + mlen(y, mm) end
+  return n + d - 1
+end
+local function from_serial(n)
+  local y = 1900
+  while n >= (leap(y) and 366 or 365) do n = n - (leap(y) and 366 or 365); y = y + 1 end
+  local m = 1
+  while n >= mlen(y, m) do n = n - mlen(y, m); m = m + 1 end
+  return string.format("%04d-%02d-%02d", y, m, n + 1)
+end
+local function dates(q)
+  local out = {}
+  for mon, d, y in q:gmatch("(%u%l+) (%d+), (%d%d%d%d)") do
+    if MONTHS[mon] then out[#out + 1] = serial(tonumber(y), MONTHS[mon], tonumber(d)) end
+  end
+  return out
+end
+return function(view)
+  local q = view.question
+  local ds = dates(q)
+  local n, dir = q:match("^What date is (%d+) days (%a+) ")
+  if n then
+    return from_serial(ds[1] + (dir == "before" and -1 or 1) * tonumber(n))
+  end
+  if q:find("^How many days are there from") then return ds[2] - ds[1] end
+  local known = q:match("^%u%l+ %d+, %d+ is a (%u%l+)%. What day of the week is")
+  if known then
+    return DAYS[(WD[known] - 1 + (ds[2] - ds[1])) % 7 + 1]
+  end
+  local anchor = q:match("^%u%l+ %d+, %d+ was a (%u%l+)%.")
+  local ord, wd, mon, y = q:match("What is the date of the (%a+) (%u%l+) of (%u%l+) (%d%d%d%d)%?")
+  if anchor and ord then
+    local k = ({ first = 1, second = 2, third = 3, fourth = 4 })[ord]
+    local first = serial(tonumber(y), MONTHS[mon], 1)
+    local fw = (WD[anchor] - 1 + (first - ds[1])) % 7 + 1
+    return from_serial(first + (WD[wd] - fw) % 7 + 7 * (k - 1))
+  end
+  error("unrecognised question")
+end
+]==],
 }

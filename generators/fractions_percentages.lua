@@ -37,7 +37,6 @@ local function generate(rng, d)
     ans = (to - from) * 100 / from
     q = string.format("A price changes from %d to %d. By what percent did it change? Use a negative number for a decrease; answer with the number only.", from, to)
     expl = string.format("(%d - %d) / %d * 100 = %s%%.", to, from, from, util.num(ans))
-    tol = 1e-4
   elseif d == 4 then
     local price = rng:int(20, 500) * 2
     local p1, p2 = rng:int(1, 8) * 5, rng:int(1, 6) * 5
@@ -45,7 +44,7 @@ local function generate(rng, d)
     ans = util.num(math.floor(final * 100 + 0.5) / 100, 2)
     q = string.format("An item costs %d dollars. It is discounted by %d%%, and the discounted price is then reduced by another %d%%. What is the final price in dollars (to the cent)?", price, p1, p2)
     expl = string.format("%d * %.2f * %.2f = %s.", price, (100 - p1) / 100, (100 - p2) / 100, ans)
-    tol = 1e-4
+    tol = 0.005 -- "to the cent": the exact price is accepted too
   else
     local a = rng:int(1, 6)
     local b = rng:int(a + 1, 12)
@@ -55,13 +54,13 @@ local function generate(rng, d)
     ans = util.num(v, 4)
     q = string.format("A warehouse holds %d boxes. %d%% of them are shipped on Monday, and %d/%d of the shipped boxes go abroad. How many boxes go abroad?", n, p, a, b)
     expl = string.format("%d * %d/100 = %s shipped; * %d/%d = %s.", n, p, util.num(n * p / 100), a, b, ans)
-    tol = 1e-4
   end
   return {
     question = q,
     answer = ans,
     explanation = expl,
-    metadata = { tolerance = tol, complexity = d },
+    tolerance = tol,
+    metadata = { complexity = d },
   }
 end
 
@@ -78,5 +77,32 @@ return {
     "a fraction of a percentage of a large amount",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: exact fractions for every question kind.
+local function gcd(a, b) a, b = math.abs(a), math.abs(b) while b ~= 0 do a, b = b, a % b end return a end
+return function(view)
+  local q = view.question
+  local p, n = q:match("^What is (%d+)%% of (%d+)%?")
+  if p then return tonumber(p) * tonumber(n) / 100 end
+  local a, b, c, d = q:match("^Compute (%d+)/(%d+) %+ (%d+)/(%d+)%.")
+  if a then
+    a, b, c, d = tonumber(a), tonumber(b), tonumber(c), tonumber(d)
+    local num, den = a * d + c * b, b * d
+    local g = gcd(num, den)
+    num, den = num // g, den // g
+    if den == 1 then return tostring(num) end
+    return num .. "/" .. den
+  end
+  local from, to = q:match("^A price changes from (%d+) to (%d+)%.")
+  if from then return (tonumber(to) - tonumber(from)) * 100 / tonumber(from) end
+  local price, p1, p2 = q:match("^An item costs (%d+) dollars%. It is discounted by (%d+)%%, and the discounted price is then reduced by another (%d+)%%")
+  if price then return tonumber(price) * (100 - tonumber(p1)) * (100 - tonumber(p2)) / 10000 end
+  local boxes, pct = q:match("^A warehouse holds (%d+) boxes%. (%d+)%% of them")
+  local fa, fb = q:match("and (%d+)/(%d+) of the shipped boxes")
+  if boxes and fa then
+    return tonumber(boxes) * tonumber(pct) * tonumber(fa) / (100 * tonumber(fb))
+  end
+  error("unrecognised question")
+end
+]==],
 }

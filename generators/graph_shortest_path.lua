@@ -71,5 +71,36 @@ return {
     "11 towns, 19 roads",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: reads the road list and runs Floyd-Warshall.
+return function(view)
+  local q = view.question
+  local roads = q:match("^Roads %(two%-way%) and their lengths: (.-)%. What is the length")
+  local s, t = q:match("shortest route from (%a+) to (%a+)%?")
+  if not roads or not s then error("unrecognised question") end
+  local id, names, d = {}, {}, {}
+  local function node(x)
+    if not id[x] then names[#names + 1] = x; id[x] = #names end
+    return id[x]
+  end
+  local es = {}
+  for piece in (roads .. "; "):gmatch("(.-); ") do
+    local a, b, w = piece:match("^(%a+)%-(%a+): (%d+) km$")
+    if not a then error("cannot read the road " .. piece) end
+    es[#es + 1] = { node(a), node(b), tonumber(w) }
+  end
+  node(s); node(t)
+  local n = #names
+  for i = 1, n do d[i] = {} for j = 1, n do d[i][j] = i == j and 0 or math.huge end end
+  for _, e in ipairs(es) do
+    if e[3] < d[e[1]][e[2]] then d[e[1]][e[2]] = e[3]; d[e[2]][e[1]] = e[3] end
+  end
+  for k = 1, n do for i = 1, n do for j = 1, n do
+    if d[i][k] + d[k][j] < d[i][j] then d[i][j] = d[i][k] + d[k][j] end
+  end end end
+  local r = d[id[s]][id[t]]
+  if r == math.huge then error("no route") end
+  return r
+end
+]==],
 }

@@ -66,17 +66,10 @@ local function generate(rng, d)
     question = q,
     answer = LET[x] .. y,
     image = c,
+    scene = { grid = n, token = start, labels = "columns A.. left to right, rows 1.. top to bottom" },
     explanation = "Start at " .. start .. "; after the moves the token is on " .. LET[x] .. y .. ".",
-    metadata = { grid = n, moves = k, start = start, complexity = n + k },
+    metadata = { grid = n, moves = k, complexity = n + k },
   }
-end
-
-local function verify(item, response)
-  local fin = util.final(response):upper()
-  local cells = {}
-  for cell in fin:gmatch("%u%d+") do cells[#cells + 1] = cell end
-  if #cells == 0 then return 0 end
-  return cells[#cells] == tostring(item.answer) and 1 or 0
 end
 
 return {
@@ -93,5 +86,40 @@ return {
     "8x8 grid, 8 relative moves with turns",
   },
   generate = generate,
-  verify = verify,
+  scorer = "cell",
+  solver = [==[
+-- Independent solver: the start cell from the scene, the moves from the
+-- question, simulated on the grid.
+local COLS = "ABCDEFGHIJ"
+local VEC = { up = { 0, -1 }, right = { 1, 0 }, down = { 0, 1 }, left = { -1, 0 } }
+local CLOCKWISE = { "up", "right", "down", "left" }
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or not sc.token then error("no grid scene") end
+  local x = COLS:find(sc.token:sub(1, 1), 1, true)
+  local y = tonumber(sc.token:sub(2))
+  local function step(dir, n)
+    x, y = x + VEC[dir][1] * n, y + VEC[dir][2] * n
+    if x < 1 or y < 1 or x > sc.grid or y > sc.grid then error("the token leaves the grid") end
+  end
+  local rel = q:match("Follow these moves: (.-)%. Turns are relative")
+  if rel then
+    local h = 1
+    for mv in (rel .. "; "):gmatch("(.-); ") do
+      local turn = mv:match("^turn (%a+), then ")
+      if turn == "left" then h = (h + 2) % 4 + 1 elseif turn == "right" then h = h % 4 + 1 end
+      step(CLOCKWISE[h], tonumber(mv:match("move forward (%d+)$")))
+    end
+  else
+    local list = q:match("The green token moves: (.-)%. On which cell")
+    if not list then error("no moves") end
+    for mv in (list .. ", "):gmatch("(.-), ") do
+      local dir, n = mv:match("^(%a+) (%d+)$")
+      if not VEC[dir] then error("bad move " .. mv) end
+      step(dir, tonumber(n))
+    end
+  end
+  return COLS:sub(x, x) .. y
+end
+]==],
 }

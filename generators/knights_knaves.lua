@@ -112,24 +112,15 @@ local function generate(rng, d)
             util.join(names) .. ". " .. table.concat(lines, " ") ..
             " Which of them are knights? List their names separated by commas, or answer \"none\".",
           answer = ans,
-          explanation = "The only consistent assignment makes " .. (ans == "none" and "nobody" or ans) ..
-            " knights and everyone else knaves.",
+          explanation = "The only consistent assignment makes " .. (ans == "none" and "nobody a knight" or
+            (#knights == 1 and ans .. " a knight" or util.join(knights) .. " knights")) ..
+            (#knights == n and "." or (#knights == 0 and "; everyone is a knave." or " and everyone else knaves.")),
           metadata = { people = n, complexity = n, attempts = attempt },
         }
       end
     end
   end
   error("could not build a puzzle with a unique solution")
-end
-
-local function verify(item, response)
-  local fin = util.normalize(util.final(response))
-  local want = util.split_list(item.answer)
-  if want[1] == "none" then
-    return (fin == "none" or fin == "no one" or fin == "nobody") and 1 or 0
-  end
-  local got = util.split_list(fin)
-  return util.same_list(got, want, false) and 1 or 0
 end
 
 return {
@@ -145,5 +136,68 @@ return {
     "6 islanders, all statement kinds",
   },
   generate = generate,
-  verify = verify,
+  scorer = "set",
+  puzzle = true,
+  solver = [==[
+-- Independent solver: reads every statement, tries all 2^n assignments of
+-- knight/knave and returns the knights of the consistent ones (counting
+-- them proves the puzzle has one answer).
+return function(view)
+  local q = view.question
+  local meet = q:match("You meet (.-)%. ")
+  if not meet then error("no islanders") end
+  local names, idx = {}, {}
+  for nm in meet:gsub(" and ", ", "):gmatch("[^, ]+") do names[#names + 1] = nm; idx[nm] = #names end
+  local n = #names
+  local claims = {}
+  for who, text in q:gmatch("(%a+) says: \"([^\"]-)%.\"") do
+    local sp = idx[who]
+    if not sp then error("unknown speaker " .. who) end
+    local function id(x) if x == "I" then return sp end return idx[x] or error("unknown name " .. x) end
+    local f, x, y, kind, c
+    x, kind = text:match("^(%a+) is a (%a+)$")
+    if x then local k = kind == "knight" f = function(a) return a[id(x)] == k end end
+    if not f then
+      x, y, kind = text:match("^(%a+) and (%a+) are (.+)$")
+      if x and kind == "the same kind" then f = function(a) return a[id(x)] == a[id(y)] end
+      elseif x and kind == "different kinds" then f = function(a) return a[id(x)] ~= a[id(y)] end
+      elseif x and kind == "both knights" then f = function(a) return a[id(x)] and a[id(y)] end
+      elseif x and kind == "both knaves" then f = function(a) return not a[id(x)] and not a[id(y)] end end
+    end
+    if not f then
+      x, y = text:match("^At least one of (%a+) and (%a+) is a knave$")
+      if x then f = function(a) return not a[id(x)] or not a[id(y)] end end
+    end
+    if not f then
+      x, y = text:match("^If (%a+) is a knight, then (%a+) is a knave$")
+      if x then f = function(a) return not a[id(x)] or not a[id(y)] end end
+    end
+    if not f then
+      c = text:match("^Exactly (%d+) of us")
+      if c then
+        c = tonumber(c)
+        f = function(a) local k = 0 for i = 1, n do if a[i] then k = k + 1 end end return k == c end
+      end
+    end
+    if not f then error("cannot read the statement: " .. text) end
+    claims[#claims + 1] = { sp, f }
+  end
+  if #claims ~= n then error("expected one statement per islander") end
+  local found, count = nil, 0
+  for mask = 0, (1 << n) - 1 do
+    local a = {}
+    for i = 1, n do a[i] = (mask >> (i - 1)) & 1 == 1 end
+    local ok = true
+    for _, cl in ipairs(claims) do if cl[2](a) ~= a[cl[1]] then ok = false break end end
+    if ok then
+      count = count + 1
+      local ks = {}
+      for i = 1, n do if a[i] then ks[#ks + 1] = names[i] end end
+      found = #ks == 0 and "none" or table.concat(ks, ", ")
+    end
+  end
+  if not found then error("no consistent assignment") end
+  return found, count
+end
+]==],
 }

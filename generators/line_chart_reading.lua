@@ -12,7 +12,9 @@ local function generate(rng, d)
   for i = 1, npts do labels[i] = MONTHS[first + i - 1] end
   local step = rng:pick({ 10, 20, 25, 50 })
   local ymax = step * 5
-  local grain = d <= 2 and step or step / 5
+  -- points sit on gridlines (levels 1-2) or halfway between two, so the
+  -- value the key needs can be read off the picture
+  local grain = d <= 2 and step or step / 2
   local names = rng:sample(SERIES, nser)
   local series = {}
   for s = 1, nser do
@@ -71,8 +73,9 @@ local function generate(rng, d)
     answer_type = atype,
     image = c,
     explanation = "Values by month (" .. table.concat(labels, ", ") .. "): " .. table.concat(shown, "; ") .. ".",
-    metadata = { points = npts, series = nser, abs_tolerance = atype == "numeric" and tol or nil,
-      complexity = npts * nser },
+    scene = { chart = "line", labels = labels, series = series, ymax = ymax, ticks = 5 },
+    tolerance = atype == "numeric" and tol or nil,
+    metadata = { points = npts, series = nser, complexity = npts * nser },
   }
 end
 
@@ -90,5 +93,47 @@ return {
     "3 series, 8 months",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: reads the plotted points from the scene and answers
+-- the parsed question; ties are reported as more than one answer.
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or sc.chart ~= "line" then error("no line chart scene") end
+  local col = {}
+  for i, l in ipairs(sc.labels) do col[l] = i end
+  local function series(name)
+    if not name then
+      if #sc.series ~= 1 then error("which series?") end
+      return sc.series[1]
+    end
+    for _, s in ipairs(sc.series) do if s.name == name then return s end end
+    error("no series " .. name)
+  end
+  local m, name = q:match("^What is the value in (%a+) for (.-)%?")
+  if not m then m = q:match("^What is the value in (%a+)%?") end
+  if m then return series(name).values[col[m]] end
+  if q:find("^In which month is the value") then
+    local s = series(q:match("value for (.-) highest"))
+    local best, ties = 1, 1
+    for i = 2, #s.values do
+      if s.values[i] > s.values[best] then best, ties = i, 1 elseif s.values[i] == s.values[best] then ties = ties + 1 end
+    end
+    return sc.labels[best], ties
+  end
+  local rest = q:match("^By how much does the value(.-)%?")
+  if rest then
+    local nm, a, b = rest:match("^ for (.-) change from (%a+) to (%a+)$")
+    if not nm then a, b = rest:match("^ change from (%a+) to (%a+)$") end
+    local s = series(nm)
+    return s.values[col[b]] - s.values[col[a]]
+  end
+  local mon, x, y = q:match("^In (%a+), which series is higher: (.-) or (.-)%?")
+  if mon then
+    local vx, vy = series(x).values[col[mon]], series(y).values[col[mon]]
+    if vx == vy then return x, 2 end
+    return vx > vy and x or y, 1
+  end
+  error("unrecognised question")
+end
+]==],
 }

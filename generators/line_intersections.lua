@@ -64,6 +64,7 @@ local function generate(rng, d)
         question = string.format("The image shows %d straight line segments. At how many points do they cross each other? Answer with a number.", n),
         answer = #pts,
         image = c,
+        scene = { segments = segs, colors = cols, crossing_margin_px = 14 },
         explanation = string.format("%d segments give %d crossing points.", n, #pts),
         metadata = { segments = n, complexity = n },
       }
@@ -80,5 +81,31 @@ return {
   modalities = { "image", "text" },
   levels = { "2 segments", "3 segments", "4 segments", "5 segments", "7 segments" },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: counts the proper crossings of the drawn segments
+-- with orientation tests (no parametric intersection).
+local function orient(ax, ay, bx, by, cx, cy)
+  local v = (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+  return v > 0 and 1 or (v < 0 and -1 or 0)
+end
+return function(view)
+  local sc = view.scene
+  if not sc or not sc.segments then error("no segments scene") end
+  local n = tonumber(view.question:match("shows (%d+) straight line segments"))
+  if n ~= #sc.segments then error("the question and the picture disagree on the number of segments") end
+  local count = 0
+  for i = 1, #sc.segments do
+    for j = i + 1, #sc.segments do
+      local a, b = sc.segments[i], sc.segments[j]
+      local p1, p2, p3, p4 = a[1], a[2], b[1], b[2]
+      local o1 = orient(p1[1], p1[2], p2[1], p2[2], p3[1], p3[2])
+      local o2 = orient(p1[1], p1[2], p2[1], p2[2], p4[1], p4[2])
+      local o3 = orient(p3[1], p3[2], p4[1], p4[2], p1[1], p1[2])
+      local o4 = orient(p3[1], p3[2], p4[1], p4[2], p2[1], p2[2])
+      if o1 * o2 < 0 and o3 * o4 < 0 then count = count + 1 end
+    end
+  end
+  return count
+end
+]==],
 }

@@ -61,6 +61,9 @@ local function generate(rng, d)
   else
     x = rng:int(-60, 60)
     local a, k, c = nz(rng, 2, 19), rng:int(2, 9), nz(rng, -9, 9)
+    -- a/k + c = 0 would make every x a solution (an identity)
+    if a + c * k == 0 then c = c + 1 end
+    if c == 0 then c = 2 end
     local q = rng:int(-30, 30)
     local b = k * q - a * x           -- so (a*x + b) / k = q exactly
     local dd = q + c * x
@@ -89,5 +92,89 @@ return {
     "a fraction plus x terms, larger numbers",
   },
   generate = generate,
-  verify = util.verify,
+  puzzle = true,
+  solver = [==[
+-- Independent solver: parses both sides into linear forms a*x + b over
+-- exact fractions and solves; 0 or infinitely many solutions are reported
+-- as such (the puzzle count), so an identity cannot pass.
+local function gcd(a, b) a, b = math.abs(a), math.abs(b) while b ~= 0 do a, b = b, a % b end return a end
+local function F(n, d)
+  d = d or 1
+  if d < 0 then n, d = -n, -d end
+  local g = gcd(n, d)
+  if g > 1 then n, d = n // g, d // g end
+  return { n, d }
+end
+local function add(p, q) return F(p[1] * q[2] + q[1] * p[2], p[2] * q[2]) end
+local function mul(p, q) return F(p[1] * q[1], p[2] * q[2]) end
+local function neg(p) return { -p[1], p[2] } end
+-- linear form {a, b}: a*x + b
+local function ladd(u, v) return { add(u[1], v[1]), add(u[2], v[2]) } end
+local function lscale(u, k) return { mul(u[1], k), mul(u[2], k) } end
+local function parse(s)
+  local toks, i = {}, 1
+  while i <= #s do
+    local c = s:sub(i, i)
+    if c == " " then i = i + 1
+    elseif c:match("%d") then
+      local j = i
+      while j <= #s and s:sub(j, j):match("%d") do j = j + 1 end
+      toks[#toks + 1] = { num = tonumber(s:sub(i, j - 1)) }; i = j
+    else toks[#toks + 1] = { op = c }; i = i + 1 end
+  end
+  local pos = 1
+  local expr
+  local function factor()
+    local t = toks[pos]
+    if not t then error("unexpected end") end
+    pos = pos + 1
+    if t.op == "-" then return lscale(factor(), F(-1)) end
+    if t.op == "x" then return { F(1), F(0) } end
+    if t.op == "(" then local v = expr() pos = pos + 1 return v end
+    if t.num then
+      local v = { F(0), F(t.num) }
+      local nx = toks[pos]
+      if nx and (nx.op == "x" or nx.op == "(") then return lscale(factor(), F(t.num)) end
+      return v
+    end
+    error("unexpected " .. tostring(t.op))
+  end
+  local function term()
+    local v = factor()
+    while toks[pos] and (toks[pos].op == "/" or toks[pos].op == "*") do
+      local o = toks[pos].op; pos = pos + 1
+      local r = factor()
+      if r[1][1] ~= 0 then error("non-linear") end
+      v = lscale(v, o == "/" and F(r[2][2], r[2][1]) or r[2])
+    end
+    return v
+  end
+  expr = function()
+    local v = term()
+    while toks[pos] and (toks[pos].op == "+" or toks[pos].op == "-") do
+      local o = toks[pos].op; pos = pos + 1
+      local r = term()
+      v = ladd(v, o == "+" and r or lscale(r, F(-1)))
+    end
+    return v
+  end
+  local v = expr()
+  if pos <= #toks then error("trailing tokens") end
+  return v
+end
+return function(view)
+  local eq = view.question:match("^Solve for x: (.-)%. Give the value")
+  if not eq then error("no equation") end
+  local l, r = eq:match("^(.-) = (.-)$")
+  local L, R = parse(l), parse(r)
+  local a = add(L[1], neg(R[1]))
+  local b = add(R[2], neg(L[2]))
+  if a[1] == 0 then
+    return "no unique solution", b[1] == 0 and 2 or 0
+  end
+  local x = F(b[1] * a[2], b[2] * a[1])
+  if x[2] ~= 1 then return x[1] / x[2], 1 end
+  return x[1], 1
+end
+]==],
 }

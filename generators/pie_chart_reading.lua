@@ -69,7 +69,8 @@ local function generate(rng, d)
     answer_type = atype,
     image = c,
     explanation = "Slices: " .. table.concat(shown, ", ") .. ".",
-    metadata = { slices = n, values = vals, labels = labels, complexity = n + d / 10 },
+    scene = { chart = "pie", labels = labels, values = vals, percent_labels = d <= 2, title = title },
+    metadata = { slices = n, complexity = n + d / 10 },
   }
 end
 
@@ -87,5 +88,35 @@ return {
     "6 slices close in size: smallest",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: the slices from the scene, the question parsed.
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or sc.chart ~= "pie" then error("no pie chart scene") end
+  local val, total = {}, 0
+  for i, l in ipairs(sc.labels) do val[l] = sc.values[i]; total = total + sc.values[i] end
+  local function pct(l) return val[l] * 100 / total end
+  local l = q:match("what percentage is (%a+)%?")
+  if l then
+    if not sc.percent_labels then error("the picture does not show percentages") end
+    return pct(l)
+  end
+  local people, sl = q:match("describes (%d+) people in total%. How many of them are in the (%a+) slice%?")
+  if people then
+    if not sc.percent_labels then error("the picture does not show percentages") end
+    return tonumber(people) * val[sl] // total
+  end
+  local sorted = {}
+  for i = 1, #sc.labels do sorted[i] = sc.labels[i] end
+  table.sort(sorted, function(a, b) return val[a] > val[b] end)
+  local k
+  if q:find("^Which slice is the largest%?") then k = 1
+  elseif q:find("^Which slice is the second largest%?") then k = 2
+  elseif q:find("^Which slice is the smallest%?") then k = #sorted end
+  if not k then error("unrecognised question") end
+  local ties = 0
+  for _, x in ipairs(sorted) do if val[x] == val[sorted[k]] then ties = ties + 1 end end
+  return sorted[k], ties
+end
+]==],
 }

@@ -23,7 +23,12 @@ local function generate(rng, d)
     elseif op == 3 then env[t] = env[t] * 2 + k; text = string.format("%s = %s * 2 + %d", t, t, k)
     else env[t] = env[s] % (k + 1); text = string.format("%s = %s %% %d", t, s, k + 1) end
     -- keep the values readable
-    if math.abs(env[t]) > 100000 then env[t] = env[t] % 1000; text = text .. " % 1000" end
+    if math.abs(env[t]) > 100000 then
+      -- the whole right-hand side, bracketed: "x = (x * 2 + 5) % 1000"
+      env[t] = env[t] % 1000
+      local lhs, rhs = text:match("^(%w+ = )(.*)$")
+      text = lhs .. "(" .. rhs .. ") % 1000"
+    end
     return string.rep("    ", indent) .. text
   end
   local stmts = ({ 2, 3, 3, 4, 5 })[d]
@@ -89,5 +94,86 @@ return {
     "a loop with a conditional inside",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: an interpreter for the Python subset the programs
+-- use (integer assignments with + - * %, for i in range(n), if v > n),
+-- reading indentation as Python does.
+local function eval(expr, env)
+  local toks = {}
+  local i = 1
+  while i <= #expr do
+    local c = expr:sub(i, i)
+    if c == " " then i = i + 1
+    elseif c:match("[%w_]") then
+      local j = i
+      while j <= #expr and expr:sub(j, j):match("[%w_]") do j = j + 1 end
+      toks[#toks + 1] = expr:sub(i, j - 1); i = j
+    else toks[#toks + 1] = c; i = i + 1 end
+  end
+  local pos = 1
+  local sum
+  local function atom()
+    local tk = toks[pos]; pos = pos + 1
+    if tk == "(" then local v = sum(); pos = pos + 1 return v end
+    if tk == "-" then return -atom() end
+    local n = math.tointeger(tonumber(tk))
+    if n then return n end
+    if env[tk] == nil then error("unknown variable " .. tostring(tk)) end
+    return env[tk]
+  end
+  local function prod()
+    local v = atom()
+    while toks[pos] == "*" or toks[pos] == "%" do
+      local o = toks[pos]; pos = pos + 1
+      local r = atom()
+      if o == "*" then v = v * r else v = v % r end
+    end
+    return v
+  end
+  sum = function()
+    local v = prod()
+    while toks[pos] == "+" or toks[pos] == "-" do
+      local o = toks[pos]; pos = pos + 1
+      local r = prod()
+      if o == "+" then v = v + r else v = v - r end
+    end
+    return v
+  end
+  return sum()
+end
+local function run(lines, from, to, indent, env)
+  local i = from
+  while i <= to do
+    local ln = lines[i]
+    local body_end = i
+    while body_end + 1 <= to and lines[body_end + 1].indent > indent do body_end = body_end + 1 end
+    local var, n = ln.text:match("^for (%w+) in range%((%d+)%):$")
+    local cv, lim = ln.text:match("^if (%w+) > (%-?%d+):$")
+    if var then
+      for k = 0, tonumber(n) - 1 do env[var] = k; run(lines, i + 1, body_end, indent + 4, env) end
+    elseif cv then
+      if env[cv] > tonumber(lim) then run(lines, i + 1, body_end, indent + 4, env) end
+    else
+      local v, e = ln.text:match("^(%w+) = (.+)$")
+      if not v then error("cannot read: " .. ln.text) end
+      env[v] = eval(e, env)
+    end
+    i = body_end + 1
+  end
+end
+return function(view)
+  local q = view.question
+  local target = q:match("^What is the value of (%w+) after")
+  local prog = q:match("\n\n(.-)\n\nAnswer")
+  if not target or not prog then error("no program") end
+  local lines = {}
+  for l in (prog .. "\n"):gmatch("([^\n]*)\n") do
+    local sp = l:match("^( *)")
+    lines[#lines + 1] = { indent = #sp, text = l:sub(#sp + 1) }
+  end
+  local env = {}
+  run(lines, 1, #lines, 0, env)
+  return env[target]
+end
+]==],
 }

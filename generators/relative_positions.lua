@@ -76,8 +76,9 @@ local function generate(rng, d)
           question = q .. " Answer with its colour and shape, like \"red circle\".",
           answer = name(ans),
           image = c,
+          scene = { objects = objs, canvas = { 480, 380 }, radius = 20 },
           explanation = "Objects: " .. table.concat(listing, "; ") .. ".",
-          metadata = { objects = n, accept = { "the " .. name(ans) }, complexity = n },
+          metadata = { objects = n, complexity = n },
         }
       end
     end
@@ -99,5 +100,46 @@ return {
     "7 objects",
   },
   generate = generate,
-  verify = util.verify,
+  puzzle = true,
+  solver = [==[
+-- Independent solver: the objects' positions from the scene; the
+-- relation from the question. It counts the objects that satisfy the
+-- relation equally well, so a tie shows as more than one answer.
+return function(view)
+  local sc, q = view.scene, view.question
+  if not sc or not sc.objects then error("no objects scene") end
+  local objs = sc.objects
+  local function name(o) return o.color .. " " .. o.kind end
+  local function best_by(key)
+    local best, ties = nil, 0
+    for _, o in ipairs(objs) do
+      local k = key(o)
+      if not best or k < best.k then best, ties = { o = o, k = k }, 1 elseif k == best.k then ties = ties + 1 end
+    end
+    return name(best.o), ties
+  end
+  if q:find("is the leftmost") then return best_by(function(o) return o.x end) end
+  if q:find("is the rightmost") then return best_by(function(o) return -o.x end) end
+  if q:find("is the highest") then return best_by(function(o) return o.y end) end
+  if q:find("is the lowest") then return best_by(function(o) return -o.y end) end
+  local function find(nm)
+    for _, o in ipairs(objs) do if name(o) == nm then return o end end
+    error("no " .. nm .. " in the picture")
+  end
+  local ref = q:match("which object comes right after the (%a+ %a+)%?")
+  if ref then
+    local r = find(ref)
+    return best_by(function(o) if o.x <= r.x then return math.huge end return o.x - r.x end)
+  end
+  ref = q:match("Which object is closest to the (%a+ %a+)%?")
+  if ref then
+    local r = find(ref)
+    return best_by(function(o)
+      if o == r then return math.huge end
+      return (o.x - r.x) * (o.x - r.x) + (o.y - r.y) * (o.y - r.y)
+    end)
+  end
+  error("unrecognised question")
+end
+]==],
 }

@@ -33,6 +33,7 @@ local function generate(rng, d)
     return {
       question = "Sort these " .. what .. ": " .. table.concat(shown, ", ") .. ". Answer with the sorted list separated by commas.",
       answer = table.concat(ans, ", "),
+      scorer = "list",
       explanation = "Sorted: " .. table.concat(ans, ", ") .. ".",
       metadata = { list = true, count = n, complexity = n },
     }
@@ -75,15 +76,6 @@ local function generate(rng, d)
   }
 end
 
-local function verify(item, response)
-  if type(item.metadata) == "table" and item.metadata.list then
-    local got = util.split_list(util.final(response))
-    local want = util.split_list(item.answer)
-    return util.same_list(got, want, true) and 1 or 0
-  end
-  return util.verify(item, response)
-end
-
 return {
   name = "sorting_ordering",
   description = "Sorting and ordering: sort numbers or words, and rank people from pairwise comparisons (who is tallest, oldest, k-th).",
@@ -97,5 +89,71 @@ return {
     "rank 6 people with a redundant comparison",
   },
   generate = generate,
-  verify = verify,
+  puzzle = true,
+  solver = [==[
+-- Independent solver: sorts the listed values itself; for rankings it
+-- reads every comparison and tries every ordering of the people, so the
+-- count of distinct answers over all consistent orderings proves there is
+-- exactly one.
+local more = { taller = 1, older = 1, faster = 1, heavier = 1, shorter = -1, younger = -1, slower = -1, lighter = -1 }
+local top = { tallest = "taller", oldest = "older", fastest = "faster", heaviest = "heavier" }
+local bottom = { shortest = "taller", youngest = "older", slowest = "faster", lightest = "heavier" }
+local ORD = { first = 1, second = 2, third = 3, fourth = 4, fifth = 5, sixth = 6, seventh = 7 }
+local function perms(list, k, out, used, acc)
+  if #acc == #list then out(acc) return end
+  for i = 1, #list do
+    if not used[i] then
+      used[i] = true; acc[#acc + 1] = list[i]
+      perms(list, k, out, used, acc)
+      acc[#acc] = nil; used[i] = false
+    end
+  end
+end
+return function(view)
+  local q = view.question
+  local dir, items = q:match("^Sort these numbers in (%a+) order: (.-)%. Answer")
+  if dir then
+    local t = {}
+    for x in items:gmatch("[^, ]+") do t[#t + 1] = tonumber(x) end
+    table.sort(t, function(a, b) if dir == "descending" then return a > b end return a < b end)
+    for i, v in ipairs(t) do t[i] = tostring(math.tointeger(v) or v) end
+    return table.concat(t, ", "), 1
+  end
+  items = q:match("^Sort these words in alphabetical order: (.-)%. Answer")
+  if items then
+    local t = {}
+    for x in items:gmatch("[^, ]+") do t[#t + 1] = x end
+    table.sort(t)
+    return table.concat(t, ", "), 1
+  end
+  -- rankings: "A is taller than B." facts
+  local people, seen, facts = {}, {}, {}
+  for sentence in q:gmatch("[^%.%?]+") do
+    local a, rel, b = sentence:match("^%s*(%u%a+) is (%a+) than (%u%a+)$")
+    if a and not more[rel] then error("unknown comparison " .. rel) end
+    if a then
+    for _, p in ipairs({ a, b }) do if not seen[p] then seen[p] = true; people[#people + 1] = p end end
+    if more[rel] > 0 then facts[#facts + 1] = { a, b } else facts[#facts + 1] = { b, a } end
+    end
+  end
+  local k
+  local sup = q:match("Who is the (%a+)%?")
+  if sup and top[sup] then k = 1 elseif sup and bottom[sup] then k = #people end
+  if not k then
+    local ord = q:match("Who is the (%a+) %a+ %(position")
+    k = ord and ORD[ord]
+  end
+  if not k or #people == 0 then error("unrecognised question") end
+  local answers, count, first = {}, 0, nil
+  perms(people, k, function(order)
+    local pos = {}
+    for i, p in ipairs(order) do pos[p] = i end
+    for _, f in ipairs(facts) do if pos[f[1]] > pos[f[2]] then return end end
+    local who = order[k]
+    if not answers[who] then answers[who] = true; count = count + 1; first = first or who end
+  end, {}, {})
+  if not first then error("no consistent order") end
+  return first, count
+end
+]==],
 }

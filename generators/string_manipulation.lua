@@ -42,10 +42,12 @@ local function generate(rng, d)
   local chosen = {}
   local descr = {}
   for k = 1, steps_for[d] do
+    -- an operation that would leave nothing is drawn again (the answer
+    -- is never an empty string, and never a stand-in for one)
     local op = rng:pick(ops)
+    while op.f(s) == "" do op = rng:pick(ops) end
     chosen[k] = op.name
     s = op.f(s)
-    if s == "" then s = "x" end
     descr[k] = string.format("(%d) %s", k, op.text)
   end
   return {
@@ -70,5 +72,48 @@ return {
     "four operations",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: reads the start string and the listed steps and
+-- applies each by its description.
+local function apply(step, s)
+  local out = {}
+  if step:find("^reverse it") then
+    for i = #s, 1, -1 do out[#out + 1] = s:sub(i, i) end
+  elseif step:find("^keep only the letters in odd positions") then
+    for i = 1, #s do if i % 2 == 1 then out[#out + 1] = s:sub(i, i) end end
+  elseif step:find("^remove every vowel") then
+    for i = 1, #s do local c = s:sub(i, i) if not ("aeiou"):find(c, 1, true) then out[#out + 1] = c end end
+  elseif step:find("^shift every letter one place forward") then
+    local abc = "abcdefghijklmnopqrstuvwxyz"
+    for i = 1, #s do
+      local c = s:sub(i, i)
+      local p = abc:find(c, 1, true)
+      out[#out + 1] = p and abc:sub(p % 26 + 1, p % 26 + 1) or c
+    end
+  elseif step:find("^sort its letters alphabetically") then
+    for i = 1, #s do out[i] = s:sub(i, i) end
+    table.sort(out)
+  elseif step:find("^append its first three letters to its end") then
+    return s .. s:sub(1, 3)
+  else
+    error("unknown step: " .. step)
+  end
+  return table.concat(out)
+end
+return function(view)
+  local q = view.question
+  local c, w = q:match("^How many times does the letter \"(%a)\" appear in the word \"(%a+)\"%?")
+  if c then
+    local n = 0
+    for i = 1, #w do if w:sub(i, i) == c then n = n + 1 end end
+    return n
+  end
+  local s = q:match("^Start with the string \"(%a+)\"")
+  local steps = q:match("apply these steps in order: (.-)%. What is the resulting string%?")
+  if not s or not steps then error("unrecognised question") end
+  for step in (steps .. "; "):gmatch("%(%d+%) (.-); ") do s = apply(step, s) end
+  if s == "" then error("empty result") end
+  return s
+end
+]==],
 }

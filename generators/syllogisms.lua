@@ -126,5 +126,68 @@ return {
     "five premises",
   },
   generate = generate,
-  verify = util.verify,
+  puzzle = true,
+  solver = [==[
+-- Independent solver: reads the premises and the conclusion, and decides
+-- validity by asking whether the premises plus the conclusion's negation
+-- have a model over the Venn regions of the terms (modern reading: a
+-- universal empties regions, a particular needs one region non-empty).
+local function parse(sentence, id)
+  local a, b = sentence:match("^Some (%a+) are not (%a+)$")
+  if a then return { "somenot", id(a), id(b) } end
+  a, b = sentence:match("^All (%a+) are (%a+)$")
+  if a then return { "all", id(a), id(b) } end
+  a, b = sentence:match("^No (%a+) are (%a+)$")
+  if a then return { "no", id(a), id(b) } end
+  a, b = sentence:match("^Some (%a+) are (%a+)$")
+  if a then return { "some", id(a), id(b) } end
+  error("cannot read: " .. sentence)
+end
+local negation = { all = "somenot", somenot = "all", no = "some", some = "no" }
+local function has(r, t) return (r >> (t - 1)) & 1 == 1 end
+-- the regions a statement is about: for universals the ones it empties,
+-- for particulars the ones of which one must be inhabited
+local function regions(st, n)
+  local k, a, b = st[1], st[2], st[3]
+  local out = {}
+  for r = 0, (1 << n) - 1 do
+    local ina, inb = has(r, a), has(r, b)
+    if ((k == "all" or k == "somenot") and ina and not inb) or ((k == "no" or k == "some") and ina and inb) then
+      out[#out + 1] = r
+    end
+  end
+  return out
+end
+local function satisfiable(stmts, n)
+  local empty = {}
+  for _, st in ipairs(stmts) do
+    if st[1] == "all" or st[1] == "no" then for _, r in ipairs(regions(st, n)) do empty[r] = true end end
+  end
+  for _, st in ipairs(stmts) do
+    if st[1] == "some" or st[1] == "somenot" then
+      local ok = false
+      for _, r in ipairs(regions(st, n)) do if not empty[r] then ok = true break end end
+      if not ok then return false end
+    end
+  end
+  return true
+end
+return function(view)
+  local q = view.question
+  local ptxt = q:match("^Premises: (.-) Does it necessarily follow")
+  local ctxt = q:match("follow that \"(.-)\"%?")
+  if not ptxt or not ctxt then error("unrecognised question") end
+  local ids, n = {}, 0
+  local function id(t) if not ids[t] then n = n + 1; ids[t] = n end return ids[t] end
+  local stmts = {}
+  for sentence in ptxt:gmatch("[^%.]+") do
+    sentence = sentence:match("^%s*(.-)%s*$")
+    if sentence ~= "" then stmts[#stmts + 1] = parse(sentence, id) end
+  end
+  local c = parse(ctxt, id)
+  if not satisfiable(stmts, n) then error("the premises contradict each other") end
+  stmts[#stmts + 1] = { negation[c[1]], c[2], c[3] }
+  return satisfiable(stmts, n) and "no" or "yes", 1
+end
+]==],
 }

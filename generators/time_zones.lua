@@ -76,23 +76,6 @@ local function generate(rng, d)
   }
 end
 
-local function verify(item, response)
-  local fin = util.final(response)
-  local want = tostring(item.answer)
-  local wday = want:match("^(%a+) ")
-  local wt = util.parse_time(want)
-  local got = util.parse_time(fin)
-  if not got or got ~= wt then return 0 end
-  if wday then
-    local low = fin:lower()
-    if not low:find(wday:lower(), 1, true) then return 0 end
-    for _, w in ipairs(WEEKDAYS) do
-      if w ~= wday and low:find(w:lower(), 1, true) then return 0 end
-    end
-  end
-  return 1
-end
-
 return {
   name = "time_zones",
   description = "Time zone conversion with UTC offsets: clock times across zones, crossing midnight, half-hour and 45-minute offsets, flight arrival times and weekdays.",
@@ -106,5 +89,35 @@ return {
     "flight arrival weekday and time",
   },
   generate = generate,
-  verify = verify,
+  scorer = "time",
+  solver = [==[
+-- Independent solver: reads the clock times and UTC offsets written in
+-- the question and converts through UTC.
+local DAYS = { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" }
+local function offset(s)
+  local sign, h, m = s:match("^UTC([%+%-])(%d+):?(%d*)$")
+  if not sign then error("bad offset " .. s) end
+  local v = tonumber(h) * 60 + (tonumber(m) or 0)
+  return sign == "-" and -v or v
+end
+local function clock(t) t = t % 1440 return string.format("%02d:%02d", t // 60, t % 60) end
+return function(view)
+  local q = view.question
+  local offs = {}
+  for o in q:gmatch("%((UTC[^%)]*)%)") do offs[#offs + 1] = offset(o) end
+  if #offs ~= 2 then error("expected two UTC offsets") end
+  local h, m = q:match("^It is (%d%d):(%d%d) in ")
+  if not h then h, m = q:match(" at (%d%d):(%d%d) local time") end
+  if not h then error("no clock time") end
+  local t = tonumber(h) * 60 + tonumber(m)
+  local dh, dm = q:match("takes (%d+) h (%d+) min")
+  if not dh then return clock(t - offs[1] + offs[2]) end
+  local arr = t + tonumber(dh) * 60 + tonumber(dm) - offs[1] + offs[2]
+  local day = q:match(" on (%u%l+day) at ")
+  if not day then return clock(arr) end
+  local di
+  for i, w in ipairs(DAYS) do if w == day then di = i end end
+  return DAYS[(di - 1 + arr // 1440) % 7 + 1] .. " " .. clock(arr)
+end
+]==],
 }

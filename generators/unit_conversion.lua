@@ -9,13 +9,25 @@ local metric = {
   { dim = "time", units = { { "h", 3600 }, { "min", 60 }, { "s", 1 } } },
 }
 local imperial = {
-  { "inches", "cm", 2.54 }, { "feet", "m", 0.3048 }, { "miles", "km", 1.609344 },
-  { "pounds", "kg", 0.45359237 }, { "ounces", "g", 28.349523125 }, { "yards", "m", 0.9144 },
+  { "inches", "cm", 2.54, "inch" }, { "feet", "m", 0.3048, "foot" }, { "miles", "km", 1.609344, "mile" },
+  { "pounds", "kg", 0.45359237, "pound" }, { "ounces", "g", 28.349523125, "ounce" },
+  { "yards", "m", 0.9144, "yard" },
 }
+
+-- An exact decimal (no exponent, no float noise): the keys are products of
+-- short decimals, so 10 decimals hold them exactly.
+local function exact(x)
+  if math.type(x) == "integer" then return tostring(x) end
+  -- 12 significant digits drop the float noise (522700.0000000001)
+  local s = string.format("%.10f", tonumber(string.format("%.12g", x)))
+  s = s:gsub("0+$", ""):gsub("%.$", "")
+  if s == "-0" then s = "0" end
+  return s
+end
 
 local function generate(rng, d)
   local q, ans, expl
-  local tol = 1e-6
+  local tol = nil -- exact unless the question states a rounding
   if d <= 2 then
     local fam = rng:pick(metric)
     local n = #fam.units
@@ -25,11 +37,17 @@ local function generate(rng, d)
     until i ~= j and (d == 2 or math.abs(i - j) == 1)
     local a, b = fam.units[i], fam.units[j]
     local v = rng:int(1, d == 1 and 99 or 999)
-    if d == 2 then v = v + rng:int(1, 9) / 10 end
+    if fam.dim == "time" and b[2] > a[2] then
+      -- seconds to minutes or hours: a whole number of the larger unit's
+      -- tenths, so the key is an exact decimal (32 s = 0.5333... min is not)
+      local ratio = b[2] // a[2]
+      v = (v % 30 + 1) * (ratio // 10 > 0 and ratio // 10 or 1) * (d == 2 and 1 or 10)
+    elseif d == 2 then
+      v = v + rng:int(1, 9) / 10
+    end
     ans = v * a[2] / b[2]
-    ans = math.floor(ans * 1e6 + 0.5) / 1e6
     q = string.format("Convert %s %s to %s.", util.num(v), a[1], b[1])
-    expl = string.format("1 %s = %s %s, so %s %s = %s %s.", a[1], util.num(a[2] / b[2], 6), b[1], util.num(v), a[1], util.num(ans, 6), b[1])
+    expl = string.format("1 %s = %s %s, so %s %s = %s %s.", a[1], exact(a[2] / b[2]), b[1], util.num(v), a[1], exact(ans), b[1])
   elseif d == 3 then
     local kind = rng:int(1, 3)
     if kind == 1 then
@@ -57,15 +75,15 @@ local function generate(rng, d)
     if rng:bool() then
       ans = math.floor(v * u[3] * 100 + 0.5) / 100
       q = string.format("Convert %d %s to %s (1 %s = %s %s). Round to two decimal places.", v, u[1], u[2],
-        u[1]:sub(1, -2) == "fee" and "foot" or u[1]:gsub("es$", ""):gsub("s$", ""), util.num(u[3], 8), u[2])
+        u[4], util.num(u[3], 9), u[2])
       expl = string.format("%d * %s = %s.", v, util.num(u[3], 8), util.num(ans, 2))
     else
       ans = math.floor(v / u[3] * 100 + 0.5) / 100
       q = string.format("Convert %d %s to %s (1 %s = %s %s). Round to two decimal places.", v, u[2], u[1],
-        u[1]:sub(1, -2) == "fee" and "foot" or u[1]:gsub("es$", ""):gsub("s$", ""), util.num(u[3], 8), u[2])
+        u[4], util.num(u[3], 9), u[2])
       expl = string.format("%d / %s = %s.", v, util.num(u[3], 8), util.num(ans, 2))
     end
-    tol = 0.0006
+    tol = 0.005 -- "round to two decimal places": the unrounded value is accepted too
   else
     local kind = rng:int(1, 3)
     if kind == 1 then
@@ -87,9 +105,10 @@ local function generate(rng, d)
   end
   return {
     question = q .. " Answer with the number only.",
-    answer = util.num(ans, 6),
+    answer = exact(ans),
+    tolerance = tol,
     explanation = expl,
-    metadata = { tolerance = tol, complexity = d },
+    metadata = { complexity = d },
   }
 end
 
@@ -106,5 +125,42 @@ return {
     "areas, volumes and mixed durations",
   },
   generate = generate,
-  verify = util.verify,
+  solver = [==[
+-- Independent solver: its own table of unit sizes (in base units) and the
+-- factors the question states; exact arithmetic on the written numbers.
+local size = { km = 1000, m = 1, cm = 1 / 100, mm = 1 / 1000, kg = 1000, g = 1, mg = 1 / 1000,
+  L = 1, mL = 1 / 1000, h = 3600, min = 60, s = 1 }
+local dim = { km = "l", m = "l", cm = "l", mm = "l", kg = "w", g = "w", mg = "w", L = "v", mL = "v",
+  h = "t", min = "t", s = "t" }
+return function(view)
+  local q = view.question
+  local v, u1, u2 = q:match("^Convert ([%d%.]+) (%a+) to (%a+) %(1 ")
+  local one, f, fu = q:match("%(1 (%a+) = ([%d%.]+) (%a+)%)")
+  if v and f then
+    v, f = tonumber(v), tonumber(f)
+    if u1 == fu then return v / f end
+    return v * f
+  end
+  v, u1, u2 = q:match("^Convert ([%d%.]+) (%a+) to (%a+)%.")
+  if v then
+    if not size[u1] or not size[u2] or dim[u1] ~= dim[u2] then error("unknown units") end
+    -- scale to integers first so the division is exact
+    local n = tonumber(v)
+    return n * size[u1] / size[u2]
+  end
+  v = q:match("travels at (%d+) km/h%. What is its speed in metres per second%?")
+  if v then return tonumber(v) * 1000 / 3600 end
+  v = q:match("moves at (%d+) m/s%. What is the speed in km/h%?")
+  if v then return tonumber(v) * 3600 / 1000 end
+  v = q:match("travels at (%d+) km/h%. How many metres does it cover per minute%?")
+  if v then return tonumber(v) * 1000 / 60 end
+  v = q:match("^How many square centimetres are in ([%d%.]+) square metres%?")
+  if v then return tonumber(v) * 100 * 100 end
+  v = q:match("volume of (%d+) cubic centimetres%. What is its volume in litres%?")
+  if v then return tonumber(v) / 1000 end
+  local h, m, s = q:match("^How many seconds are in (%d+) h (%d+) min (%d+) s%?")
+  if h then return tonumber(h) * 3600 + tonumber(m) * 60 + tonumber(s) end
+  error("unrecognised question")
+end
+]==],
 }

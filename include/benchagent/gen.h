@@ -109,6 +109,51 @@ int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t
  * memory only. Determinism is also checked in a fresh registry. */
 int ba_gen_check(ba_gen_registry *reg, const char *name, int n, json_t **report, ba_error *err);
 
+/* ---- the independent solver (docs/generators.md "The solver") ---- */
+
+typedef struct ba_gen_solver ba_gen_solver;
+
+/* What the examinee sees of item, and all a solver gets (new reference):
+ * question, context, choices, answer_type, and scene (the description a
+ * visual item's picture was drawn from; never shown as text). */
+json_t *ba_gen_examinee_view(const json_t *item);
+/* Open generator name's solver in a fresh Lua state of its own (no state
+ * shared with any generator). BA_ENOTFOUND when the generator or its
+ * solver is missing, BA_EINVAL/BA_ERR/BA_ELIMIT when the solver source
+ * does not load. Close with ba_gen_solver_close (NULL ok). One thread at a
+ * time per solver. */
+int ba_gen_solver_open(ba_gen_registry *reg, const char *name, ba_gen_solver **out, ba_error *err);
+/* Solve item from its examinee view: *answer (caller frees) is the
+ * solver's answer as text; *nsolutions (optional) the number of valid
+ * answers it found by enumeration, -1 when it did not say. Fails (answer
+ * NULL) when the solver raises, breaks a limit or returns no answer. */
+int ba_gen_solver_solve(ba_gen_solver *s, const json_t *item, char **answer, int *nsolutions,
+			ba_error *err);
+void ba_gen_solver_close(ba_gen_solver *s);
+/* Items per difficulty gen check gives the solver (at least). */
+#define BA_GEN_SOLVER_MIN 200
+
+typedef struct ba_gen_solver_stats {
+	int generated;    /* items made */
+	int solved;       /* the solver's answer scores 1 against the key (and is unique) */
+	int disagree;     /* the solver derived another answer */
+	int unsolved;     /* the solver raised or gave no answer */
+	int not_unique;   /* a puzzle with 0 or >= 2 valid answers (or no count) */
+} ba_gen_solver_stats;
+
+typedef void (*ba_gen_solver_note)(void *ud, const char *msg);
+
+/* Generate seeds 1..count at difficulty and solve each with the solver in
+ * a fresh state; compare with the one scorer (score.h). note (optional)
+ * gets a line per failed item. Returns 0 with *st filled, or the error of
+ * opening the solver (no solver, does not load; note gets its message). */
+int ba_gen_solver_tally(ba_gen_registry *reg, const char *name, int difficulty, int count,
+			ba_gen_solver_stats *st, ba_gen_solver_note note, void *ud);
+
+/* 1 when the generator declares puzzle = true (its solver must return the
+ * number of valid answers, and gen check requires exactly 1). */
+int ba_gen_is_puzzle(const ba_gen_registry *reg, const char *name);
+
 /* The number gen check compares across difficulty levels:
  * item.metadata.complexity when the generator sets it (steps, objects,
  * digits...), else the length of question + context. */

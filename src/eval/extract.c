@@ -1,15 +1,16 @@
 /*
- * extract.c - answer extraction from free-text model replies and the
- * deterministic scorers (choice, numeric, binary, normalised text,
- * generator verify). The judge lives in judge.c.
+ * extract.c - answer extraction from free-text model replies. The
+ * comparison of the extracted answer with the key is the one scorer
+ * (src/verify/score.c); ba_eval_score routes generator items through their
+ * verify (which calls the same scorer). The judge lives in judge.c.
  */
 #include "benchagent/eval.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,19 +99,12 @@ static char *find_boxed(const char *r)
 	}
 }
 
-/* A standalone capital letter among the first n options: "B", "(B)",
- * "B)", "B.", "B: text". Returns the letter or 0. */
+/* A letter answer among the first n options (the scorer's rule). */
 static char letter_of(const char *s, size_t n)
 {
-	while (*s == '(' || *s == '[' || isspace((unsigned char)*s))
-		s++;
-	if (!strncasecmp(s, "option ", 7))
-		s += 7;
-	if (*s >= 'A' && *s < (char)('A' + n) && !isalnum((unsigned char)s[1]))
-		return *s;
-	if (*s >= 'a' && *s < (char)('a' + n) && (s[1] == ')' || s[1] == '\0'))
-		return (char)(*s - 'a' + 'A');
-	return 0;
+	int i = ba_score_letter(s, n);
+
+	return i < 0 ? 0 : (char)('A' + i);
 }
 
 static char last_standalone_letter(const char *r, size_t n)
@@ -130,32 +124,13 @@ static char last_standalone_letter(const char *r, size_t n)
 	return 0;
 }
 
-/* The last number-like token in r, as a new string. */
+/* The last number-like token in r, as a new string (the scorer's rule). */
 static char *last_number(const char *r)
 {
-	const char *p = r, *bs = NULL, *be = NULL;
+	const char *s;
+	size_t n;
 
-	while (*p) {
-		if (isdigit((unsigned char)*p) ||
-		    ((*p == '-' || *p == '.') && isdigit((unsigned char)p[1]))) {
-			const char *s = p;
-			p++;
-			while (*p && (isdigit((unsigned char)*p) || *p == '.' || *p == '/' ||
-				      (*p == ',' && isdigit((unsigned char)p[1])) ||
-				      ((*p == 'e' || *p == 'E') && (isdigit((unsigned char)p[1]) ||
-								   p[1] == '-'))))
-				p++;
-			bs = s;
-			be = p;
-		} else {
-			p++;
-		}
-	}
-	if (!bs)
-		return NULL;
-	while (be > bs && (be[-1] == '.' || be[-1] == '/'))
-		be--;
-	return ba_strndup(bs, (size_t)(be - bs));
+	return ba_score_last_number(r, &s, &n) ? ba_strndup(s, n) : NULL;
 }
 
 static char *last_line(const char *r)
@@ -172,112 +147,12 @@ static char *last_line(const char *r)
 
 char *ba_eval_normalize(const char *s)
 {
-	ba_buf b = BA_BUF_INIT(1 << 20);
-	ba_buf w = BA_BUF_INIT(1 << 20);
-	const char *p;
-	char *out;
-
-	if (!s)
-		return ba_strdup("");
-	for (p = s; *p; p++) {
-		unsigned char c = (unsigned char)*p;
-		if (isalnum(c) || c >= 0x80) {
-			char lc = (char)tolower(c);
-			ba_buf_append(&w, &lc, 1);
-		} else if (c == '.' && w.len && isdigit((unsigned char)w.ptr[w.len - 1]) &&
-			   isdigit((unsigned char)p[1])) {
-			ba_buf_append(&w, ".", 1);  /* keep decimals: "3.5" */
-		} else {
-			if (w.len) {
-				const char *t = ba_buf_cstr(&w);
-				if (strcmp(t, "a") && strcmp(t, "an") && strcmp(t, "the")) {
-					if (b.len)
-						ba_buf_append(&b, " ", 1);
-					ba_buf_append(&b, w.ptr, w.len);
-				}
-				ba_buf_reset(&w);
-			}
-		}
-	}
-	if (w.len) {
-		const char *t = ba_buf_cstr(&w);
-		if (strcmp(t, "a") && strcmp(t, "an") && strcmp(t, "the")) {
-			if (b.len)
-				ba_buf_append(&b, " ", 1);
-			ba_buf_append(&b, w.ptr, w.len);
-		}
-	}
-	ba_buf_free(&w);
-	out = ba_buf_detach(&b);
-	return out;
-}
-
-static int parse_plain(const char *s, double *out)
-{
-	char clean[128];
-	size_t n = 0;
-	char *end;
-	double v;
-
-	for (; *s && n + 1 < sizeof(clean); s++) {
-		if (*s == ',' || *s == '$' || *s == ' ' || *s == '%')
-			continue;
-		clean[n++] = *s;
-	}
-	clean[n] = '\0';
-	if (!n)
-		return BA_EINVAL;
-	errno = 0;
-	v = strtod(clean, &end);
-	if (errno || end == clean || *end || !isfinite(v))
-		return BA_EINVAL;
-	*out = v;
-	return 0;
+	return ba_score_normalize(s);
 }
 
 int ba_eval_parse_number(const char *s, double *out)
 {
-	const char *slash;
-	char num[128], den[128];
-	double a, b;
-
-	if (!s)
-		return BA_EINVAL;
-	while (isspace((unsigned char)*s))
-		s++;
-	if (!strncmp(s, "\\frac{", 6) || !strncmp(s, "\\dfrac{", 7)) {
-		const char *p = strchr(s, '{') + 1, *q = strchr(p, '}');
-		size_t n1, n2;
-		const char *r;
-		if (!q || q[1] != '{' || !(r = strchr(q + 2, '}')))
-			return BA_EINVAL;
-		n1 = (size_t)(q - p);
-		n2 = (size_t)(r - q - 2);
-		if (n1 >= sizeof(num) || n2 >= sizeof(den))
-			return BA_EINVAL;
-		memcpy(num, p, n1);
-		num[n1] = '\0';
-		memcpy(den, q + 2, n2);
-		den[n2] = '\0';
-		if (parse_plain(num, &a) || parse_plain(den, &b) || b == 0)
-			return BA_EINVAL;
-		*out = a / b;
-		return 0;
-	}
-	slash = strchr(s, '/');
-	if (slash && slash != s) {
-		size_t n1 = (size_t)(slash - s);
-		if (n1 >= sizeof(num) || strlen(slash + 1) >= sizeof(den))
-			return BA_EINVAL;
-		memcpy(num, s, n1);
-		num[n1] = '\0';
-		snprintf(den, sizeof(den), "%s", slash + 1);
-		if (parse_plain(num, &a) || parse_plain(den, &b) || b == 0)
-			return BA_EINVAL;
-		*out = a / b;
-		return 0;
-	}
-	return parse_plain(s, out);
+	return ba_score_parse_number(s, out);
 }
 
 /* Map an extracted choice answer to its letter when it is an option's
@@ -382,37 +257,10 @@ char *ba_eval_extract(const json_t *item, const char *response)
 	return last_line(response);
 }
 
-static const char *binary_norm(const char *s)
-{
-	char *n = ba_eval_normalize(s);
-	const char *r = NULL;
-
-	if (!strcmp(n, "yes") || !strcmp(n, "true") || !strcmp(n, "1") || !strcmp(n, "correct"))
-		r = "yes";
-	else if (!strcmp(n, "no") || !strcmp(n, "false") || !strcmp(n, "0") ||
-		 !strcmp(n, "incorrect"))
-		r = "no";
-	free(n);
-	return r;
-}
-
-static int text_equal(const char *a, const char *b)
-{
-	char *na = ba_eval_normalize(a), *nb = ba_eval_normalize(b);
-	int eq = *nb && !strcmp(na, nb);
-
-	free(na);
-	free(nb);
-	return eq;
-}
-
 int ba_eval_score(ba_gen_registry *reg, const json_t *item, const char *extracted,
 		  double *score, const char **how, ba_error *err)
 {
-	const char *type = ba_json_str(item, "answer_type", "short");
-	const char *gold = json_string_value(json_object_get(item, "answer"));
 	json_t *src = json_object_get(item, "source");
-	char gold_num[64];
 	const char *dummy;
 
 	if (!how)
@@ -420,90 +268,18 @@ int ba_eval_score(ba_gen_registry *reg, const json_t *item, const char *extracte
 	*score = 0;
 	if (!extracted)
 		extracted = "";
-	if (!gold) {
-		json_t *g = json_object_get(item, "answer");
-		if (json_is_number(g)) {
-			snprintf(gold_num, sizeof(gold_num), "%.17g", json_number_value(g));
-			gold = gold_num;
-		} else if (json_is_boolean(g)) {
-			gold = json_is_true(g) ? "yes" : "no";
-		} else {
-			return ba_error_set(err, BA_EINVAL, "item %s: answer is not a string or number",
-					    ba_json_str(item, "id", "?"));
-		}
-	}
 	if (reg && !strcmp(ba_json_str(src, "kind", ""), "generator")) {
 		const char *gen = ba_json_str(src, "generator", NULL);
 		ba_error e2 = BA_ERROR_INIT;
+		/* the generator's verify (util.verify calls the same C scorer; a
+		 * generator may override it) */
 		if (gen && ba_gen_verify(reg, gen, item, extracted, score, &e2) == 0) {
 			*how = "generator";
-			if (*score < 0)
-				*score = 0;
-			if (*score > 1)
-				*score = 1;
 			return 0;
 		}
-		/* fall through to the type scorer; the caller logs nothing: the
-		 * generator may simply not be in this registry */
+		/* fall through: the generator may simply not be in this registry */
 	}
-	if (nchoices(item) > 0 || !strcmp(type, "choice")) {
-		char l = letter_of(extracted, nchoices(item) ? nchoices(item) : MAX_CHOICES);
-		char g = letter_of(gold, nchoices(item) ? nchoices(item) : MAX_CHOICES);
-		*how = "choice";
-		if (!l && nchoices(item))
-			l = option_text_letter(item, extracted);
-		if (!g && nchoices(item))
-			g = option_text_letter(item, gold);
-		if (l && g)
-			*score = l == g;
-		else
-			*score = text_equal(extracted, gold);
-		return 0;
-	}
-	if (!strcmp(type, "numeric")) {
-		double x, yv, tol = ba_json_num(item, "tolerance", -1);
-		*how = "numeric";
-		if (ba_eval_parse_number(gold, &yv) != 0) {
-			*score = text_equal(extracted, gold);
-			return 0;
-		}
-		if (ba_eval_parse_number(extracted, &x) != 0) {
-			char *ln = last_number(extracted);
-			int bad = !ln || ba_eval_parse_number(ln, &x) != 0;
-			free(ln);
-			if (bad)
-				return 0;
-		}
-		if (tol < 0)
-			tol = fmax(1e-9, 1e-6 * fabs(yv));
-		*score = fabs(x - yv) <= tol;
-		return 0;
-	}
-	if (!strcmp(type, "binary")) {
-		const char *a = binary_norm(extracted), *b = binary_norm(gold);
-		*how = "binary";
-		*score = a && b ? !strcmp(a, b) : text_equal(extracted, gold);
-		return 0;
-	}
-	*how = !strcmp(type, "open") ? "normalized(open, no judge)" : "normalized";
-	if (text_equal(extracted, gold)) {
-		*score = 1;
-		return 0;
-	}
-	{
-		/* aliases: item.answers / item.aliases, arrays of accepted strings */
-		const char *keys[] = { "answers", "aliases" };
-		size_t k, i;
-		for (k = 0; k < 2; k++) {
-			json_t *arr = json_object_get(item, keys[k]), *v;
-			json_array_foreach(arr, i, v)
-				if (json_is_string(v) && text_equal(extracted, json_string_value(v))) {
-					*score = 1;
-					return 0;
-				}
-		}
-	}
-	return 0;
+	return ba_score_item(item, extracted, score, how, err);
 }
 
 char *ba_eval_family(const char *spec, const json_t *families)

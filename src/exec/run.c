@@ -321,7 +321,7 @@ json_t *ba_exec_finalize(const json_t *state)
 	const json_t *d = json_object_get(state, "draft"), *unit = json_object_get(state, "unit");
 	static const char *keep[] = { "question", "context", "choices", "answer", "answer_text",
 				      "answer_type", "media", "explanation", "difficulty", "source",
-				      "metadata", NULL };
+				      "metadata", "tolerance", "rel_tolerance", "scorer", "aliases", "scene", NULL };
 	json_t *it = json_object(), *prov, *models = json_array(), *s;
 	size_t i;
 	int mock = 0;

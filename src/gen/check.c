@@ -3,11 +3,14 @@
  * contract: no error, deterministic per seed, every item passes its own
  * verify with its own answer, >= 95% distinct items, no single answer
  * above 50% (unless binary), wrong answers rejected, and difficulty 5
- * items more complex than difficulty 1 items.
+ * items more complex than difficulty 1 items; and the independent solver
+ * (solve.c), which sees only what the examinee sees, re-derives every key
+ * at every difficulty (and proves puzzles have one answer).
  */
 #include "gen_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -82,229 +85,335 @@ double ba_gen_item_complexity(const json_t *it)
 	return (double)strlen(ba_json_str(it, "question", "")) + (double)strlen(ba_json_str(it, "context", ""));
 }
 
-static const char *gi_version(const ba_gen_registry *reg, size_t gi)
-{
-	return reg->gens[gi].info.version;
-}
-
 static int str_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-int ba_gen_check(ba_gen_registry *reg, const char *name, int n, json_t **report, ba_error *err)
-{
-	check_ctx c;
+/* One check run: the items (seeds 1..n, difficulties cycling 1..5). */
+typedef struct check_run {
+	ba_gen_registry *reg;
+	const char *name;
+	int n;
 	json_t **items;
-	char **ids, **answers;
-	const ba_gen_info *gi = ba_gen_find(reg, name);
-	int i, errors = 0, made = 0, nondet = 0, ownfail = 0, distinct = 0, wrong_tested = 0,
-	    wrong_accepted = 0, maxshare = 0;
-	double cx[6] = { 0 };
-	int ncx[6] = { 0 };
-	int binary;
+	int made;
+} check_run;
 
-	*report = NULL;
-	if (!gi)
-		return ba_error_set(err, BA_ENOTFOUND, "no generator named '%s'", name ? name : "");
-	if (n < 10)
-		n = 10;
-	if (n > 100000)
-		n = 100000;
-	binary = !strcmp(gi->answer_type, "binary");
-	c.checks = json_array();
-	c.failures = json_array();
-	c.passed = 1;
-	items = ba_calloc((size_t)n, sizeof(*items));
-	ids = ba_calloc((size_t)n, sizeof(*ids));
-	answers = ba_calloc((size_t)n, sizeof(*answers));
+static void rule_no_errors(check_ctx *c, check_run *r)
+{
+	int i, errors = 0;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < r->n; i++) {
 		ba_error e = BA_ERROR_INIT;
 		int d = 1 + i % 5;
-		if (ba_gen_generate(reg, name, (uint64_t)(i + 1), d, NULL, &items[i], &e) != 0) {
+		if (ba_gen_generate(r->reg, r->name, (uint64_t)(i + 1), d, NULL, &r->items[i], &e) != 0) {
 			errors++;
-			fail_note(&c, "seed %d difficulty %d: %s", i + 1, d, e.msg);
+			fail_note(c, "seed %d difficulty %d: %s", i + 1, d, e.msg);
 			if (e.code == BA_ELIMIT && errors >= 3)
 				break;
 			continue;
 		}
-		made++;
+		r->made++;
 	}
-	add_check(&c, "no_errors", errors == 0, "%d of %d items generated without error", made, n);
+	add_check(c, "no_errors", errors == 0, "%d of %d items generated without error", r->made, r->n);
+}
 
-	/* determinism: the first 50 seeds again */
-	for (i = 0; i < n && i < 50; i++) {
+/* Items again from seeds 0..count-1 of reg; returns how many differ. */
+static int regenerate_differs(check_ctx *c, check_run *r, ba_gen_registry *reg, int count, const char *what)
+{
+	int i, bad = 0;
+
+	for (i = 0; i < r->n && i < count; i++) {
 		json_t *again = NULL;
 		ba_error e = BA_ERROR_INIT;
-		if (!items[i])
+		if (!r->items[i])
 			continue;
-		if (ba_gen_generate(reg, name, (uint64_t)(i + 1), 1 + i % 5, NULL, &again, &e) != 0 ||
-		    !json_equal(again, items[i])) {
-			nondet++;
-			fail_note(&c, "seed %d: a second run gave a different item%s%s", i + 1, e.msg[0] ? ": " : "", e.msg);
+		if (ba_gen_generate(reg, r->name, (uint64_t)(i + 1), 1 + i % 5, NULL, &again, &e) != 0 ||
+		    !json_equal(again, r->items[i])) {
+			bad++;
+			fail_note(c, "seed %d: %s gave a different item%s%s", i + 1, what, e.msg[0] ? ": " : "", e.msg);
 		}
 		json_decref(again);
 	}
+	return bad;
+}
+
+static void rule_deterministic(check_ctx *c, check_run *r)
+{
+	ba_gen_registry *fresh = NULL;
+	ba_error e = BA_ERROR_INIT;
+	size_t gi = gen_index(r->reg, r->name);
+	const gen_entry *g = &r->reg->gens[gi];
+	int nondet = regenerate_differs(c, r, r->reg, 50, "a second run");
+
 	/* ... and in a fresh registry (new Lua states: other hash seeds and
 	 * addresses), which catches pairs()-order or tostring(table) leaks */
-	{
-		ba_gen_registry *fresh = NULL;
-		ba_error e = BA_ERROR_INIT;
-		size_t gi = gen_index(reg, name);
-		if (ba_gen_registry_new(&fresh, NULL, &e) == 0 &&
-		    (ba_gen_find(fresh, name) ||
-		     ba_gen_registry_add_source(fresh, reg->gens[gi].chunkname[0] == '=' ? reg->gens[gi].chunkname + 1
-											 : reg->gens[gi].chunkname,
-						reg->gens[gi].src, reg->gens[gi].len, &e) == 0) &&
-		    !strcmp(ba_gen_find(fresh, name)->version, gi_version(reg, gi))) {
-			for (i = 0; i < n && i < 20; i++) {
-				json_t *again = NULL;
-				if (!items[i])
-					continue;
-				ba_error_clear(&e);
-				if (ba_gen_generate(fresh, name, (uint64_t)(i + 1), 1 + i % 5, NULL, &again, &e) != 0 ||
-				    !json_equal(again, items[i])) {
-					nondet++;
-					fail_note(&c, "seed %d: a fresh sandbox gave a different item (does it depend on "
-						  "pairs() order or tostring(table)?)%s%s", i + 1, e.msg[0] ? ": " : "", e.msg);
-				}
-				json_decref(again);
-			}
-		}
-		ba_gen_registry_free(fresh);
-	}
-	add_check(&c, "deterministic", nondet == 0, "%d re-generated items differ (50 seeds again, 20 in a fresh sandbox)",
+	if (ba_gen_registry_new(&fresh, NULL, &e) == 0 &&
+	    (ba_gen_find(fresh, r->name) ||
+	     ba_gen_registry_add_source(fresh, g->chunkname[0] == '=' ? g->chunkname + 1 : g->chunkname, g->src,
+					g->len, &e) == 0) &&
+	    !strcmp(ba_gen_find(fresh, r->name)->version, g->info.version))
+		nondet += regenerate_differs(c, r, fresh, 20,
+					     "a fresh sandbox (does it depend on pairs() order or tostring(table)?)");
+	ba_gen_registry_free(fresh);
+	add_check(c, "deterministic", nondet == 0, "%d re-generated items differ (50 seeds again, 20 in a fresh sandbox)",
 		  nondet);
+}
 
-	/* own answer verifies */
-	for (i = 0; i < n; i++) {
+static void rule_own_answer(check_ctx *c, check_run *r)
+{
+	int i, ownfail = 0;
+
+	for (i = 0; i < r->n; i++) {
 		double s = 0, s2 = 1;
 		ba_error e = BA_ERROR_INIT;
 		const char *ans;
-		if (!items[i])
+		if (!r->items[i])
 			continue;
-		ans = ba_json_str(items[i], "answer", "");
-		if (ba_gen_verify(reg, name, items[i], ans, &s, &e) != 0 ||
-		    (json_object_get(items[i], "answer_text") &&
-		     ba_gen_verify(reg, name, items[i], ba_json_str(items[i], "answer_text", ""), &s2, &e) != 0)) {
+		ans = ba_json_str(r->items[i], "answer", "");
+		if (ba_gen_verify(r->reg, r->name, r->items[i], ans, &s, &e) != 0 ||
+		    (json_object_get(r->items[i], "answer_text") &&
+		     ba_gen_verify(r->reg, r->name, r->items[i], ba_json_str(r->items[i], "answer_text", ""), &s2, &e) != 0)) {
 			ownfail++;
-			fail_note(&c, "seed %d: verify failed: %s", i + 1, e.msg);
+			fail_note(c, "seed %d: verify failed: %s", i + 1, e.msg);
 		} else if (s < 1 || s2 < 1) {
 			ownfail++;
-			fail_note(&c, "seed %d: own answer '%.80s' scored %.2f", i + 1, ans, s < 1 ? s : s2);
+			fail_note(c, "seed %d: own answer '%.80s' scored %.2f", i + 1, ans, s < 1 ? s : s2);
 		}
 	}
-	add_check(&c, "own_answer_verifies", ownfail == 0 && made > 0, "%d of %d items fail their own verify", ownfail, made);
+	add_check(c, "own_answer_verifies", ownfail == 0 && r->made > 0, "%d of %d items fail their own verify", ownfail,
+		  r->made);
+}
 
-	/* distinct items, answer spread */
-	{
-		int k = 0, j, run = 1;
-		for (i = 0; i < n; i++)
-			if (items[i]) {
-				ids[k] = item_identity(items[i]);
-				answers[k] = ba_strdup(ba_json_str(items[i], "answer", ""));
-				k++;
-			}
-		qsort(ids, (size_t)k, sizeof(*ids), str_cmp);
-		for (j = 0; j < k; j++)
-			if (j == 0 || strcmp(ids[j], ids[j - 1]))
-				distinct++;
-		qsort(answers, (size_t)k, sizeof(*answers), str_cmp);
-		for (j = 1; j <= k; j++) {
-			if (j < k && !strcmp(answers[j], answers[j - 1]))
-				run++;
-			else {
-				if (run > maxshare)
-					maxshare = run;
-				run = 1;
-			}
-		}
-		add_check(&c, "distinct", k > 0 && distinct * 100 >= 95 * k, "%d of %d items distinct (need 95%%)", distinct, k);
-		if (binary)
-			add_check(&c, "answers_spread", 1, "binary: most common answer %d of %d (allowed)", maxshare, k);
-		else
-			add_check(&c, "answers_spread", k > 0 && maxshare * 2 <= k,
-				  "most common answer %d of %d (limit 50%%)", maxshare, k);
-		if (!(k > 0 && distinct * 100 >= 95 * k))
-			fail_note(&c, "only %d of %d items are distinct", distinct, k);
-		if (!binary && !(k > 0 && maxshare * 2 <= k))
-			fail_note(&c, "one answer covers %d of %d items", maxshare, k);
-	}
+static void rule_distinct_spread(check_ctx *c, check_run *r, int binary)
+{
+	char **ids = ba_calloc((size_t)r->n + 1, sizeof(*ids)), **answers = ba_calloc((size_t)r->n + 1, sizeof(*answers));
+	int i, k = 0, j, run = 1, distinct = 0, maxshare = 0;
 
-	/* wrong answers: another item's (different) answer, and nonsense */
-	for (i = 0; i < n; i++) {
-		int j;
-		double s = 0;
-		ba_error e = BA_ERROR_INIT;
-		const char *mine;
-		if (!items[i])
-			continue;
-		mine = ba_json_str(items[i], "answer", "");
-		for (j = 1; j < n; j++) {
-			json_t *o = items[(i + j) % n];
-			const char *other;
-			if (!o)
-				continue;
-			other = json_object_get(items[i], "choices") ? NULL : ba_json_str(o, "answer", "");
-			if (!other) {
-				/* choice item: a different letter */
-				static const char *const L[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J" };
-				size_t nc = json_array_size(json_object_get(items[i], "choices"));
-				size_t w = ((size_t)(mine[0] - 'A') + 1 + (size_t)i % (nc - 1)) % nc;
-				other = L[w];
-			}
-			if (!strcmp(other, mine))
-				continue;
-			if (json_object_get(items[i], "choices") == NULL) {
-				double v1 = 0, v2 = 0;
-				char *e1, *e2;
-				v1 = strtod(other, &e1);
-				v2 = strtod(mine, &e2);
-				if (!*e1 && !*e2 && e1 != other && fabs(v1 - v2) <= 1e-6 * fmax(1, fabs(v2)))
-					continue;
-			}
-			wrong_tested++;
-			if (ba_gen_verify(reg, name, items[i], other, &s, &e) == 0 && s >= 1) {
-				wrong_accepted++;
-				fail_note(&c, "seed %d: wrong answer '%.60s' accepted (right: '%.60s')", i + 1, other, mine);
-			}
-			break;
+	for (i = 0; i < r->n; i++)
+		if (r->items[i]) {
+			ids[k] = item_identity(r->items[i]);
+			answers[k] = ba_strdup(ba_json_str(r->items[i], "answer", ""));
+			k++;
 		}
-		wrong_tested++;
-		if (ba_gen_verify(reg, name, items[i], "I do not know.", &s, &e) == 0 && s >= 1) {
-			wrong_accepted++;
-			fail_note(&c, "seed %d: the response 'I do not know.' was accepted", i + 1);
+	qsort(ids, (size_t)k, sizeof(*ids), str_cmp);
+	for (j = 0; j < k; j++)
+		if (j == 0 || strcmp(ids[j], ids[j - 1]))
+			distinct++;
+	qsort(answers, (size_t)k, sizeof(*answers), str_cmp);
+	for (j = 1; j <= k; j++) {
+		if (j < k && !strcmp(answers[j], answers[j - 1]))
+			run++;
+		else {
+			if (run > maxshare)
+				maxshare = run;
+			run = 1;
 		}
 	}
-	add_check(&c, "wrong_rejected", wrong_tested > 0 && wrong_accepted * 100 <= wrong_tested,
-		  "%d of %d wrong answers accepted (limit 1%%)", wrong_accepted, wrong_tested);
-
-	/* difficulty changes the items */
-	for (i = 0; i < n; i++)
-		if (items[i]) {
-			int d = (int)ba_json_int(items[i], "difficulty", 1);
-			cx[d] += ba_gen_item_complexity(items[i]);
-			ncx[d]++;
-		}
-	{
-		double lo = ncx[1] ? cx[1] / ncx[1] : 0, hi = ncx[5] ? cx[5] / ncx[5] : 0;
-		add_check(&c, "difficulty_changes_items", ncx[1] && ncx[5] && hi > lo,
-			  "mean complexity %.2f at level 1, %.2f at level 5", lo, hi);
-		if (!(ncx[1] && ncx[5] && hi > lo))
-			fail_note(&c, "difficulty 5 items are not more complex than difficulty 1 items (%.2f vs %.2f)", hi, lo);
-	}
-
-	*report = json_pack("{s:s,s:i,s:b,s:o,s:o}", "generator", name, "n", n, "passed", c.passed,
-			    "checks", c.checks, "failures", c.failures);
-	for (i = 0; i < n; i++) {
-		json_decref(items[i]);
+	add_check(c, "distinct", k > 0 && distinct * 100 >= 95 * k, "%d of %d items distinct (need 95%%)", distinct, k);
+	if (binary)
+		add_check(c, "answers_spread", 1, "binary: most common answer %d of %d (allowed)", maxshare, k);
+	else
+		add_check(c, "answers_spread", k > 0 && maxshare * 2 <= k, "most common answer %d of %d (limit 50%%)",
+			  maxshare, k);
+	if (!(k > 0 && distinct * 100 >= 95 * k))
+		fail_note(c, "only %d of %d items are distinct", distinct, k);
+	if (!binary && !(k > 0 && maxshare * 2 <= k))
+		fail_note(c, "one answer covers %d of %d items", maxshare, k);
+	for (i = 0; i < k; i++) {
 		free(ids[i]);
 		free(answers[i]);
 	}
-	free(items);
 	free(ids);
 	free(answers);
+}
+
+/* Another item's different answer for item i (a different letter for
+ * choice items); NULL when none differs. */
+static const char *other_answer(check_run *r, int i)
+{
+	static const char *const L[] = { "A", "B", "C", "D", "E", "F", "G", "H", "I", "J" };
+	const json_t *it = r->items[i];
+	const char *mine = ba_json_str(it, "answer", "");
+	size_t nc = json_array_size(json_object_get(it, "choices"));
+	int j;
+
+	if (nc > 1) {
+		size_t w = ((size_t)(mine[0] - 'A') + 1 + (size_t)i % (nc - 1)) % nc;
+		return L[w < 10 ? w : 0];
+	}
+	for (j = 1; j < r->n; j++) {
+		json_t *o = r->items[(i + j) % r->n];
+		const char *other;
+		double s = 0;
+		if (!o)
+			continue;
+		other = ba_json_str(o, "answer", "");
+		/* an equal answer written differently is not a wrong answer */
+		if (!strcmp(other, mine) || (ba_score_item(it, other, &s, NULL, NULL) == 0 && s >= 1))
+			continue;
+		return other;
+	}
+	return NULL;
+}
+
+static void rule_wrong_rejected(check_ctx *c, check_run *r)
+{
+	int i, tested = 0, accepted = 0;
+
+	for (i = 0; i < r->n; i++) {
+		double s = 0;
+		ba_error e = BA_ERROR_INIT;
+		const char *other;
+		if (!r->items[i])
+			continue;
+		if ((other = other_answer(r, i)) != NULL) {
+			tested++;
+			if (ba_gen_verify(r->reg, r->name, r->items[i], other, &s, &e) == 0 && s >= 1) {
+				accepted++;
+				fail_note(c, "seed %d: wrong answer '%.60s' accepted (right: '%.60s')", i + 1, other,
+					  ba_json_str(r->items[i], "answer", ""));
+			}
+		}
+		tested++;
+		if (ba_gen_verify(r->reg, r->name, r->items[i], "I do not know.", &s, &e) == 0 && s >= 1) {
+			accepted++;
+			fail_note(c, "seed %d: the response 'I do not know.' was accepted", i + 1);
+		}
+	}
+	add_check(c, "wrong_rejected", tested > 0 && accepted * 100 <= tested, "%d of %d wrong answers accepted (limit 1%%)",
+		  accepted, tested);
+}
+
+static void rule_difficulty(check_ctx *c, check_run *r)
+{
+	double cx[6] = { 0 }, lo, hi;
+	int ncx[6] = { 0 }, i;
+
+	for (i = 0; i < r->n; i++)
+		if (r->items[i]) {
+			int d = (int)ba_json_int(r->items[i], "difficulty", 1);
+			cx[d] += ba_gen_item_complexity(r->items[i]);
+			ncx[d]++;
+		}
+	lo = ncx[1] ? cx[1] / ncx[1] : 0;
+	hi = ncx[5] ? cx[5] / ncx[5] : 0;
+	add_check(c, "difficulty_changes_items", ncx[1] && ncx[5] && hi > lo, "mean complexity %.2f at level 1, %.2f at level 5",
+		  lo, hi);
+	if (!(ncx[1] && ncx[5] && hi > lo))
+		fail_note(c, "difficulty 5 items are not more complex than difficulty 1 items (%.2f vs %.2f)", hi, lo);
+}
+
+int ba_gen_solver_tally(ba_gen_registry *reg, const char *name, int difficulty, int count,
+			ba_gen_solver_stats *st, ba_gen_solver_note note, void *ud)
+{
+	ba_gen_solver *sv = NULL;
+	ba_error e = BA_ERROR_INIT;
+	int puzzle = ba_gen_is_puzzle(reg, name), k;
+	char msg[600];
+
+	memset(st, 0, sizeof(*st));
+	if (ba_gen_solver_open(reg, name, &sv, &e) != 0) {
+		if (note)
+			note(ud, e.msg);
+		return e.code;
+	}
+	for (k = 0; k < count; k++) {
+		json_t *it = NULL;
+		char *ans = NULL;
+		int nsol = -1;
+		double s = 0;
+		ba_error e2 = BA_ERROR_INIT;
+		if (gen_generate(reg, name, (uint64_t)(k + 1), difficulty, NULL, 0, &it, &e2) != 0)
+			continue;  /* no_errors reports generation failures */
+		st->generated++;
+		if (ba_gen_solver_solve(sv, it, &ans, &nsol, &e2) != 0) {
+			st->unsolved++;
+			snprintf(msg, sizeof(msg), "difficulty %d seed %d: the solver could not answer: %.300s", difficulty,
+				 k + 1, e2.msg);
+		} else if (ba_score_item(it, ans, &s, NULL, &e2) != 0 || s < 1) {
+			st->disagree++;
+			snprintf(msg, sizeof(msg), "difficulty %d seed %d: key '%.60s' but the solver derives '%.60s' from '%.200s'",
+				 difficulty, k + 1, ba_json_str(it, "answer", ""), ans, ba_json_str(it, "question", ""));
+		} else if ((puzzle && nsol != 1) || nsol > 1) {
+			st->not_unique++;
+			snprintf(msg, sizeof(msg), "difficulty %d seed %d: %s (key '%.60s')", difficulty, k + 1,
+				 nsol < 0 ? "a puzzle's solver must return the number of valid answers"
+					  : nsol == 0 ? "the solver finds no valid answer" : "the solver finds more than one valid answer",
+				 ba_json_str(it, "answer", ""));
+			if (nsol > 1)
+				snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), ": %d valid answers", nsol);
+		} else {
+			st->solved++;
+			msg[0] = '\0';
+		}
+		if (msg[0] && note)
+			note(ud, msg);
+		free(ans);
+		json_decref(it);
+	}
+	ba_gen_solver_close(sv);
+	return 0;
+}
+
+static void note_failure(void *ud, const char *msg)
+{
+	fail_note(ud, "%s", msg);
+}
+
+/* The solver re-derives every key, per difficulty (>= 200 items each). */
+static void rule_solver(check_ctx *c, check_run *r)
+{
+	int per = r->n / 5 < BA_GEN_SOLVER_MIN ? BA_GEN_SOLVER_MIN : r->n / 5, d, gen = 0, solved = 0, bad = 0;
+	ba_gen_solver_stats st;
+
+	for (d = 1; d <= 5; d++) {
+		if (ba_gen_solver_tally(r->reg, r->name, d, per, &st, note_failure, c) != 0) {
+			add_check(c, "solver_agrees", 0, "no solver could run (see failures)");
+			return;
+		}
+		gen += st.generated;
+		solved += st.solved;
+		bad += st.disagree + st.unsolved + st.not_unique;
+	}
+	add_check(c, "solver_agrees", gen > 0 && bad == 0,
+		  "%d of %d items re-derived by the independent solver (%d per difficulty, %d not)%s", solved, gen, per,
+		  bad, ba_gen_is_puzzle(r->reg, r->name) ? ", each with one valid answer" : "");
+}
+
+int ba_gen_check(ba_gen_registry *reg, const char *name, int n, json_t **report, ba_error *err)
+{
+	const ba_gen_info *gi = ba_gen_find(reg, name);
+	check_ctx c;
+	check_run r;
+	int i;
+
+	*report = NULL;
+	if (!gi)
+		return ba_error_set(err, BA_ENOTFOUND, "no generator named '%s'", name ? name : "");
+	n = n < 10 ? 10 : n > 100000 ? 100000 : n;
+	c.checks = json_array();
+	c.failures = json_array();
+	c.passed = 1;
+	r.reg = reg;
+	r.name = name;
+	r.n = n;
+	r.made = 0;
+	r.items = ba_calloc((size_t)n, sizeof(*r.items));
+
+	rule_no_errors(&c, &r);
+	rule_deterministic(&c, &r);
+	rule_own_answer(&c, &r);
+	rule_distinct_spread(&c, &r, !strcmp(gi->answer_type, "binary"));
+	rule_wrong_rejected(&c, &r);
+	rule_difficulty(&c, &r);
+	rule_solver(&c, &r);
+
+	*report = json_pack("{s:s,s:i,s:b,s:o,s:o}", "generator", name, "n", n, "passed", c.passed,
+			    "checks", c.checks, "failures", c.failures);
+	for (i = 0; i < n; i++)
+		json_decref(r.items[i]);
+	free(r.items);
 	return 0;
 }
 

@@ -26,6 +26,7 @@ typedef struct gen_state {
 	int poisoned;           /* close instead of reusing */
 	int busy;
 	int live_canvases;      /* cairo surfaces alive (memory outside Lua) */
+	int no_render;          /* canvases in items are not encoded to PNG (solver checks) */
 	ba_rng rng;             /* the call's RNG, reseeded per call */
 } gen_state;
 
@@ -37,6 +38,9 @@ typedef struct gen_entry {
 	char *chunkname;
 	int visual;             /* modalities contain "image" */
 	int has_verify;
+	const char *solver;     /* the solver's Lua source (in meta), NULL when none */
+	int puzzle;             /* the solver must prove the answer unique */
+	const char *scorer;     /* the items' default scorer (in meta), NULL: by answer type */
 } gen_entry;
 
 struct ba_gen_registry {
@@ -67,6 +71,9 @@ void gen_state_arm(gen_state *gs, long instr_limit);
  * code with err set (limits name `who`). */
 int gen_state_load_module(gen_state *gs, const char *who, const char *chunkname,
 			  const char *src, size_t len, ba_error *err);
+/* Push a new environment table over the base environment (scripts see
+ * only the sandbox's safe functions through it). */
+void gen_push_env(lua_State *L);
 /* Inside a pcall: load + run a module chunk, push its table (raises). */
 int gen_load_module_raw(lua_State *L, const char *chunkname, const char *src, size_t len);
 /* Map a failed lua_pcall status + message to a ba_error naming who. */
@@ -94,5 +101,10 @@ void gen_release(ba_gen_registry *reg, gen_state *gs);
 /* Inside a pcall: push the module table of generator i (loaded on first use). */
 void gen_push_module(lua_State *L, ba_gen_registry *reg, size_t i);
 size_t gen_index(const ba_gen_registry *reg, const char *name);  /* (size_t)-1 if absent */
+/* ba_gen_generate with render = 0: canvases become media entries with
+ * sha256 "unrendered" and no PNG is encoded (for checks that only need
+ * the item's text and scene). */
+int gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int difficulty, ba_store *st,
+		 int render, json_t **item, ba_error *err);
 
 #endif

@@ -10,6 +10,7 @@
 #include "benchagent/embed.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 #include "benchagent/sha256.h"
 
 #include <dirent.h>
@@ -224,6 +225,30 @@ static int info_tramp(lua_State *L)
 	lua_pushboolean(L, n == LUA_TFUNCTION);
 	lua_setfield(L, out, "has_verify");
 	lua_pop(L, 1);
+	/* the solver: Lua source text, loaded by gen check into a fresh state
+	 * (docs/generators.md "The solver") */
+	n = raw_field(L, m, "solver");
+	if (n != LUA_TNIL && (n != LUA_TSTRING || lua_rawlen(L, -1) == 0))
+		return luaL_error(L, "%s: field 'solver' must be the solver's Lua source text (a string "
+				  "returning function(view))", chunk);
+	if (n == LUA_TSTRING)
+		lua_setfield(L, out, "solver");
+	else
+		lua_pop(L, 1);
+	n = raw_field(L, m, "scorer");
+	if (n != LUA_TNIL && (n != LUA_TSTRING || !ba_score_find(lua_tostring(L, -1))))
+		return luaL_error(L, "%s: field 'scorer' must name a scorer (choice, numeric, binary, text, set, "
+				  "list, time, clock12, date, cell)", chunk);
+	if (n == LUA_TSTRING)
+		lua_setfield(L, out, "scorer");
+	else
+		lua_pop(L, 1);
+	n = raw_field(L, m, "puzzle");
+	if (n != LUA_TNIL && n != LUA_TBOOLEAN)
+		return luaL_error(L, "%s: field 'puzzle' must be true or false", chunk);
+	lua_pushboolean(L, lua_toboolean(L, -1));
+	lua_setfield(L, out, "puzzle");
+	lua_pop(L, 1);
 	lua_pushvalue(L, out);
 	return 1;
 }
@@ -284,6 +309,9 @@ static int registry_add(ba_gen_registry *reg, const char *chunkname, const char 
 	g->info.origin = ba_json_str(meta, "origin", "");
 	g->info.version = ba_json_str(meta, "version", "");
 	g->has_verify = ba_json_bool(meta, "has_verify", 0);
+	g->solver = ba_json_str(meta, "solver", NULL);
+	g->puzzle = ba_json_bool(meta, "puzzle", 0);
+	g->scorer = ba_json_str(meta, "scorer", NULL);
 	{
 		size_t i;
 		json_t *v;
@@ -513,6 +541,43 @@ static char *scalar_text(const json_t *v)
 	return NULL;
 }
 
+/* The item fields the scorer and the solver read: tolerance and
+ * rel_tolerance (numbers >= 0), scorer (a name in the scorer table),
+ * aliases (strings), scene (the description the picture was drawn from;
+ * the solver sees it, the examinee sees the picture). */
+static int item_scoring_fields(const char *who, const json_t *raw, json_t *it, ba_error *err)
+{
+	static const char *const nums[] = { "tolerance", "rel_tolerance", NULL };
+	json_t *v;
+	size_t i;
+
+	for (i = 0; nums[i]; i++)
+		if ((v = json_object_get(raw, nums[i])) != NULL) {
+			if (!json_is_number(v) || json_number_value(v) < 0)
+				return ba_error_set(err, BA_EINVAL, "generator %s: item.%s must be a number >= 0", who,
+						    nums[i]);
+			json_object_set(it, nums[i], v);
+		}
+	if ((v = json_object_get(raw, "scorer")) != NULL) {
+		if (!json_is_string(v) || !ba_score_find(json_string_value(v)))
+			return ba_error_set(err, BA_EINVAL, "generator %s: item.scorer is not a known scorer", who);
+		json_object_set(it, "scorer", v);
+	}
+	if ((v = json_object_get(raw, "aliases")) != NULL) {
+		json_t *a;
+		if (!json_is_array(v))
+			return ba_error_set(err, BA_EINVAL, "generator %s: item.aliases must be a list of strings", who);
+		json_array_foreach(v, i, a)
+			if (!json_is_string(a))
+				return ba_error_set(err, BA_EINVAL, "generator %s: item.aliases must be a list of strings",
+						    who);
+		json_object_set(it, "aliases", v);
+	}
+	if ((v = json_object_get(raw, "scene")) != NULL)
+		json_object_set(it, "scene", v);
+	return 0;
+}
+
 /* Turn the generator's table (as JSON) into the item shape. Steals raw. */
 static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int difficulty, json_t **item,
 		      ba_error *err)
@@ -621,6 +686,10 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 		rc = ba_error_set(err, BA_EINVAL, "generator %s: a visual generator's item needs an image", who);
 		goto out;
 	}
+	if ((rc = item_scoring_fields(who, raw, it, err)) != 0)
+		goto out;
+	if (g->scorer && !json_object_get(it, "scorer"))
+		json_object_set_new(it, "scorer", json_string(g->scorer));
 	meta = json_object_get(raw, "metadata");
 	if (meta && !json_is_object(meta)) {
 		rc = ba_error_set(err, BA_EINVAL, "generator %s: item.metadata must be a table of named values", who);
@@ -630,7 +699,8 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 	json_object_foreach(raw, k, v) {
 		/* anything else the generator returned is kept as metadata */
 		if (!in_list(k, (const char *const[]){ "question", "context", "answer", "answer_type", "choices",
-							  "explanation", "image", "media", "metadata", NULL }))
+							  "explanation", "image", "media", "metadata", "scene",
+							  "tolerance", "rel_tolerance", "scorer", "aliases", NULL }))
 			json_object_set(meta, k, v);
 	}
 	json_object_set_new(it, "metadata", meta);
@@ -651,6 +721,12 @@ out:
 
 int ba_gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int difficulty,
 		    ba_store *st, json_t **item, ba_error *err)
+{
+	return gen_generate(reg, name, seed, difficulty, st, 1, item, err);
+}
+
+int gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int difficulty, ba_store *st,
+		 int render, json_t **item, ba_error *err)
 {
 	size_t idx = gen_index(reg, name);
 	struct call_args a;
@@ -681,7 +757,9 @@ int ba_gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int d
 		gen_release(reg, gs);
 		return rc;
 	}
+	gs->no_render = !render;
 	raw = gen_lua_to_json(gs, -1, st, err);
+	gs->no_render = 0;
 	lua_settop(gs->L, 0);
 	gen_release(reg, gs);
 	if (!raw)
@@ -718,6 +796,7 @@ int ba_gen_verify(ba_gen_registry *reg, const char *name, const json_t *item,
 	size_t idx = gen_index(reg, name);
 	struct call_args a;
 	gen_state *gs;
+	json_t *withsc = NULL;
 	int status, rc = 0;
 
 	*score = 0;
@@ -731,7 +810,12 @@ int ba_gen_verify(ba_gen_registry *reg, const char *name, const json_t *item,
 	a.reg = reg;
 	a.gs = gs;
 	a.idx = idx;
-	a.item = item;
+	/* an item without its own scorer is scored by the generator's */
+	if (reg->gens[idx].scorer && !json_object_get(item, "scorer")) {
+		withsc = json_copy((json_t *)item);
+		json_object_set_new(withsc, "scorer", json_string(reg->gens[idx].scorer));
+	}
+	a.item = withsc ? withsc : item;
 	a.response = response ? response : "";
 	lua_pushcfunction(gs->L, verify_tramp);
 	lua_pushlightuserdata(gs->L, &a);
@@ -749,6 +833,7 @@ int ba_gen_verify(ba_gen_registry *reg, const char *name, const json_t *item,
 	}
 	lua_settop(gs->L, 0);
 	gen_release(reg, gs);
+	json_decref(withsc);
 	return rc;
 }
 

@@ -14,6 +14,7 @@
 #include "gen_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 #include "benchagent/sha256.h"
 
 #include <lualib.h>
@@ -189,7 +190,7 @@ static int l_guarded_pcall(lua_State *L)
 
 /* ---- load (text only) ---- */
 
-static void push_new_env(lua_State *L)
+void gen_push_env(lua_State *L)
 {
 	lua_newtable(L);
 	lua_getfield(L, LUA_REGISTRYINDEX, ENVMT_KEY);
@@ -213,7 +214,7 @@ static int l_load_text(lua_State *L)
 	if (has_env)
 		lua_pushvalue(L, 4);
 	else
-		push_new_env(L);
+		gen_push_env(L);
 	if (!lua_setupvalue(L, -2, 1))
 		lua_pop(L, 1);
 	return 1;
@@ -224,6 +225,32 @@ static int l_print_noop(lua_State *L)
 {
 	(void)L;
 	return 0;
+}
+
+/* score(item, answer) -> 0|1, how: the one C scorer (src/verify/score.c),
+ * so util.verify and eval compare answers the same way. */
+static int l_score(lua_State *L)
+{
+	void *ud;
+	json_t *item;
+	ba_error e = BA_ERROR_INIT;
+	double sc = 0;
+	const char *how = NULL, *ans;
+	int rc;
+
+	luaL_checktype(L, 1, LUA_TTABLE);
+	ans = luaL_optstring(L, 2, "");
+	lua_getallocf(L, &ud);
+	item = gen_lua_to_json(ud, 1, NULL, &e);
+	if (!item)
+		return luaL_error(L, "score: %s", e.msg);
+	rc = ba_score_item(item, ans, &sc, &how, &e);
+	json_decref(item);
+	if (rc != 0)
+		return luaL_error(L, "score: %s", e.msg);
+	lua_pushnumber(L, sc);
+	lua_pushstring(L, how);
+	return 2;
 }
 
 /* ---- building the base environment ---- */
@@ -256,6 +283,8 @@ static int open_base(lua_State *L)
 	lua_setfield(L, base, "load");
 	lua_pushcfunction(L, l_print_noop);
 	lua_setfield(L, base, "print");
+	lua_pushcfunction(L, l_score);
+	lua_setfield(L, base, "score");
 	lua_getfield(L, G, "pcall");
 	lua_pushcclosure(L, l_guarded_pcall, 1);
 	lua_setfield(L, base, "pcall");
@@ -352,7 +381,7 @@ static int run_lib(lua_State *L)
 
 	if (luaL_loadbufferx(L, src, len, name, "t") != LUA_OK)
 		return lua_error(L);
-	push_new_env(L);
+	gen_push_env(L);
 	lua_setupvalue(L, -2, 1);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1))
@@ -455,7 +484,7 @@ int gen_load_module_raw(lua_State *L, const char *chunkname, const char *src, si
 		return luaL_error(L, "%s: binary chunks are not allowed", chunkname);
 	if (luaL_loadbufferx(L, src, len, chunkname, "t") != LUA_OK)
 		return lua_error(L);
-	push_new_env(L);
+	gen_push_env(L);
 	lua_setupvalue(L, -2, 1);
 	lua_call(L, 0, 1);
 	if (!lua_istable(L, -1))
@@ -649,6 +678,8 @@ static json_t *conv_value(struct conv *c, int idx, int depth)
 	case LUA_TTABLE:
 		return conv_table(c, idx, depth);
 	case LUA_TUSERDATA:
+		if (gen_is_canvas(L, idx) && c->gs->no_render)
+			return json_pack("{s:s,s:n,s:s,s:i}", "type", "image", "path", "sha256", "unrendered", "bytes", 0);
 		if (gen_is_canvas(L, idx)) {
 			ba_buf png = BA_BUF_INIT(32u << 20);
 			char sha[65];

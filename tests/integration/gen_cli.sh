@@ -39,10 +39,23 @@ return {
              metadata = { complexity = d } }
   end,
   verify = util.verify,
+  solver = [[
+    return function(view)
+      local a, b = view.question:match("^What is (%d+) %+ (%d+)%?$")
+      return tonumber(a) + tonumber(b)
+    end
+  ]],
 }
 LUA
 "$BA" gen check good.lua -n 100 > good.txt ; check "a good generator passes gen check" test $? -eq 0
 grep -q "PASS" good.txt ; check "gen check prints PASS" test $? -eq 0
+
+# the same generator without a solver fails the gate; with a solver that
+# cannot work the answer out, too
+sed '/solver = \[\[/,/\]\],/d' good.lua > nosolver.lua
+"$BA" gen check nosolver.lua -n 50 > nosolver.txt ; check "a generator without a solver fails gen check" test $? -eq 1
+grep -q "FAIL.*solver_agrees" nosolver.txt ; check "report names the solver rule" test $? -eq 0
+grep -q "has no solver" nosolver.txt ; check "report says the solver is missing" test $? -eq 0
 
 cat > const.lua <<'LUA'
 return { name = "always_same", description = "x", answer_type = "numeric",

@@ -40,7 +40,10 @@ static const char good_lua[] =
 	"      answer = c, explanation = string.format('%d - %d - %d = %d', a + b + c, a, b, c),\n"
 	"      metadata = { complexity = d * 10 + math.log(hi) } }\n"
 	"  end,\n"
-	"  verify = util.verify }\n";
+	"  verify = util.verify,\n"
+	"  solver = [[ return function(v)\n"
+	"    local a, b, p = v.question:match('has sides (%d+) and (%d+) and perimeter (%d+)%.')\n"
+	"    return tonumber(p) - tonumber(a) - tonumber(b) end ]] }\n";
 
 static int calls;
 static int saw_feedback;

@@ -373,7 +373,9 @@ static void test_check_source_for_agents(void **state)
 	const char *good =
 		"return { name = 'agent_add', description = 'add', answer_type = 'numeric', levels = {'1','2','3','4','5'},\n"
 		" generate = function(rng, d) print('ignored') local a, b = rng:int(1, 10 ^ d), rng:int(1, 10 ^ d)\n"
-		" return { question = a .. ' + ' .. b .. '?', answer = a + b, metadata = { complexity = d } } end }";
+		" return { question = a .. ' + ' .. b .. '?', answer = a + b, metadata = { complexity = d } } end,\n"
+		" solver = [[ return function(v) local a, b = v.question:match('^(%d+) %+ (%d+)%?$')\n"
+		"   return tonumber(a) + tonumber(b) end ]] }";
 	const char *bad = "return { name = 'agent_bad', description = 'x', answer_type = 'numeric', levels = {'1','2','3','4','5'},\n"
 			  " generate = function(rng, d) return { question = 'same', answer = 1 } end }";
 	json_t *rep = NULL;
