@@ -150,6 +150,13 @@ typedef void (*ba_gen_solver_note)(void *ud, const char *msg);
 int ba_gen_solver_tally(ba_gen_registry *reg, const char *name, int difficulty, int count,
 			ba_gen_solver_stats *st, ba_gen_solver_note note, void *ud);
 
+/* Solve every generator item of items (an array in items.jsonl shape)
+ * with its generator's solver and compare with the one scorer. Dataset
+ * items are skipped. *report (new reference): {items, checked, solved,
+ * skipped, problems: ["<id>: ..."]}; checked == solved means every key
+ * was derived again. Returns 0. */
+int ba_gen_solve_items(ba_gen_registry *reg, const json_t *items, json_t **report, ba_error *err);
+
 /* 1 when the generator declares puzzle = true (its solver must return the
  * number of valid answers, and gen check requires exactly 1). */
 int ba_gen_is_puzzle(const ba_gen_registry *reg, const char *name);

@@ -3,6 +3,8 @@
  * generators (sandboxed Lua programs; see docs/generators.md).
  */
 #include "cli.h"
+#include "benchagent/alloc.h"
+#include "benchagent/fs.h"
 #include "benchagent/gen.h"
 #include "benchagent/json.h"
 
@@ -14,7 +16,7 @@ static int exec_gen(ba_cli *cli, int argc, char **argv);
 const ba_command ba_cmd_gen = {
 	.name = "gen",
 	.summary = "List, show, sample and check verified item generators.",
-	.usage = "benchagent gen list | show NAME | sample NAME [--difficulty D] [-n N] | check FILE.lua [-n N] | search TEXT",
+	.usage = "benchagent gen list | show NAME | sample NAME [--difficulty D] [-n N] | check FILE.lua [-n N] | solve DIR | search TEXT",
 	.help = "Subcommands:\n"
 		"  list                  every generator with its answer type and modalities\n"
 		"  show NAME             a generator's description, tags and difficulty levels\n"
@@ -27,6 +29,8 @@ const ba_command ba_cmd_gen = {
 		"                        wrong answers rejected, difficulty changes the items, and\n"
 		"                        its solver re-derives every key from the question alone\n"
 		"                        (>= 200 items per difficulty; puzzles: one valid answer).\n"
+		"  solve DIR|FILE.jsonl  solve a built benchmark's generator items again with the\n"
+		"                        independent solvers; exit 1 when a key is not re-derived\n"
 		"  search TEXT           generators ranked by BM25 over name, description, tags\n"
 		"  --dir DIR             also load the generators in DIR\n"
 		"Examples:\n"
@@ -90,6 +94,84 @@ static int do_show(ba_cli *cli, ba_gen_registry *reg, const char *name)
 	return BA_EXIT_OK;
 }
 
+static int do_check(ba_cli *cli, ba_gen_registry **regp, const char *what, int n)
+{
+	ba_error err = BA_ERROR_INIT;
+	const char *name = NULL;
+	json_t *rep = NULL, *c;
+	size_t i;
+	int ec;
+
+	if (strlen(what) > 4 && !strcmp(what + strlen(what) - 4, ".lua")) {
+		/* a file: check it on its own, so a name clash with a built-in
+		 * does not hide it */
+		ba_gen_registry_free(*regp);
+		*regp = NULL;
+		if (ba_gen_registry_new(regp, NULL, &err) != 0)
+			return ba_cli_fail(cli, &err);
+		if (ba_gen_registry_add_file(*regp, what, &name, &err) != 0)
+			return ba_cli_fail(cli, &err);
+	} else {
+		name = what;
+	}
+	if (ba_gen_check(*regp, name, n, &rep, &err) != 0)
+		return ba_cli_fail(cli, &err);
+	if (cli->json) {
+		print_json(rep);
+	} else {
+		printf("gen check %s (%lld items): %s\n", name, ba_json_int(rep, "n", 0),
+		       ba_json_bool(rep, "passed", 0) ? "PASS" : "FAIL");
+		json_array_foreach(json_object_get(rep, "checks"), i, c)
+			printf("  [%s] %-26s %s\n", ba_json_bool(c, "passed", 0) ? "ok" : "FAIL",
+			       ba_json_str(c, "name", ""), ba_json_str(c, "detail", ""));
+		json_array_foreach(json_object_get(rep, "failures"), i, c)
+			printf("  - %s\n", json_string_value(c));
+	}
+	ec = ba_json_bool(rep, "passed", 0) ? BA_EXIT_OK : BA_EXIT_FAIL;
+	json_decref(rep);
+	return ec;
+}
+
+static int collect_item(void *ud, json_t *obj, size_t lineno, ba_error *err)
+{
+	(void)lineno;
+	(void)err;
+	json_array_append(ud, obj);
+	return 0;
+}
+
+/* gen solve DIR|items.jsonl: every generator item's key derived again by
+ * its generator's solver (agent-written generators come from DIR/plan.json). */
+static int do_solve(ba_cli *cli, ba_gen_registry *reg, const char *what)
+{
+	ba_error err = BA_ERROR_INIT;
+	json_t *items = json_array(), *rep = NULL, *p;
+	char *path = ba_fs_is_dir(what) ? ba_path_join(what, "items.jsonl") : ba_strdup(what);
+	size_t i;
+	int ec;
+
+	if ((ba_fs_is_dir(what) && ba_gen_registry_add_bench(reg, what, &err) != 0) ||
+	    ba_jsonl_foreach(path, collect_item, items, &err) != 0 ||
+	    ba_gen_solve_items(reg, items, &rep, &err) != 0) {
+		free(path);
+		json_decref(items);
+		return ba_cli_fail(cli, &err);
+	}
+	if (cli->json) {
+		print_json(rep);
+	} else {
+		printf("gen solve %s: %lld of %lld generator items solved independently (%lld other items skipped)\n",
+		       path, ba_json_int(rep, "solved", 0), ba_json_int(rep, "checked", 0), ba_json_int(rep, "skipped", 0));
+		json_array_foreach(json_object_get(rep, "problems"), i, p)
+			printf("  - %s\n", json_string_value(p));
+	}
+	ec = ba_json_int(rep, "solved", 0) == ba_json_int(rep, "checked", -1) ? BA_EXIT_OK : BA_EXIT_FAIL;
+	free(path);
+	json_decref(items);
+	json_decref(rep);
+	return ec;
+}
+
 static int exec_gen(ba_cli *cli, int argc, char **argv)
 {
 	ba_error err = BA_ERROR_INIT;
@@ -108,7 +190,7 @@ static int exec_gen(ba_cli *cli, int argc, char **argv)
 	if (ba_cli_parse(&ba_cmd_gen, argc, argv, opts, pos, 2, &npos, &ec))
 		return ec;
 	if (npos < 1)
-		return ba_cli_usage(&ba_cmd_gen, "missing subcommand (list, show, sample, check)");
+		return ba_cli_usage(&ba_cmd_gen, "missing subcommand (list, show, sample, check, solve, search)");
 	if (dval && ba_cli_long(&ba_cmd_gen, "--difficulty", dval, 1, 5, &d))
 		return BA_EXIT_USAGE;
 	if (nval && ba_cli_long(&ba_cmd_gen, "-n", nval, 1, 100000, &n))
@@ -168,45 +250,15 @@ static int exec_gen(ba_cli *cli, int argc, char **argv)
 			json_decref(item);
 		}
 	} else if (!strcmp(pos[0], "check")) {
-		const char *name = NULL;
-		json_t *rep = NULL, *c;
-		size_t i;
-
-		if (npos < 2) {
+		if (npos < 2)
 			ec = ba_cli_usage(&ba_cmd_gen, "check needs FILE.lua (or a generator NAME)");
-			goto done;
-		}
-		if (strlen(pos[1]) > 4 && !strcmp(pos[1] + strlen(pos[1]) - 4, ".lua")) {
-			/* a file: check it on its own, so a name clash with a built-in
-			 * does not hide it */
-			ba_gen_registry_free(reg);
-			reg = NULL;
-			if (ba_gen_registry_new(&reg, NULL, &err) != 0)
-				return ba_cli_fail(cli, &err);
-			if (ba_gen_registry_add_file(reg, pos[1], &name, &err) != 0) {
-				ec = ba_cli_fail(cli, &err);
-				goto done;
-			}
-		} else {
-			name = pos[1];
-		}
-		if (ba_gen_check(reg, name, n < 0 ? 200 : (int)n, &rep, &err) != 0) {
-			ec = ba_cli_fail(cli, &err);
-			goto done;
-		}
-		if (cli->json) {
-			print_json(rep);
-		} else {
-			printf("gen check %s (%lld items): %s\n", name, ba_json_int(rep, "n", 0),
-			       ba_json_bool(rep, "passed", 0) ? "PASS" : "FAIL");
-			json_array_foreach(json_object_get(rep, "checks"), i, c)
-				printf("  [%s] %-26s %s\n", ba_json_bool(c, "passed", 0) ? "ok" : "FAIL",
-				       ba_json_str(c, "name", ""), ba_json_str(c, "detail", ""));
-			json_array_foreach(json_object_get(rep, "failures"), i, c)
-				printf("  - %s\n", json_string_value(c));
-		}
-		ec = ba_json_bool(rep, "passed", 0) ? BA_EXIT_OK : BA_EXIT_FAIL;
-		json_decref(rep);
+		else
+			ec = do_check(cli, &reg, pos[1], n < 0 ? 200 : (int)n);
+	} else if (!strcmp(pos[0], "solve")) {
+		if (npos < 2)
+			ec = ba_cli_usage(&ba_cmd_gen, "solve needs a benchmark folder or an items.jsonl file");
+		else
+			ec = do_solve(cli, reg, pos[1]);
 	} else {
 		ec = ba_cli_usage(&ba_cmd_gen, "unknown subcommand '%s'", pos[0]);
 	}

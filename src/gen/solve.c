@@ -13,6 +13,7 @@
 #include "gen_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -182,4 +183,85 @@ int ba_gen_is_puzzle(const ba_gen_registry *reg, const char *name)
 	size_t i = gen_index(reg, name);
 
 	return i != (size_t)-1 && reg->gens[i].puzzle;
+}
+
+/* ---- a built benchmark's items, solved again ---- */
+
+struct open_solver {
+	char *name;
+	ba_gen_solver *s;       /* NULL when it could not be opened */
+	char *why;
+};
+
+static struct open_solver *solver_for(struct open_solver **tab, size_t *n, size_t *cap, ba_gen_registry *reg,
+				      const char *name)
+{
+	size_t i;
+	ba_error e = BA_ERROR_INIT;
+
+	for (i = 0; i < *n; i++)
+		if (!strcmp((*tab)[i].name, name))
+			return &(*tab)[i];
+	ba_array_reserve((void **)tab, cap, *n + 1, sizeof(**tab));
+	(*tab)[*n].name = ba_strdup(name);
+	(*tab)[*n].s = NULL;
+	(*tab)[*n].why = NULL;
+	if (ba_gen_solver_open(reg, name, &(*tab)[*n].s, &e) != 0)
+		(*tab)[*n].why = ba_strdup(e.msg);
+	return &(*tab)[(*n)++];
+}
+
+/* One item: 1 solved, 0 not (a line added to problems), -1 not a generator item. */
+static int solve_one(ba_gen_registry *reg, struct open_solver *os, const json_t *it, json_t *problems)
+{
+	const char *id = ba_json_str(it, "id", "?");
+	ba_error e = BA_ERROR_INIT;
+	char *ans = NULL;
+	int nsol = -1, ok = 0, puzzle = ba_gen_is_puzzle(reg, os->name);
+	double s = 0;
+
+	if (!os->s) {
+		json_array_append_new(problems, json_sprintf("%s: %s", id, os->why));
+		return 0;
+	}
+	if (ba_gen_solver_solve(os->s, it, &ans, &nsol, &e) != 0)
+		json_array_append_new(problems, json_sprintf("%s: the solver could not answer: %s", id, e.msg));
+	else if (ba_score_item(it, ans, &s, NULL, &e) != 0 || s < 1)
+		json_array_append_new(problems, json_sprintf("%s: key '%.60s' but the solver derives '%.60s'", id,
+							     ba_json_str(it, "answer", ""), ans));
+	else if ((puzzle && nsol != 1) || nsol > 1)
+		json_array_append_new(problems, json_sprintf("%s: %d valid answers", id, nsol));
+	else
+		ok = 1;
+	free(ans);
+	return ok;
+}
+
+int ba_gen_solve_items(ba_gen_registry *reg, const json_t *items, json_t **report, ba_error *err)
+{
+	struct open_solver *tab = NULL;
+	size_t ntab = 0, cap = 0, i;
+	json_t *problems = json_array(), *it;
+	int solved = 0, checked = 0, skipped = 0;
+
+	(void)err;
+	json_array_foreach(items, i, it) {
+		const json_t *src = json_object_get(it, "source");
+		const char *gen = ba_json_str(src, "generator", NULL);
+		if (strcmp(ba_json_str(src, "kind", ""), "generator") || !gen) {
+			skipped++;
+			continue;
+		}
+		checked++;
+		solved += solve_one(reg, solver_for(&tab, &ntab, &cap, reg, gen), it, problems) == 1;
+	}
+	for (i = 0; i < ntab; i++) {
+		ba_gen_solver_close(tab[i].s);
+		free(tab[i].name);
+		free(tab[i].why);
+	}
+	free(tab);
+	*report = json_pack("{s:i,s:i,s:i,s:i,s:o}", "items", (int)json_array_size(items), "checked", checked,
+			    "solved", solved, "skipped", skipped, "problems", problems);
+	return 0;
 }
