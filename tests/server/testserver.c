@@ -28,6 +28,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "testserver.h"
+
 #define MAX_BODY (64u << 20)
 
 typedef struct {
@@ -263,14 +265,6 @@ static char *examinee_answer(const json_t *ex, const json_t *req, const char *ra
 	return out ? out : strdup("I do not know.");
 }
 
-typedef struct {
-	int status;
-	char *body;
-	size_t len;
-	const char *ctype;
-	long retry_after;
-	int drop;
-} out_reply;
 
 static char *reply_content(const json_t *rep, const json_t *req, const char *raw)
 {
@@ -662,6 +656,21 @@ static void handle(struct MHD_Connection *conn, const char *path, const char *ra
 	json_decref(req);
 }
 
+void ts_handle(struct MHD_Connection *conn, const char *path, const char *raw, size_t rawlen, out_reply *o)
+{
+	handle(conn, path, raw, rawlen, o);
+}
+
+void ts_error_reply(out_reply *o, int status, const char *msg)
+{
+	error_reply(o, status, msg);
+}
+
+char *ts_dump_free(json_t *j)
+{
+	return dump_free(j);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload, size_t *upload_size, void **con_cls)
 {
@@ -697,11 +706,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	memset(&o, 0, sizeof(o));
 	if (!strcmp(method, "GET") && !strcmp(url, "/__stats")) {
 		pthread_mutex_lock(&mu);
-		o.body = dump_free(json_pack("{s:I, s:O}", "requests", (json_int_t)nrequests, "by_path", by_path));
+		o.body = dump_free(json_pack("{s:I, s:O, s:o}", "requests", (json_int_t)nrequests, "by_path", by_path,
+					     "batches", ts_batch_stats()));
 		pthread_mutex_unlock(&mu);
 		o.len = strlen(o.body);
 		o.status = 200;
 		o.ctype = "application/json";
+	} else if (ts_batch_claims(method, url)) {
+		if (!strcmp(method, "POST"))
+			count_request(url);
+		ts_batch_route(conn, method, url, b->data ? b->data : "", b->len, &o);
 	} else if (strcmp(method, "POST")) {
 		error_reply(&o, 405, "only POST is served (and GET /__stats)");
 	} else if (b->too_big) {
@@ -781,6 +795,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	load_rules(rules_path);
+	ts_batch_init(json_object_get(root_rules, "batch"));
 	by_path = json_object();
 
 	sigemptyset(&set);
