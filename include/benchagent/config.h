@@ -35,6 +35,8 @@ typedef struct ba_provider_cfg {
 	double price_out;      /* USD per million output tokens */
 	double latency_ms;     /* mock only: simulated latency */
 	char *ca_file;         /* PEM CA bundle for an https endpoint with its own certificate */
+	int batch_api;         /* can-wait calls go through the provider's batch API */
+	double batch_discount; /* price factor of batch calls (default 0.5) */
 } ba_provider_cfg;
 
 typedef struct ba_model_ref {

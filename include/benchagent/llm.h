@@ -47,6 +47,9 @@ typedef struct ba_llm_request {
 	int64_t run_id;            /* attribute spend to this run (0 = none) */
 	int max_schema_retries;    /* re-asks on schema violation (default 2) */
 	int stream;                /* ask for a streamed (SSE) reply; same result, same cache key */
+	int can_wait;              /* may go through the provider's batch API when batch mode is on
+				    * (--batch-api or the provider's batch_api): half the price,
+				    * minutes to hours; same result, same cache key */
 } ba_llm_request;
 
 #define BA_LLM_REQUEST_INIT \
@@ -77,6 +80,7 @@ typedef struct ba_gateway_options {
 	double budget_usd;         /* per-run cap (0 = from config) */
 	long long budget_tokens;   /* per-run cap (0 = from config) */
 	int64_t run_id;            /* default run for spend attribution */
+	int batch_api;             /* --batch-api: can-wait calls go through provider batch APIs */
 } ba_gateway_options;
 
 #define BA_GATEWAY_OPTIONS_INIT { 0 }
@@ -121,6 +125,7 @@ typedef struct ba_gateway_stats {
 	double saved_usd;          /* cost of cached replies, not paid again */
 	int budget_exhausted;
 	int dry_run;               /* tokens and cost_usd are estimates (chars/4), nothing was sent */
+	long batches;              /* provider batches submitted (batch API) */
 } ba_gateway_stats;
 
 void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out);

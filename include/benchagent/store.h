@@ -141,6 +141,19 @@ long long ba_call_spent_tokens(ba_store *st, int64_t run_id);
  * by_model}, each by_* {spend: [...], cache: [...]}. New ref. */
 json_t *ba_call_cost_report(ba_store *st, int64_t run);
 
+/* ---- provider batches (llm_batches, llm_batch_keys) ---- */
+/* Record a batch the provider accepted, with the cache key and custom_id
+ * of each request in it, in one transaction. */
+int ba_batch_put(ba_store *st, const char *id, const char *provider, const char *protocol,
+		 const char *const *keys, const char *const *custom_ids, size_t n, ba_error *err);
+int ba_batch_set_status(ba_store *st, const char *id, const char *status);
+/* The newest batch of provider holding key whose status is not failed or
+ * cancelled: its id and the request's custom_id in it (written into the
+ * caller's buffers). 0 / BA_ENOTFOUND. */
+int ba_batch_find(ba_store *st, const char *provider, const char *key, char id[128], char custom_id[80]);
+/* Number of batches recorded for provider (NULL = all). */
+long ba_batch_count(ba_store *st, const char *provider);
+
 /* ---- eval results: one row per (benchmark, model, item, epoch) ---- */
 typedef struct ba_result_row {
 	const char *bench, *model, *item;

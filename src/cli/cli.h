@@ -32,6 +32,7 @@ typedef struct ba_cli {
 	const char *output;      /* -o PATH */
 	int dry_run;             /* --dry-run */
 	int no_cache;            /* --no-cache */
+	int batch_api;           /* --batch-api */
 	ba_config *cfg;          /* loaded on first ba_cli_config() */
 	ba_store *store;         /* opened on first ba_cli_store() */
 	char *dry_dir;           /* --dry-run: the private workspace copy (removed at exit) */

@@ -582,6 +582,7 @@ static int exec_batch(ba_cli *cli, int argc, char **argv)
 		goto fail;
 	}
 	go.no_cache = cli->no_cache;
+	go.batch_api = cli->batch_api;
 	go.dry_run = cli->dry_run;
 	/* spend is attributed to a run named after the output file */
 	if (!cli->dry_run && (rc = ba_run_open(st, "batch", cli->output, &go.run_id, &err)) != 0)

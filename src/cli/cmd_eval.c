@@ -218,6 +218,9 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 			goto cleanup;
 		}
 		eo.window = (int)v;
+	} else if (cli->batch_api) {
+		/* one provider batch for the whole evaluation, not one per window */
+		eo.window = 1 << 24;
 	}
 	if (maxtok_s) {
 		if ((ec = ba_cli_long(&ba_cmd_eval, "--max-tokens", maxtok_s, 1, 10000000, &v)) != 0) {
@@ -241,6 +244,7 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	}
 	eo.run_id = run_id;
 	gopts.no_cache = cli->no_cache;
+	gopts.batch_api = cli->batch_api;
 	gopts.dry_run = cli->dry_run;
 	gopts.run_id = run_id;
 	ba_eval_register_mocks();

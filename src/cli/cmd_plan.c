@@ -114,6 +114,7 @@ static int exec_plan(ba_cli *cli, int argc, char **argv)
 	}
 	ba_plan_register_mocks();
 	gopts.no_cache = cli->no_cache;
+	gopts.batch_api = cli->batch_api;
 	gopts.dry_run = cli->dry_run;
 	gopts.run_id = run_id;
 	if (ba_gateway_new(&gw, cfg, st, &gopts, &err) != 0) {

@@ -35,6 +35,8 @@ static void usage_all(FILE *f)
 		   "  -o PATH           where a command writes its one output file\n"
 		   "  --dry-run         estimate calls, tokens and cost; send nothing\n"
 		   "  --no-cache        do not read the LLM call cache\n"
+		   "  --batch-api       calls that can wait (eval, execution, judges) go through\n"
+		   "                    the provider's batch API: half the price, slower\n"
 		   "  --version         print the version\n\n"
 		   "Run 'benchagent <command> --help' for a command's options.\n");
 }
@@ -113,6 +115,8 @@ static int strip_globals(ba_cli *cli, int *argc, char **argv)
 				cli->dry_run = 1, matched = 1;
 			else if (!strcmp(a, "--no-cache"))
 				cli->no_cache = 1, matched = 1;
+			else if (!strcmp(a, "--batch-api"))
+				cli->batch_api = 1, matched = 1;
 		}
 		if (!matched)
 			argv[j++] = a;

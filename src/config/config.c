@@ -28,7 +28,7 @@ static const char *const known_top[] = {
 static const char *const known_provider[] = {
 	"name", "protocol", "base_url", "api_key_env", "model", "max_concurrency",
 	"requests_per_minute", "tokens_per_minute", "timeout", "price_input",
-	"price_output", "latency_ms", "ca_file", NULL
+	"price_output", "latency_ms", "ca_file", "batch_api", "batch_discount", NULL
 };
 
 typedef struct {
@@ -253,8 +253,25 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 	    (rc = get_num(v, pj, path, "timeout", 0.001, &p->timeout_s)) ||
 	    (rc = get_num(v, pj, path, "price_input", 0, &p->price_in)) ||
 	    (rc = get_num(v, pj, path, "price_output", 0, &p->price_out)) ||
-	    (rc = get_num(v, pj, path, "latency_ms", 0, &p->latency_ms)))
+	    (rc = get_num(v, pj, path, "latency_ms", 0, &p->latency_ms)) ||
+	    (rc = get_num(v, pj, path, "batch_discount", 0, &p->batch_discount)))
 		goto out;
+	if (json_object_get(pj, "batch_api")) {
+		json_t *b = json_object_get(pj, "batch_api");
+		if (!json_is_boolean(b)) {
+			char *np = ba_asprintf("%s.batch_api", path);
+			rc = bad(v, np, "expected true or false");
+			free(np);
+			goto out;
+		}
+		p->batch_api = json_is_true(b);
+	}
+	if (p->batch_discount > 1) {
+		char *np = ba_asprintf("%s.batch_discount", path);
+		rc = bad(v, np, "must be between 0 and 1 (the batch price as a fraction of the direct price)");
+		free(np);
+		goto out;
+	}
 out:
 	free(proto);
 	return rc;

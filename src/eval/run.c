@@ -256,6 +256,7 @@ static int submit_judge(runner *r, size_t idx, ba_error *err)
 	req.schema_name = "grade";
 	req.temperature = 0;
 	req.run_id = r->o->run_id;
+	req.can_wait = 1; /* may go through a provider batch API (--batch-api) */
 	j->state = J_JUDGE;
 	rc = ba_llm_submit(r->gw, &req, done_cb, &r->jobs[idx], err);
 	json_decref(msgs);
@@ -343,6 +344,7 @@ static int start_job(runner *r, size_t idx, ba_error *err)
 	req.messages = msgs;
 	req.sample_index = j->epoch;
 	req.run_id = r->o->run_id;
+	req.can_wait = 1; /* may go through a provider batch API (--batch-api) */
 	if (r->o->temperature >= 0)
 		req.temperature = r->o->temperature;
 	if (r->o->max_tokens > 0)

@@ -42,6 +42,7 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 	pthread_cond_init(&gw->cv, NULL);
 	pthread_mutex_init(&gw->wmu, NULL);
 	pthread_cond_init(&gw->wcv, NULL);
+	pthread_mutex_init(&gw->bmu, NULL);
 	gw->nps = cfg->nproviders;
 	gw->ps = ba_calloc(gw->nps ? gw->nps : 1, sizeof(*gw->ps));
 	for (i = 0; i < gw->nps; i++) {
@@ -55,6 +56,8 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 	gw->retry_max_ms = ba_config_num(cfg, "gateway", "retry_max_ms", 30000);
 	gw->retry_after_max_ms = ba_config_num(cfg, "gateway", "retry_after_max_s", 120) * 1000.0;
 	gw->max_reply = (size_t)(ba_config_num(cfg, "gateway", "max_reply_mb", 32) * 1024 * 1024);
+	gw->batch_window_ms = ba_config_num(cfg, "gateway", "batch_window_ms", 500);
+	gw->batch_poll_ms = ba_config_num(cfg, "gateway", "batch_poll_s", 30) * 1000.0;
 	gw->budget_usd = gw->opts.budget_usd > 0 ? gw->opts.budget_usd : cfg->budget_usd;
 	gw->budget_tokens = gw->opts.budget_tokens > 0 ? gw->opts.budget_tokens : cfg->budget_tokens;
 	gw->ws_budget_usd = cfg->workspace_budget_usd;
@@ -120,6 +123,7 @@ void ba_gateway_free(ba_gateway *gw)
 	pthread_cond_destroy(&gw->cv);
 	pthread_mutex_destroy(&gw->wmu);
 	pthread_cond_destroy(&gw->wcv);
+	pthread_mutex_destroy(&gw->bmu);
 	free(gw);
 }
 
@@ -211,6 +215,12 @@ static ba_job *job_new(ba_gateway *gw, const ba_llm_request *req, job_kind kind,
 	ba_sha256_hex(j->canon, strlen(j->canon), j->key);
 	j->run_id = req->run_id ? req->run_id : gw->opts.run_id;
 	j->dry = gw->opts.dry_run;
+	/* calls that can wait go through the provider's batch API (half the
+	 * price) when --batch-api or the provider's batch_api asks for it */
+	j->batch = kind == JOB_CHAT && req->can_wait && !j->dry && (gw->opts.batch_api || prov->batch_api) &&
+		   (prov->protocol == BA_PROTO_OPENAI || prov->protocol == BA_PROTO_ANTHROPIC);
+	if (j->batch)
+		j->req.stream = 0;
 	/* serialise the HTTP body here, on the caller's thread, keeping the
 	 * event loop's own work per request small */
 	if (!j->dry && prov->protocol != BA_PROTO_MOCK)

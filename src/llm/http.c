@@ -52,7 +52,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *ud)
 	return n;
 }
 
-static void free_headers(struct curl_slist *h)
+void ba_http_free_headers(struct curl_slist *h)
 {
 	struct curl_slist *p;
 
@@ -61,6 +61,28 @@ static void free_headers(struct curl_slist *h)
 		if (p->data)
 			memset(p->data, 0, strlen(p->data));
 	curl_slist_free_all(h);
+}
+
+int ba_http_auth_headers(const ba_provider_cfg *p, struct curl_slist **h, char *errmsg, size_t errlen)
+{
+	int anth = p->protocol == BA_PROTO_ANTHROPIC;
+
+	if (p->api_key_env && *p->api_key_env) {
+		const char *key = getenv(p->api_key_env);
+		char *line;
+		if (!key || !*key) {
+			snprintf(errmsg, errlen, "provider '%s': the environment variable %s (api_key_env) is not set",
+				 p->name, p->api_key_env);
+			return -1;
+		}
+		line = anth ? ba_asprintf("x-api-key: %s", key) : ba_asprintf("Authorization: Bearer %s", key);
+		*h = curl_slist_append(*h, line);
+		memset(line, 0, strlen(line));
+		free(line);
+	}
+	if (anth)
+		*h = curl_slist_append(*h, "anthropic-version: 2023-06-01");
+	return 0;
 }
 
 void ba_redact_key(const ba_job *j, char *s)
@@ -144,25 +166,12 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 		h = curl_slist_append(h, "Content-Type: application/json");
 		h = curl_slist_append(h, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
 		h = curl_slist_append(h, "Expect:");
-		if (p->api_key_env && *p->api_key_env) {
-			const char *key = getenv(p->api_key_env);
-			char *line;
-			if (!key || !*key) {
-				free(url);
-				free_headers(h);
-				j->rc = BA_EINVAL;
-				snprintf(j->errmsg, sizeof(j->errmsg),
-					 "provider '%s': the environment variable %s (api_key_env) is not set", p->name,
-					 p->api_key_env);
-				return -1;
-			}
-			line = anth ? ba_asprintf("x-api-key: %s", key) : ba_asprintf("Authorization: Bearer %s", key);
-			h = curl_slist_append(h, line);
-			memset(line, 0, strlen(line));
-			free(line);
+		if (ba_http_auth_headers(p, &h, j->errmsg, sizeof(j->errmsg)) != 0) {
+			free(url);
+			ba_http_free_headers(h);
+			j->rc = BA_EINVAL;
+			return -1;
 		}
-		if (anth)
-			h = curl_slist_append(h, "anthropic-version: 2023-06-01");
 	}
 
 	if (gw->neasy)
@@ -171,7 +180,7 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 		e = curl_easy_init();
 	if (!e) {
 		free(url);
-		free_headers(h);
+		ba_http_free_headers(h);
 		j->rc = BA_ENOMEM;
 		snprintf(j->errmsg, sizeof(j->errmsg), "cannot create an HTTP handle");
 		return -1;
@@ -226,7 +235,7 @@ void ba_http_release(ba_gateway *gw, ba_job *j)
 		gw->easy_pool[gw->neasy++] = j->easy;
 		j->easy = NULL;
 	}
-	free_headers(j->hdrs);
+	ba_http_free_headers(j->hdrs);
 	j->hdrs = NULL;
 	/* the payload stays: a retry sends the same bytes */
 }

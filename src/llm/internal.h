@@ -16,9 +16,12 @@
 typedef enum { JOB_CHAT = 0, JOB_EMBED = 1 } job_kind;
 enum { TIMER_MOCK = 1, TIMER_SEND = 2 };
 enum { RESUME_RETRY = 1, RESUME_SEND = 2 };
+/* a batch job's outcome, set by the batch thread */
+enum { BJ_PENDING = 1, BJ_OK = 2, BJ_RETRY = 3, BJ_FAIL = 4 };
 
 typedef struct provider_state provider_state;
 typedef struct ba_job ba_job;
+typedef struct ba_batch_work ba_batch_work;
 
 struct ba_job {
 	job_kind kind;
@@ -53,6 +56,9 @@ struct ba_job {
 	int leader;                /* registered in gw->inflight_keys */
 	int needs_parse;           /* a 2xx reply waits for the writer to parse it */
 	int resume;                /* back from the writer: RESUME_RETRY or RESUME_SEND */
+	int batch;                 /* goes through the provider's batch API (batch.c) */
+	int bstate;                /* BJ_*: outcome in the last batch */
+	int batch_resubmit;        /* failed in a batch: submit anew, do not poll that one */
 	ba_job *followers;         /* identical requests waiting for this one */
 	/* accumulated over attempts */
 	long prompt_tokens, completion_tokens;
@@ -132,6 +138,8 @@ struct provider_state {
 	ba_job *qhead, *qtail;     /* waiting to be sent */
 	double req_bucket, tok_bucket, last_refill;
 	struct curl_slist *shared_hdrs[2]; /* key-less providers: [streaming] (loop thread) */
+	ba_job *bhead, *btail;     /* collected for the next batch (loop thread) */
+	double b_last;             /* when the last one was collected */
 };
 
 typedef struct {
@@ -179,6 +187,11 @@ struct ba_gateway {
 	size_t max_reply;
 	double budget_usd, ws_budget_usd;
 	long long budget_tokens;
+	/* provider batch APIs (batch.c) */
+	pthread_mutex_t bmu;       /* guards bwork */
+	ba_batch_work *bwork;      /* batches being submitted / polled */
+	double batch_window_ms;    /* collect this long after the last batch job */
+	double batch_poll_ms;      /* between status polls */
 };
 
 /* loop.c */
@@ -198,6 +211,21 @@ int ba_http_classify(ba_gateway *gw, ba_job *j, CURLcode cc);
  * j->errmsg set). */
 int ba_http_parse(ba_job *j, ba_wire_reply *w);
 void ba_http_release(ba_gateway *gw, ba_job *j);
+/* http.c: append the provider's auth headers (key read from the
+ * environment now); -1 with errmsg when its variable is unset. */
+int ba_http_auth_headers(const ba_provider_cfg *p, struct curl_slist **h, char *errmsg, size_t errlen);
+/* Wipe (the key) and free a header list. */
+void ba_http_free_headers(struct curl_slist *h);
+
+/* batch.c: provider batch APIs. Loop thread: collect a job for the next
+ * batch; launch the provider's collected jobs once the window has passed
+ * (returns ms until it will, or -1); take the jobs of finished batches
+ * (bstate set). ba_batch_busy: a batch thread is still running. */
+void ba_batch_collect(provider_state *ps, ba_job *j, double now);
+double ba_batch_launch(ba_gateway *gw, provider_state *ps, double now);
+ba_job *ba_batch_take_done(ba_gateway *gw);
+int ba_batch_busy(ba_gateway *gw);
+
 /* Remove every occurrence of the provider's API key from s (in place). */
 void ba_redact_key(const ba_job *j, char *s);
 

@@ -280,7 +280,8 @@ static int budget_check(ba_gateway *gw, ba_job *j)
 /* Any thread: record what a reply cost. */
 static void account(ba_gateway *gw, ba_job *j, long ptok, long ctok)
 {
-	double cost = ptok * j->prov->price_in / 1e6 + ctok * j->prov->price_out / 1e6;
+	double f = j->batch ? (j->prov->batch_discount > 0 ? j->prov->batch_discount : 0.5) : 1.0;
+	double cost = f * (ptok * j->prov->price_in / 1e6 + ctok * j->prov->price_out / 1e6);
 	run_spend *r;
 
 	j->prompt_tokens += ptok;
@@ -339,9 +340,26 @@ static double pump(ba_gateway *gw, provider_state *ps, double now)
 	if (!ps->qhead)
 		return -1;
 	refill(ps, now);
-	while (ps->qhead && ps->inflight < maxc) {
+	while (ps->qhead && (ps->qhead->batch || ps->inflight < maxc)) {
 		ba_job *j = ps->qhead;
 		double need_tok;
+
+		if (j->batch) {
+			/* no concurrency or rate limit: the provider schedules batches */
+			ps->qhead = j->next;
+			if (!ps->qhead)
+				ps->qtail = NULL;
+			if (budget_check(gw, j) != 0)
+				continue;
+			if (!j->was_sent) {
+				j->was_sent = 1;
+				pthread_mutex_lock(&gw->mu);
+				gw->stats.sent++;
+				pthread_mutex_unlock(&gw->mu);
+			}
+			ba_batch_collect(ps, j, now);
+			continue;
+		}
 
 		if (j->est_tokens == 0 && c->tpm > 0)
 			j->est_tokens = ba_request_estimate_tokens(j) + (j->req.max_tokens > 0 ? j->req.max_tokens : 256);
@@ -882,6 +900,44 @@ void *ba_writer_main(void *arg)
 	return NULL;
 }
 
+/* Loop thread: settle the jobs of finished batches (a reply goes to the
+ * writer like a direct one; a retryable failure joins the next batch) and
+ * launch the batches whose window has passed. Returns ms until the next
+ * launch, or -1. */
+static double batch_turn(ba_gateway *gw, double now)
+{
+	ba_job *j, *next;
+	double wait = -1, w;
+	size_t i;
+
+	for (j = ba_batch_take_done(gw); j; j = next) {
+		next = j->next;
+		j->next = NULL;
+		if (j->bstate == BJ_OK) {
+			unregister_leader(gw, j);
+			j->needs_parse = 1;
+			j->rc = 0;
+			append_done(gw, j);
+		} else if (j->bstate == BJ_RETRY && ++j->attempt <= gw->max_retries) {
+			pthread_mutex_lock(&gw->mu);
+			gw->stats.retries++;
+			pthread_mutex_unlock(&gw->mu);
+			ba_batch_collect(j->ps, j, now);
+		} else if (j->bstate == BJ_RETRY) {
+			char last[900];
+			snprintf(last, sizeof(last), "%.880s", j->errmsg);
+			job_fail(gw, j, BA_EHTTP, "%s (gave up after %d batches)", last, j->attempt);
+		} else
+			job_fail(gw, j, BA_EHTTP, NULL);
+	}
+	for (i = 0; i < gw->nps; i++) {
+		w = ba_batch_launch(gw, &gw->ps[i], now);
+		if (w >= 0 && (wait < 0 || w < wait))
+			wait = w;
+	}
+	return wait;
+}
+
 void *ba_loop_main(void *arg)
 {
 	ba_gateway *gw = arg;
@@ -944,6 +1000,9 @@ void *ba_loop_main(void *arg)
 			if (w >= 0 && w < timeout)
 				timeout = w;
 		}
+		w = batch_turn(gw, now);
+		if (w >= 0 && w < timeout)
+			timeout = w;
 		flush(gw);
 		if (gw->nheap) {
 			w = (gw->heap[0]->t_due - ba_now()) * 1000.0;

@@ -48,5 +48,15 @@ const char *const ba_store_migrations[] = {
 	"  bench TEXT NOT NULL, item TEXT NOT NULL, annotator TEXT NOT NULL,"
 	"  verdict TEXT NOT NULL CHECK(verdict IN ('accept','reject')), comment TEXT,"
 	"  updated REAL NOT NULL, PRIMARY KEY(bench, item, annotator));",
+	/* 5: provider batch APIs: every batch submitted and the requests in it,
+	 * so a rerun polls a pending batch instead of submitting it again */
+	"CREATE TABLE llm_batches("
+	"  id TEXT PRIMARY KEY, provider TEXT NOT NULL, protocol TEXT NOT NULL,"
+	"  status TEXT NOT NULL, requests INTEGER NOT NULL, created REAL NOT NULL,"
+	"  updated REAL NOT NULL);"
+	"CREATE TABLE llm_batch_keys("
+	"  batch_id TEXT NOT NULL, custom_id TEXT NOT NULL, key TEXT NOT NULL,"
+	"  PRIMARY KEY(batch_id, custom_id));"
+	"CREATE INDEX llm_batch_keys_key ON llm_batch_keys(key);",
 	NULL
 };
