@@ -25,6 +25,8 @@ typedef struct ba_provider_cfg {
 	char *name;
 	ba_protocol protocol;
 	char *base_url;        /* e.g. http://127.0.0.1:8000/v1 */
+	char **base_urls;      /* endpoint pool: every replica's base URL (base_url is the first) */
+	size_t nbase_urls;     /* 0 or 1: a single endpoint */
 	char *api_key_env;     /* name of the env var with the key, or NULL */
 	char *default_model;   /* model used when a role names only the provider */
 	int max_concurrency;   /* requests in flight (default 32) */

@@ -126,6 +126,7 @@ typedef struct ba_gateway_stats {
 	int budget_exhausted;
 	int dry_run;               /* tokens and cost_usd are estimates (chars/4), nothing was sent */
 	long batches;              /* provider batches submitted (batch API) */
+	long failovers;            /* attempts moved to another endpoint of a pool */
 } ba_gateway_stats;
 
 void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out);

@@ -154,6 +154,12 @@ int ba_batch_find(ba_store *st, const char *provider, const char *key, char id[1
 /* Number of batches recorded for provider (NULL = all). */
 long ba_batch_count(ba_store *st, const char *provider);
 
+/* ---- endpoints (llm_endpoints): per base URL of a provider, added up ---- */
+int ba_endpoint_stats_add(ba_store *st, const char *provider, const char *url, long requests,
+			  long failures, long oks, double ok_ms);
+/* [{provider, url, requests, failures, oks, mean_ms}] (new ref). */
+json_t *ba_endpoint_stats(ba_store *st);
+
 /* ---- eval results: one row per (benchmark, model, item, epoch) ---- */
 typedef struct ba_result_row {
 	const char *bench, *model, *item;

@@ -59,6 +59,23 @@ static void print_table(const char *title, const char *key, const json_t *sec)
 	}
 }
 
+static void print_endpoints(const json_t *eps)
+{
+	json_t *row;
+	size_t i;
+
+	if (!json_array_size(eps))
+		return;
+	printf("\nby endpoint (all runs)\n");
+	printf("  %-44s %9s %9s %10s\n", "provider endpoint", "attempts", "failed", "mean ms");
+	json_array_foreach(eps, i, row) {
+		char name[256];
+		snprintf(name, sizeof(name), "%s %s", ba_json_str(row, "provider", "?"), ba_json_str(row, "url", "?"));
+		printf("  %-44s %9lld %9lld %10.1f\n", name, ba_json_int(row, "requests", 0),
+		       ba_json_int(row, "failures", 0), ba_json_num(row, "mean_ms", 0));
+	}
+}
+
 static int exec_cost(ba_cli *cli, int argc, char **argv)
 {
 	const char *runs = NULL;
@@ -77,6 +94,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 	if (ba_cli_store(cli, &st, &err) != 0)
 		return ba_cli_fail(cli, &err);
 	out = ba_call_cost_report(st, run);
+	json_object_set_new(out, "endpoints", ba_endpoint_stats(st));
 	if (cli->json) {
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s);
@@ -94,6 +112,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 		print_table("run", "run_id", json_object_get(out, "by_run"));
 		print_table("role", "role", json_object_get(out, "by_role"));
 		print_table("model", "model", json_object_get(out, "by_model"));
+		print_endpoints(json_object_get(out, "endpoints"));
 	}
 	json_decref(out);
 	return BA_EXIT_OK;

@@ -26,7 +26,7 @@ static const char *const known_top[] = {
 };
 
 static const char *const known_provider[] = {
-	"name", "protocol", "base_url", "api_key_env", "model", "max_concurrency",
+	"name", "protocol", "base_url", "base_urls", "api_key_env", "model", "max_concurrency",
 	"requests_per_minute", "tokens_per_minute", "timeout", "price_input",
 	"price_output", "latency_ms", "ca_file", "batch_api", "batch_discount", NULL
 };
@@ -192,6 +192,43 @@ ba_config *ba_config_default(void)
 	return cfg;
 }
 
+/* base_urls: a list of replicas of one model (an endpoint pool). */
+static int get_urls(vctx *v, json_t *pj, const char *path, ba_provider_cfg *p)
+{
+	json_t *a = json_object_get(pj, "base_urls"), *u;
+	char *np = ba_asprintf("%s.base_urls", path);
+	size_t i;
+	int rc = 0;
+
+	if (!a || json_is_null(a))
+		goto out;
+	if (!json_is_array(a) || !json_array_size(a)) {
+		rc = bad(v, np, "expected a list of URLs");
+		goto out;
+	}
+	if (p->base_url) {
+		rc = bad(v, np, "give base_url or base_urls, not both");
+		goto out;
+	}
+	json_array_foreach(a, i, u) {
+		const char *s = json_string_value(u);
+		if (!s || (strncmp(s, "http://", 7) && strncmp(s, "https://", 8))) {
+			char *ip = ba_asprintf("%s.%zu", np, i);
+			rc = bad(v, ip, "expected an http:// or https:// URL");
+			free(ip);
+			goto out;
+		}
+	}
+	p->base_urls = ba_calloc(json_array_size(a), sizeof(char *));
+	json_array_foreach(a, i, u)
+		p->base_urls[i] = ba_strdup(json_string_value(u));
+	p->nbase_urls = json_array_size(a);
+	p->base_url = ba_strdup(p->base_urls[0]);
+out:
+	free(np);
+	return rc;
+}
+
 static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 {
 	char path[64];
@@ -236,6 +273,8 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 		free(np);
 		goto out;
 	}
+	if ((rc = get_urls(v, pj, path, p)))
+		goto out;
 	if (p->protocol != BA_PROTO_MOCK && !p->base_url) {
 		if (p->protocol == BA_PROTO_ANTHROPIC)
 			p->base_url = ba_strdup("https://api.anthropic.com");
@@ -471,6 +510,9 @@ void ba_config_free(ba_config *cfg)
 		ba_provider_cfg *p = &cfg->providers[i];
 		free(p->name);
 		free(p->base_url);
+		for (size_t u = 0; u < p->nbase_urls; u++)
+			free(p->base_urls[u]);
+		free(p->base_urls);
 		free(p->api_key_env);
 		free(p->default_model);
 		free(p->ca_file);

@@ -49,6 +49,10 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 		provider_state *ps = &gw->ps[i];
 		ps->cfg = &cfg->providers[i];
 		ps->req_bucket = -1; /* filled on first use */
+		ps->neps = ps->cfg->nbase_urls ? ps->cfg->nbase_urls : 1;
+		ps->eps = ba_calloc(ps->neps, sizeof(*ps->eps));
+		for (size_t e = 0; e < ps->neps; e++)
+			ps->eps[e].url = ps->cfg->nbase_urls ? ps->cfg->base_urls[e] : ps->cfg->base_url;
 		total_conc += (size_t)(ps->cfg->max_concurrency > 0 ? ps->cfg->max_concurrency : 32);
 	}
 	gw->max_retries = (int)ba_config_num(cfg, "gateway", "max_retries", 5);
@@ -107,6 +111,14 @@ void ba_gateway_free(ba_gateway *gw)
 		pthread_mutex_unlock(&gw->wmu);
 		pthread_join(gw->writer, NULL);
 	}
+	/* endpoint counters of this process, added to the store's (for `cost`) */
+	for (i = 0; gw->st && i < gw->nps; i++)
+		for (size_t e = 0; e < gw->ps[i].neps; e++) {
+			const endpoint_state *ep = &gw->ps[i].eps[e];
+			if (ep->requests && ep->url)
+				ba_endpoint_stats_add(gw->st, gw->ps[i].cfg->name, ep->url, ep->requests, ep->failures,
+						      ep->oks, ep->ok_ms);
+		}
 	for (i = 0; i < gw->neasy; i++)
 		curl_easy_cleanup(gw->easy_pool[i]);
 	free(gw->easy_pool);
@@ -116,6 +128,7 @@ void ba_gateway_free(ba_gateway *gw)
 	for (i = 0; i < gw->nps; i++) {
 		curl_slist_free_all(gw->ps[i].shared_hdrs[0]);
 		curl_slist_free_all(gw->ps[i].shared_hdrs[1]);
+		free(gw->ps[i].eps);
 	}
 	free(gw->ps);
 	free(gw->runs);

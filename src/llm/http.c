@@ -113,16 +113,52 @@ void ba_http_payload(ba_job *j)
 		j->payload = ba_openai_chat_body(j, j->streaming);
 }
 
+int ba_endpoint_pick(provider_state *ps, double now)
+{
+	int best = -1, rest = 0;
+	size_t i;
+
+	for (i = 0; i < ps->neps; i++) {
+		const endpoint_state *e = &ps->eps[i];
+		if (e->rest_until > now)
+			continue;
+		if (best < 0 || e->inflight < ps->eps[best].inflight ||
+		    (e->inflight == ps->eps[best].inflight && e->requests < ps->eps[best].requests))
+			best = (int)i;
+	}
+	if (best >= 0)
+		return best;
+	for (i = 1; i < ps->neps; i++)
+		if (ps->eps[i].rest_until < ps->eps[rest].rest_until)
+			rest = (int)i;
+	return rest;
+}
+
+int ba_endpoint_other_healthy(const provider_state *ps, int ep, double now)
+{
+	size_t i;
+
+	for (i = 0; i < ps->neps; i++)
+		if ((int)i != ep && ps->eps[i].rest_until <= now)
+			return 1;
+	return 0;
+}
+
 int ba_http_start(ba_gateway *gw, ba_job *j)
 {
 	const ba_provider_cfg *p = j->prov;
-	const char *base = p->base_url ? p->base_url : "";
-	size_t bl = strlen(base);
+	const char *base;
+	size_t bl;
 	char *url = NULL;
 	struct curl_slist *h = NULL;
 	CURL *e;
 	int anth = p->protocol == BA_PROTO_ANTHROPIC;
 
+	j->ep = j->ps && j->ps->neps ? ba_endpoint_pick(j->ps, ba_now()) : -1;
+	base = j->ep >= 0 ? j->ps->eps[j->ep].url : p->base_url;
+	if (!base)
+		base = "";
+	bl = strlen(base);
 	while (bl && base[bl - 1] == '/')
 		bl--;
 	if (!bl) {
@@ -217,6 +253,11 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 	free(url);
 	j->easy = e;
 	j->hdrs = h;
+	j->t_sent = ba_now();
+	if (j->ep >= 0) {
+		j->ps->eps[j->ep].inflight++;
+		j->ps->eps[j->ep].requests++;
+	}
 	if (curl_multi_add_handle(gw->multi, e) != CURLM_OK) {
 		ba_http_release(gw, j);
 		j->rc = BA_EHTTP;
@@ -270,7 +311,8 @@ int ba_http_classify(ba_gateway *gw, ba_job *j, CURLcode cc)
 		return BA_ELIMIT;
 	}
 	if (cc != CURLE_OK) {
-		snprintf(j->errmsg, sizeof(j->errmsg), "provider '%s' (%s): %s%s", p->name, p->base_url,
+		snprintf(j->errmsg, sizeof(j->errmsg), "provider '%s' (%s): %s%s", p->name,
+			 j->ep >= 0 && j->ps ? j->ps->eps[j->ep].url : p->base_url,
 			 curl_easy_strerror(cc), j->reply.len ? " (connection broke mid-reply)" : "");
 		return retryable_curl(cc) ? 1 : BA_EHTTP;
 	}

@@ -56,6 +56,8 @@ struct ba_job {
 	int leader;                /* registered in gw->inflight_keys */
 	int needs_parse;           /* a 2xx reply waits for the writer to parse it */
 	int resume;                /* back from the writer: RESUME_RETRY or RESUME_SEND */
+	int ep;                    /* endpoint of the current attempt (index in ps->eps) */
+	double t_sent;             /* when the current attempt started */
 	int batch;                 /* goes through the provider's batch API (batch.c) */
 	int bstate;                /* BJ_*: outcome in the last batch */
 	int batch_resubmit;        /* failed in a batch: submit anew, do not poll that one */
@@ -132,12 +134,25 @@ int ba_cache_put(ba_store *st, const ba_job *j, const char *status, const ba_llm
 void ba_cache_hit(ba_store *st, const ba_job *j, const ba_llm_response *resp);
 
 /* ---- the gateway (gateway.c, loop.c, http.c) ---- */
+/* One base URL of a provider (an endpoint pool has several; loop thread). */
+typedef struct {
+	const char *url;           /* borrowed from the provider's config */
+	int inflight;
+	int fails;                 /* consecutive failures: how long it rests */
+	double rest_until;         /* not chosen before this (passive health) */
+	long requests, failures;   /* attempts sent, attempts failed */
+	double ok_ms;              /* total latency of its 2xx replies */
+	long oks;
+} endpoint_state;
+
 struct provider_state {
 	const ba_provider_cfg *cfg;
 	int inflight;
 	ba_job *qhead, *qtail;     /* waiting to be sent */
 	double req_bucket, tok_bucket, last_refill;
 	struct curl_slist *shared_hdrs[2]; /* key-less providers: [streaming] (loop thread) */
+	endpoint_state *eps;       /* base URLs; least outstanding requests wins */
+	size_t neps;
 	ba_job *bhead, *btail;     /* collected for the next batch (loop thread) */
 	double b_last;             /* when the last one was collected */
 };
@@ -204,6 +219,11 @@ void ba_job_free(ba_job *j);
 void ba_http_payload(ba_job *j);
 /* http.c: start a transfer (0) or fail the attempt (rc, errmsg set). */
 int ba_http_start(ba_gateway *gw, ba_job *j);
+/* http.c: the endpoint for the next attempt: healthy and with the fewest
+ * requests outstanding (the one resting least long when none is healthy). */
+int ba_endpoint_pick(provider_state *ps, double now);
+/* 1 when another endpoint than ep is healthy now (a failover target). */
+int ba_endpoint_other_healthy(const provider_state *ps, int ep, double now);
 /* After a transfer ends (loop thread): 0 = a 2xx reply is in j->reply;
  * 1 = retryable failure; <0 = final failure (j->errmsg set). */
 int ba_http_classify(ba_gateway *gw, ba_job *j, CURLcode cc);

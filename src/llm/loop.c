@@ -641,6 +641,39 @@ static int reask(ba_gateway *gw, ba_job *j, ba_wire_reply *w, const char *why)
 /* Loop thread: a transfer ended. Failures are retried or reported here;
  * a 2xx reply goes to the writer thread, which parses and checks it, so
  * the event loop's own work per request stays small. */
+/* Passive health: a failed endpoint rests (0.25 s doubling up to 30 s),
+ * a working one is trusted again at once. 1 = failed over: the job goes
+ * straight to another, healthy endpoint instead of waiting a backoff. */
+static int endpoint_outcome(ba_gateway *gw, ba_job *j, int r, double now)
+{
+	endpoint_state *e;
+
+	if (j->ep < 0 || !j->ps || j->ep >= (int)j->ps->neps)
+		return 0;
+	e = &j->ps->eps[j->ep];
+	e->inflight--;
+	if (r == 0) {
+		e->fails = 0;
+		e->oks++;
+		e->ok_ms += (now - j->t_sent) * 1000.0;
+		return 0;
+	}
+	if (r != 1)
+		return 0; /* the request's fault (HTTP 4xx), not the endpoint's */
+	e->failures++;
+	e->fails++;
+	e->rest_until = now + fmin(30.0, 0.25 * pow(2, e->fails - 1));
+	if (j->ps->neps < 2 || !ba_endpoint_other_healthy(j->ps, j->ep, now) || j->attempt >= gw->max_retries)
+		return 0;
+	j->attempt++; /* bounded like retries, but without the backoff */
+	BA_DEBUG("failing over %.12s from %s: %s", j->key, e->url, j->errmsg);
+	pthread_mutex_lock(&gw->mu);
+	gw->stats.failovers++;
+	pthread_mutex_unlock(&gw->mu);
+	ps_push(j->ps, j);
+	return 1;
+}
+
 static void transfer_done(ba_gateway *gw, ba_job *j, CURLcode cc, double now)
 {
 	int r;
@@ -648,6 +681,8 @@ static void transfer_done(ba_gateway *gw, ba_job *j, CURLcode cc, double now)
 	j->ps->inflight--;
 	r = ba_http_classify(gw, j, cc);
 	ba_http_release(gw, j);
+	if (endpoint_outcome(gw, j, r, now))
+		return;
 	if (r == 1) {
 		schedule_retry(gw, j, now);
 		return;

@@ -2,7 +2,7 @@
  * batches.c - provider batch submissions (OpenAI Batch API, Anthropic
  * Message Batches): which batch holds which request, so a process killed
  * while a batch is pending polls the same batch when it runs again and
- * never submits it twice.
+ * never submits it twice; and the per-endpoint counters of endpoint pools.
  */
 #include "store_internal.h"
 
@@ -110,4 +110,53 @@ long ba_batch_count(ba_store *st, const char *provider)
 	sqlite3_finalize(s);
 	ba_store_unlock(st);
 	return n;
+}
+
+int ba_endpoint_stats_add(ba_store *st, const char *provider, const char *url, long requests,
+			  long failures, long oks, double ok_ms)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = BA_EIO;
+
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db, "INSERT INTO llm_endpoints(provider, url, requests, failures, oks, ok_ms, updated)"
+				       " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7) ON CONFLICT(provider, url) DO UPDATE SET"
+				       " requests = requests + excluded.requests, failures = failures + excluded.failures,"
+				       " oks = oks + excluded.oks, ok_ms = ok_ms + excluded.ok_ms, updated = excluded.updated",
+			       -1, &s, NULL) == SQLITE_OK) {
+		sqlite3_bind_text(s, 1, provider, -1, SQLITE_STATIC);
+		sqlite3_bind_text(s, 2, url, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(s, 3, requests);
+		sqlite3_bind_int64(s, 4, failures);
+		sqlite3_bind_int64(s, 5, oks);
+		sqlite3_bind_double(s, 6, ok_ms);
+		sqlite3_bind_double(s, 7, ba_now());
+		rc = sqlite3_step(s) == SQLITE_DONE ? 0 : BA_EIO;
+	}
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return rc;
+}
+
+json_t *ba_endpoint_stats(ba_store *st)
+{
+	sqlite3_stmt *s = NULL;
+	json_t *out = json_array();
+
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db, "SELECT provider, url, requests, failures, oks, ok_ms FROM llm_endpoints"
+				       " ORDER BY provider, url", -1, &s, NULL) == SQLITE_OK) {
+		while (sqlite3_step(s) == SQLITE_ROW) {
+			long long oks = sqlite3_column_int64(s, 4);
+			json_array_append_new(out, json_pack("{s:s, s:s, s:I, s:I, s:I, s:f}", "provider",
+							     (const char *)sqlite3_column_text(s, 0), "url",
+							     (const char *)sqlite3_column_text(s, 1), "requests",
+							     (json_int_t)sqlite3_column_int64(s, 2), "failures",
+							     (json_int_t)sqlite3_column_int64(s, 3), "oks", (json_int_t)oks,
+							     "mean_ms", oks ? sqlite3_column_double(s, 5) / (double)oks : 0.0));
+		}
+	}
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return out;
 }

@@ -58,5 +58,10 @@ const char *const ba_store_migrations[] = {
 	"  batch_id TEXT NOT NULL, custom_id TEXT NOT NULL, key TEXT NOT NULL,"
 	"  PRIMARY KEY(batch_id, custom_id));"
 	"CREATE INDEX llm_batch_keys_key ON llm_batch_keys(key);",
+	/* 6: endpoint pools: attempts, failures and latency per base URL, for `cost` */
+	"CREATE TABLE llm_endpoints("
+	"  provider TEXT NOT NULL, url TEXT NOT NULL, requests INTEGER NOT NULL DEFAULT 0,"
+	"  failures INTEGER NOT NULL DEFAULT 0, oks INTEGER NOT NULL DEFAULT 0,"
+	"  ok_ms REAL NOT NULL DEFAULT 0, updated REAL NOT NULL, PRIMARY KEY(provider, url));",
 	NULL
 };
