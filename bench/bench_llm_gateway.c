@@ -7,7 +7,11 @@
  *  (b) latency hiding: 5,000 requests with 200 ms server latency
  *      (ba-testserver delay_ms) at concurrency 256, wall time against the
  *      ideal 5000 * 0.2 / 256 s (target: <= 1.15x);
- *  (c) peak RSS of a process with 1,000 requests in flight (target <= 150 MB).
+ *  (c) peak RSS of a process with 1,000 requests in flight (target <= 150 MB);
+ *  (d) provider batch API: 10,000 requests as one OpenAI batch through
+ *      ba-testserver (JSONL built and uploaded, batch created and polled,
+ *      output downloaded, joined on custom_id, parsed, stored), next to the
+ *      same requests sent directly at c=256.
  *
  * Usage: bench_llm_gateway [--lines N] [--seconds S] [--rounds R] [--skip-a]
  * Needs nginx and wrk on PATH for (a); builds on benchagent and
@@ -346,7 +350,7 @@ static pid_t start_testserver(const char *rules, int *port)
 }
 
 /* Child process: n requests at concurrency conc; reports wall time. */
-static int run_gateway(int port, long n, int conc, int with_store, double *wall)
+static int run_gateway(int port, long n, int conc, int with_store, int batch, double *wall)
 {
 	char yaml[1024], ws[512];
 	ba_config *cfg = NULL;
@@ -359,14 +363,15 @@ static int run_gateway(int port, long n, int conc, int with_store, double *wall)
 	double t0;
 	long i;
 
-	snprintf(ws, sizeof(ws), "%s/gw%d", tmpdir, conc);
+	snprintf(ws, sizeof(ws), "%s/gw%d%s", tmpdir, conc, batch ? "b" : "");
 	mkdir(ws, 0755);
 	snprintf(yaml, sizeof(yaml), "%s/benchagent.yaml", ws);
 	{
 		char text[1024];
 		snprintf(text, sizeof(text),
 			 "providers:\n  - name: ts\n    protocol: openai\n    base_url: http://127.0.0.1:%d/v1\n"
-			 "    model: bench\n    max_concurrency: %d\n    timeout: 600\nroles:\n  default: ts/bench\n",
+			 "    model: bench\n    max_concurrency: %d\n    timeout: 600\nroles:\n  default: ts/bench\n"
+			 "gateway:\n  batch_window_ms: 20\n  batch_poll_s: 0.02\n",
 			 port, conc);
 		write_file(yaml, text);
 	}
@@ -375,6 +380,8 @@ static int run_gateway(int port, long n, int conc, int with_store, double *wall)
 		return -1;
 	}
 	o.no_cache = 1;
+	o.batch_api = batch;
+	req.can_wait = batch;
 	if (ba_gateway_new(&gw, cfg, st, &o, &err) != 0) {
 		fprintf(stderr, "bench: %s\n", err.msg);
 		return -1;
@@ -401,7 +408,7 @@ static int run_gateway(int port, long n, int conc, int with_store, double *wall)
 }
 
 /* Run run_gateway in a child; returns wall time and the child's peak RSS (KiB). */
-static int forked(int port, long n, int conc, double *wall, long *maxrss_kb)
+static int forked(int port, long n, int conc, int batch, double *wall, long *maxrss_kb)
 {
 	int fds[2], status;
 	pid_t pid;
@@ -413,7 +420,7 @@ static int forked(int port, long n, int conc, double *wall, long *maxrss_kb)
 	if (pid == 0) {
 		double w = -1;
 		close(fds[0]);
-		run_gateway(port, n, conc, 1, &w);
+		run_gateway(port, n, conc, 1, batch, &w);
 		if (write(fds[1], &w, sizeof(w)) != sizeof(w))
 			_exit(1);
 		_exit(0);
@@ -429,9 +436,9 @@ static int forked(int port, long n, int conc, double *wall, long *maxrss_kb)
 
 int main(int argc, char **argv)
 {
-	long lines = 40000, rss_b = 0, rss_c = 0;
+	long lines = 40000, rss_b = 0, rss_c = 0, rss_d = 0;
 	int seconds = 5, skip_a = 0, rounds = 3, i, port, status;
-	double wrk = 0, ba = 0, bare = 0, wall_b = 0, wall_c = 0, ideal;
+	double wrk = 0, ba = 0, bare = 0, wall_b = 0, wall_c = 0, wall_dd = 0, wall_db = 0, ideal;
 	pid_t ts;
 	char cmd[600];
 
@@ -461,13 +468,20 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench: ba-testserver did not start\n");
 		return 1;
 	}
-	forked(port, 5000, 256, &wall_b, &rss_b);
+	forked(port, 5000, 256, 0, &wall_b, &rss_b);
 	kill(ts, SIGTERM);
 	waitpid(ts, &status, 0);
 
 	/* (c) 1,000 requests in flight at once (2 s server latency) */
 	ts = start_testserver("{\"default\":{\"content\":\"The answer is 42.\",\"delay_ms\":2000}}", &port);
-	forked(port, 1000, 1000, &wall_c, &rss_c);
+	forked(port, 1000, 1000, 0, &wall_c, &rss_c);
+	kill(ts, SIGTERM);
+	waitpid(ts, &status, 0);
+
+	/* (d) 10,000 requests as one provider batch vs direct */
+	ts = start_testserver("{\"default\":{\"content\":\"The answer is 42.\"},\"batch\":{\"delay_ms\":0}}", &port);
+	forked(port, 10000, 256, 0, &wall_dd, &rss_d);
+	forked(port, 10000, 256, 1, &wall_db, &rss_d);
 	kill(ts, SIGTERM);
 	waitpid(ts, &status, 0);
 
@@ -484,7 +498,10 @@ int main(int argc, char **argv)
 	       wall_b / ideal, wall_b / ideal <= 1.15 ? "<= 1.15 ok" : "<= 1.15 MISSED");
 	printf("%-52s %10.1fMB %10.0fMB %8.3f %s\n", "(c) peak RSS, 1000 requests in flight", rss_c / 1024.0, 150.0,
 	       rss_c / 1024.0 / 150.0, rss_c / 1024.0 <= 150 ? "<= 150 MB ok" : "<= 150 MB MISSED");
-	printf("    ((b) peak RSS %.1f MB; (c) wall %.2fs for 1000 x 2 s at c=1000)\n", rss_b / 1024.0, wall_c);
+	printf("%-52s %11.3fs %11.3fs %8.3f %s\n", "(d) 10,000 requests as one batch vs direct c=256", wall_db, wall_dd,
+	       wall_dd > 0 ? wall_db / wall_dd : 0, "(reference)");
+	printf("    ((b) peak RSS %.1f MB; (c) wall %.2fs for 1000 x 2 s at c=1000;"
+	       " (d) batch: %.0f us per request end to end)\n", rss_b / 1024.0, wall_c, wall_db / 10000 * 1e6);
 	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "bench: could not remove %s\n", tmpdir);
