@@ -66,6 +66,10 @@ int ba_score_last_number(const char *s, const char **start, size_t *len);
  * "B", "(B)", "B)", "B.", "b)", "Option B", "B: text"; -1 when none. */
 int ba_score_letter(const char *s, size_t n);
 
+/* The option (0-based) of item.choices whose normalised text equals the
+ * normalised answer; -1 when none does. */
+int ba_score_option_index(const json_t *item, const char *answer);
+
 /* The yes/no policy for binary answers: the first word of the answer,
  * normalised; yes, true, correct, valid -> 1; no, false, incorrect,
  * invalid -> 0; anything else (also "y", "n", "1", "0") -> -1. */

@@ -155,27 +155,13 @@ int ba_eval_parse_number(const char *s, double *out)
 	return ba_score_parse_number(s, out);
 }
 
-/* Map an extracted choice answer to its letter when it is an option's
- * text (normalised). Returns the letter or 0. */
+/* An extracted choice answer that is an option's text -> its letter, or 0
+ * (the scorer's rule). */
 static char option_text_letter(const json_t *item, const char *ans)
 {
-	json_t *choices = json_object_get(item, "choices");
-	size_t i, n = nchoices(item);
-	char *na = ba_eval_normalize(ans);
-	char hit = 0;
+	int i = ba_score_option_index(item, ans);
 
-	for (i = 0; i < n && !hit; i++) {
-		const char *opt = json_string_value(json_array_get(choices, i));
-		char *no;
-		if (!opt)
-			continue;
-		no = ba_eval_normalize(opt);
-		if (*no && !strcmp(no, na))
-			hit = (char)('A' + i);
-		free(no);
-	}
-	free(na);
-	return hit;
+	return i < 0 ? 0 : (char)('A' + i);
 }
 
 /* The letter of the only option whose normalised text occurs, word-bounded,

@@ -123,6 +123,46 @@ static int raw_field(lua_State *L, int t, const char *k)
 	return lua_rawget(L, t);
 }
 
+/* generate, verify, solver, scorer, puzzle (inside info_tramp; raises). */
+static void info_functions(lua_State *L, int m, int out, const char *chunk)
+{
+	int n;
+
+	if (raw_field(L, m, "generate") != LUA_TFUNCTION)
+		(void)luaL_error(L, "%s: field 'generate' must be a function(rng, difficulty)", chunk);
+	lua_pop(L, 1);
+	n = raw_field(L, m, "verify");
+	if (n != LUA_TNIL && n != LUA_TFUNCTION)
+		(void)luaL_error(L, "%s: field 'verify' must be a function(item, response)", chunk);
+	lua_pushboolean(L, n == LUA_TFUNCTION);
+	lua_setfield(L, out, "has_verify");
+	lua_pop(L, 1);
+	/* the solver: Lua source text, loaded by gen check into a fresh state
+	 * (docs/generators.md "The solver") */
+	n = raw_field(L, m, "solver");
+	if (n != LUA_TNIL && (n != LUA_TSTRING || lua_rawlen(L, -1) == 0))
+		(void)luaL_error(L, "%s: field 'solver' must be the solver's Lua source text (a string "
+				  "returning function(view))", chunk);
+	if (n == LUA_TSTRING)
+		lua_setfield(L, out, "solver");
+	else
+		lua_pop(L, 1);
+	n = raw_field(L, m, "scorer");
+	if (n != LUA_TNIL && (n != LUA_TSTRING || !ba_score_find(lua_tostring(L, -1))))
+		(void)luaL_error(L, "%s: field 'scorer' must name a scorer (choice, numeric, binary, text, set, "
+				  "list, time, clock12, date, cell)", chunk);
+	if (n == LUA_TSTRING)
+		lua_setfield(L, out, "scorer");
+	else
+		lua_pop(L, 1);
+	n = raw_field(L, m, "puzzle");
+	if (n != LUA_TNIL && n != LUA_TBOOLEAN)
+		(void)luaL_error(L, "%s: field 'puzzle' must be true or false", chunk);
+	lua_pushboolean(L, lua_toboolean(L, -1));
+	lua_setfield(L, out, "puzzle");
+	lua_pop(L, 1);
+}
+
 static int info_tramp(lua_State *L)
 {
 	const char *chunk = lua_tostring(L, 2);
@@ -216,39 +256,7 @@ static int info_tramp(lua_State *L)
 	lua_setfield(L, out, "levels");
 	lua_pop(L, 1);
 
-	if (raw_field(L, m, "generate") != LUA_TFUNCTION)
-		return luaL_error(L, "%s: field 'generate' must be a function(rng, difficulty)", chunk);
-	lua_pop(L, 1);
-	n = raw_field(L, m, "verify");
-	if (n != LUA_TNIL && n != LUA_TFUNCTION)
-		return luaL_error(L, "%s: field 'verify' must be a function(item, response)", chunk);
-	lua_pushboolean(L, n == LUA_TFUNCTION);
-	lua_setfield(L, out, "has_verify");
-	lua_pop(L, 1);
-	/* the solver: Lua source text, loaded by gen check into a fresh state
-	 * (docs/generators.md "The solver") */
-	n = raw_field(L, m, "solver");
-	if (n != LUA_TNIL && (n != LUA_TSTRING || lua_rawlen(L, -1) == 0))
-		return luaL_error(L, "%s: field 'solver' must be the solver's Lua source text (a string "
-				  "returning function(view))", chunk);
-	if (n == LUA_TSTRING)
-		lua_setfield(L, out, "solver");
-	else
-		lua_pop(L, 1);
-	n = raw_field(L, m, "scorer");
-	if (n != LUA_TNIL && (n != LUA_TSTRING || !ba_score_find(lua_tostring(L, -1))))
-		return luaL_error(L, "%s: field 'scorer' must name a scorer (choice, numeric, binary, text, set, "
-				  "list, time, clock12, date, cell)", chunk);
-	if (n == LUA_TSTRING)
-		lua_setfield(L, out, "scorer");
-	else
-		lua_pop(L, 1);
-	n = raw_field(L, m, "puzzle");
-	if (n != LUA_TNIL && n != LUA_TBOOLEAN)
-		return luaL_error(L, "%s: field 'puzzle' must be true or false", chunk);
-	lua_pushboolean(L, lua_toboolean(L, -1));
-	lua_setfield(L, out, "puzzle");
-	lua_pop(L, 1);
+	info_functions(L, m, out, chunk);
 	lua_pushvalue(L, out);
 	return 1;
 }
@@ -578,6 +586,41 @@ static int item_scoring_fields(const char *who, const json_t *raw, json_t *it, b
 	return 0;
 }
 
+/* choices (2..10 distinct strings) and the answer as a letter plus
+ * answer_text; without choices the answer as it is. */
+static int item_choices(const char *who, const json_t *raw, const char *ans, json_t *it, ba_error *err)
+{
+	json_t *v = json_object_get(raw, "choices"), *c;
+	size_t i, n = json_array_size(v), j;
+	long hit = -1;
+
+	if (!v) {
+		json_object_set_new(it, "answer", json_string(ans));
+		return 0;
+	}
+	if (!json_is_array(v) || n < 2 || n > 10)
+		return ba_error_set(err, BA_EINVAL, "generator %s: item.choices must be a list of 2..10 strings", who);
+	json_array_foreach(v, i, c) {
+		if (!json_is_string(c))
+			return ba_error_set(err, BA_EINVAL, "generator %s: choices[%zu] is not a string", who, i + 1);
+		for (j = 0; j < i; j++)
+			if (json_equal(c, json_array_get(v, j)))
+				return ba_error_set(err, BA_EINVAL, "generator %s: choices %zu and %zu are the same", who,
+						    j + 1, i + 1);
+		if (!strcmp(json_string_value(c), ans))
+			hit = (long)i;
+	}
+	if (strlen(ans) == 1 && ans[0] >= 'A' && ans[0] < 'A' + (int)n)
+		hit = ans[0] - 'A';
+	if (hit < 0)
+		return ba_error_set(err, BA_EINVAL,
+				    "generator %s: item.answer '%.60s' is neither a choice letter nor a choice's text", who, ans);
+	json_object_set(it, "choices", v);
+	json_object_set_new(it, "answer", json_sprintf("%c", (char)('A' + hit)));
+	json_object_set(it, "answer_text", json_array_get(v, (size_t)hit));
+	return 0;
+}
+
 /* Turn the generator's table (as JSON) into the item shape. Steals raw. */
 static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int difficulty, json_t **item,
 		      ba_error *err)
@@ -613,42 +656,8 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 		rc = ba_error_set(err, BA_EINVAL, "generator %s: item.answer must be a non-empty string or number", who);
 		goto out;
 	}
-	if ((v = json_object_get(raw, "choices")) != NULL) {
-		size_t i, n = json_array_size(v), j;
-		json_t *c;
-		long hit = -1;
-
-		if (!json_is_array(v) || n < 2 || n > 10) {
-			rc = ba_error_set(err, BA_EINVAL, "generator %s: item.choices must be a list of 2..10 strings", who);
-			goto out;
-		}
-		json_array_foreach(v, i, c) {
-			if (!json_is_string(c)) {
-				rc = ba_error_set(err, BA_EINVAL, "generator %s: choices[%zu] is not a string", who, i + 1);
-				goto out;
-			}
-			for (j = 0; j < i; j++)
-				if (json_equal(c, json_array_get(v, j))) {
-					rc = ba_error_set(err, BA_EINVAL, "generator %s: choices %zu and %zu are the same",
-							  who, j + 1, i + 1);
-					goto out;
-				}
-			if (!strcmp(json_string_value(c), ans))
-				hit = (long)i;
-		}
-		if (strlen(ans) == 1 && ans[0] >= 'A' && ans[0] < 'A' + (int)n)
-			hit = ans[0] - 'A';
-		if (hit < 0) {
-			rc = ba_error_set(err, BA_EINVAL,
-					  "generator %s: item.answer '%.60s' is neither a choice letter nor a choice's text", who, ans);
-			goto out;
-		}
-		json_object_set(it, "choices", v);
-		json_object_set_new(it, "answer", json_sprintf("%c", (char)('A' + hit)));
-		json_object_set(it, "answer_text", json_array_get(v, (size_t)hit));
-	} else {
-		json_object_set_new(it, "answer", json_string(ans));
-	}
+	if ((rc = item_choices(who, raw, ans, it, err)) != 0)
+		goto out;
 	json_object_set_new(it, "answer_type", json_string(atype));
 	if ((v = json_object_get(raw, "explanation")) != NULL) {
 		if (!json_is_string(v)) {

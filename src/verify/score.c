@@ -229,8 +229,7 @@ static size_t nchoices(const json_t *item)
 	return n > MAX_CHOICES ? MAX_CHOICES : n;
 }
 
-/* The option whose normalised text equals the normalised answer; -1. */
-static int option_index(const json_t *item, const char *ans)
+int ba_score_option_index(const json_t *item, const char *ans)
 {
 	json_t *choices = json_object_get(item, "choices");
 	size_t i, n = nchoices(item);
@@ -474,9 +473,9 @@ static int score_choice(const json_t *item, const char *gold, const char *answer
 	int a = ba_score_letter(answer, n ? n : MAX_CHOICES), g = ba_score_letter(gold, n ? n : MAX_CHOICES);
 
 	if (a < 0 && n)
-		a = option_index(item, answer);
+		a = ba_score_option_index(item, answer);
 	if (g < 0 && n)
-		g = option_index(item, gold);
+		g = ba_score_option_index(item, gold);
 	if (a >= 0 && g >= 0)
 		return a == g;
 	return text_equal(answer, gold);
