@@ -12,6 +12,7 @@
 #include "benchagent/buf.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 #include "benchagent/sha256.h"
 
 #include <ctype.h>
@@ -154,13 +155,10 @@ static json_t *reference_answer(const json_t *item)
 	json_t *out;
 
 	if (!strcmp(type, "binary")) {
-		const char *a = json_string_value(ans);
-		int yes = json_is_true(ans) || (json_is_integer(ans) && json_integer_value(ans) == 1) ||
-			  (a && (!strcasecmp(a, "yes") || !strcasecmp(a, "true") || !strcasecmp(a, "y") ||
-				 !strcmp(a, "1")));
-		int no = json_is_false(ans) || (json_is_integer(ans) && json_integer_value(ans) == 0) ||
-			 (a && (!strcasecmp(a, "no") || !strcasecmp(a, "false") || !strcasecmp(a, "n") ||
-				!strcmp(a, "0")));
+		/* a string key by the scorer's one yes/no policy (score.h) */
+		int yn = json_is_string(ans) ? ba_score_yesno(json_string_value(ans)) : -1;
+		int yes = json_is_true(ans) || (json_is_integer(ans) && json_integer_value(ans) == 1) || yn == 1;
+		int no = json_is_false(ans) || (json_is_integer(ans) && json_integer_value(ans) == 0) || yn == 0;
 		if (yes || no)
 			return json_string(yes ? "yes" : "no");
 	}
