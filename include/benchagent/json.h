@@ -21,6 +21,12 @@ char *ba_json_canonical(const json_t *j);
 void ba_json_hash(const json_t *j, char hex[65]);
 /* Pretty form (2-space indent, keys in insertion order). Caller frees. */
 char *ba_json_pretty(const json_t *j);
+/* json_dumps(j, flags) with every real in its shortest form that reads
+ * back as the same double (0.1 is "0.1", not jansson's %.17g
+ * "0.10000000000000001"; 0.1+0.2 keeps its 17 digits). Used by
+ * ba_json_pretty (so ba_json_write_file) and the benchmark writer. Caller
+ * frees; NULL when jansson cannot encode j. */
+char *ba_json_dumps(const json_t *j, size_t flags);
 /* Write pretty JSON + newline to path atomically (tmp file, fsync, rename). */
 int ba_json_write_file(const char *path, const json_t *j, ba_error *err);
 

@@ -9,6 +9,7 @@
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
 #include "benchagent/alloc.h"
+#include "benchagent/text.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
 
@@ -150,7 +151,11 @@ static json_t *mock_subtask(const json_t *analysis, size_t i, const char *desc)
 		      json_string_value(json_array_get(group, json_array_size(group) > 1 ? 1 : 0)));
 	ba_buf_printf(&d, "Items on %s that test %s; from the request: ",
 		      ba_json_str(analysis, "topic", "the topic"), ba_buf_cstr(&name));
-	ba_buf_append(&d, desc, strlen(desc) > 300 ? 300 : strlen(desc));
+	{
+		char *clip = ba_text_clip(desc, 300); /* at a word boundary, with an ellipsis */
+		ba_buf_puts(&d, clip);
+		free(clip);
+	}
 	sch = json_pack("{s:s, s:s, s:s, s:s, s:s}", "question", "string", "context", "string",
 			"choices", "list", "answer", "string", "explanation", "string?");
 	for (k = 0; k < json_array_size(mods); k++)

@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "benchagent/alloc.h"
 #include "benchagent/fs.h"
+#include "benchagent/text.h"
 #include "benchagent/gen.h"
 #include "benchagent/json.h"
 
@@ -59,7 +60,9 @@ static int do_list(ba_cli *cli, ba_gen_registry *reg)
 			json_decref(o);
 		} else {
 			char *mods = json_dumps(g->modalities, JSON_COMPACT);
-			printf("%-28s %-8s %-16s %.70s\n", g->name, g->answer_type, mods, g->description);
+			char *desc = ba_text_clip(g->description, 70);
+			printf("%-28s %-8s %-16s %s\n", g->name, g->answer_type, mods, desc);
+			free(desc);
 			free(mods);
 		}
 	}

@@ -4,6 +4,7 @@
  */
 #define BA_LOG_MODULE "plan"
 #include "cli.h"
+#include "benchagent/text.h"
 #include "benchagent/alloc.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
@@ -42,8 +43,9 @@ static void summary(const json_t *plan, const char *path)
 	json_array_foreach(json_object_get(plan, "subtasks"), i, s) {
 		long n = 0;
 		size_t j;
-		printf("  %-4s %-50.50s %s\n", ba_json_str(s, "id", ""), ba_json_str(s, "name", ""),
-		       ba_json_str(s, "answer_type", ""));
+		char *name = ba_text_clip(ba_json_str(s, "name", ""), 50);
+		printf("  %-4s %-50s %s\n", ba_json_str(s, "id", ""), name, ba_json_str(s, "answer_type", ""));
+		free(name);
 		json_array_foreach(json_object_get(plan, "quotas"), j, q)
 			if (!strcmp(ba_json_str(q, "subtask", ""), ba_json_str(s, "id", ""))) {
 				printf("         %5lld  from %s\n", ba_json_int(q, "count", 0),

@@ -164,7 +164,7 @@ static json_t *reference_answer(const json_t *item)
 	}
 	if (json_is_string(ans))
 		return json_incref(ans);
-	s = json_dumps(ans, JSON_ENCODE_ANY | JSON_REAL_PRECISION(15));
+	s = ba_json_dumps(ans, JSON_ENCODE_ANY);
 	out = json_string(s ? s : "");
 	free(s);
 	return out;
@@ -209,6 +209,19 @@ json_t *ba_benchout_reference_item(const json_t *item)
 	json_object_set_new(o, "sample", json_pack("{s:o,s:{s:o}}", "input", in, "output", "answer",
 						   reference_answer(item)));
 	return o;
+}
+
+/* Count an item under its plan source id: "ds:<dataset_id>" or "gen:<generator>". */
+static void count_source(json_t *per_src, const json_t *src)
+{
+	const char *did = ba_json_str(src, "dataset_id", NULL), *gen = ba_json_str(src, "generator", NULL);
+	char *key;
+
+	if (!did && !gen)
+		return;
+	key = did ? ba_asprintf("ds:%s", did) : ba_asprintf("gen:%s", gen);
+	json_object_set_new(per_src, key, json_integer(ba_json_int(per_src, key, 0) + 1));
+	free(key);
 }
 
 /* Markdown-safe copy of untrusted text: no raw HTML, no table breaks. */
@@ -279,12 +292,16 @@ static char *readme_text(const json_t *query, const json_t *plan, const json_t *
 		ba_buf_puts(&b, " |\n");
 	}
 	ba_buf_puts(&b, "\n## How the items were made and checked\n\n");
+	/* only the sources that produced accepted items, with their counts */
 	json_array_foreach(json_object_get(plan, "sources"), i, st) {
+		long long used = ba_json_int(json_object_get(manifest, "counts_per_source"), ba_json_str(st, "id", ""), 0);
+		if (used <= 0)
+			continue;
 		ba_buf_puts(&b, "- source `");
 		md_text(&b, ba_json_str(st, "id", ""));
 		ba_buf_puts(&b, "` (");
 		md_text(&b, ba_json_str(st, "kind", ""));
-		ba_buf_puts(&b, ")\n");
+		ba_buf_printf(&b, "): %lld items\n", used);
 	}
 	ba_buf_puts(&b, "\nChecks (passed / total):\n\n");
 	json_object_foreach(json_object_get(manifest, "acceptance"), k, v) {
@@ -338,6 +355,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	ba_buf lines = BA_BUF_INIT((size_t)2 << 30);
 	json_t *out_items = json_array(), *evals = json_array(), *it, *names = json_object();
 	json_t *per_sub = json_object(), *per_diff = json_object(), *per_type = json_object();
+	json_t *per_src = json_object();
 	json_t *manifest = NULL, *files = json_object(), *v, *acc;
 	char *media_dir = NULL, *text = NULL;
 	const char *k;
@@ -370,7 +388,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 				goto out;
 			}
 		}
-		line = json_dumps(copy, JSON_COMPACT);
+		line = ba_json_dumps(copy, JSON_COMPACT);
 		if (ba_buf_puts(&lines, line) != 0 || ba_buf_puts(&lines, "\n") != 0) {
 			free(line);
 			json_decref(copy);
@@ -384,6 +402,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 		json_object_set_new(per_diff, dkey, json_integer(ba_json_int(per_diff, dkey, 0) + 1));
 		k = ba_json_str(copy, "answer_type", "?");
 		json_object_set_new(per_type, k, json_integer(ba_json_int(per_type, k, 0) + 1));
+		count_source(per_src, json_object_get(copy, "source"));
 		if (json_object_get(names, ba_json_str(copy, "subtask", "")))
 			json_object_set(copy, "subtask_name", json_object_get(names, ba_json_str(copy, "subtask", "")));
 		json_array_append_new(evals, ba_benchout_reference_item(copy));
@@ -391,7 +410,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	}
 	if ((rc = write_text(outdir, "items.jsonl", ba_buf_cstr(&lines), err)) != 0)
 		goto out;
-	text = json_dumps(evals, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	text = ba_json_dumps(evals, JSON_INDENT(2));
 	if ((rc = write_text(outdir, "evaluation.json", text, err)) != 0)
 		goto out;
 	free(text);
@@ -412,6 +431,8 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 			     "item_count", (json_int_t)json_array_size(out_items), "counts_per_subtask", per_sub,
 			     "counts_per_difficulty", per_diff, "counts_per_answer_type", per_type);
 	per_sub = per_diff = per_type = NULL;
+	json_object_set_new(manifest, "counts_per_source", per_src);
+	per_src = NULL;
 	json_object_set_new(manifest, "cost_usd", json_real(0));
 	json_object_set_new(manifest, "models", json_array());
 	if (json_is_object(manifest_extra))
@@ -450,6 +471,7 @@ out:
 	json_decref(per_sub);
 	json_decref(per_diff);
 	json_decref(per_type);
+	json_decref(per_src);
 	json_decref(manifest);
 	json_decref(files);
 	free(media_dir);

@@ -49,7 +49,7 @@ static json_t *as_text(const json_t *v)
 		return json_string("");
 	if (json_is_string(v))
 		return json_incref((json_t *)v);
-	s = json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS | JSON_REAL_PRECISION(15));
+	s = ba_json_dumps(v, JSON_ENCODE_ANY | JSON_COMPACT | JSON_SORT_KEYS);
 	out = json_string(s ? s : "");
 	free(s);
 	return out;

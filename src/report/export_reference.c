@@ -35,7 +35,7 @@ static int run_reference(ba_export_ctx *ctx, ba_error *err)
 		json_array_append_new(records, ba_benchout_reference_item(copy));
 		json_decref(copy);
 	}
-	text = json_dumps(records, JSON_INDENT(2) | JSON_REAL_PRECISION(15));
+	text = ba_json_dumps(records, JSON_INDENT(2));
 	if (!text) {
 		rc = ba_error_set(err, BA_ENOMEM, "evaluation.json: cannot encode");
 		goto cleanup;

@@ -51,9 +51,66 @@ void ba_json_hash(const json_t *j, char hex[65])
 	free(s);
 }
 
+/* Shortest of %.15g..%.17g that gives back the same double, kept a real
+ * (".0" added when it reads as an integer). */
+static void shortest_real(double v, char *out, size_t n)
+{
+	int p;
+
+	for (p = 15; p <= 17; p++) {
+		snprintf(out, n, "%.*g", p, v);
+		if (strtod(out, NULL) == v)
+			break;
+	}
+	if (!strpbrk(out, ".eEn")) /* "n": nan/inf never reach JSON, but never append to them */
+		strncat(out, ".0", n - strlen(out) - 1);
+}
+
+char *ba_json_dumps(const json_t *j, size_t flags)
+{
+	char *raw = json_dumps(j, flags | JSON_REAL_PRECISION(17)), *p;
+	ba_buf b = BA_BUF_INIT((size_t)4 << 30);
+	int in_str = 0;
+
+	if (!raw)
+		return NULL;
+	/* rewrite each real token outside strings in its shortest exact form */
+	for (p = raw; *p;) {
+		if (in_str) {
+			if (*p == '\\' && p[1]) {
+				ba_buf_append(&b, p, 2);
+				p += 2;
+				continue;
+			}
+			in_str = *p != '"';
+			ba_buf_append(&b, p++, 1);
+		} else if (*p == '"') {
+			in_str = 1;
+			ba_buf_append(&b, p++, 1);
+		} else if (*p == '-' || (*p >= '0' && *p <= '9')) {
+			size_t n = strspn(p, "-+0123456789.eE");
+			char tok[64], fmt[64];
+			int real = n < sizeof(tok) && (memchr(p, '.', n) || memchr(p, 'e', n) || memchr(p, 'E', n));
+			if (real) {
+				memcpy(tok, p, n);
+				tok[n] = '\0';
+				shortest_real(strtod(tok, NULL), fmt, sizeof(fmt));
+				ba_buf_puts(&b, fmt);
+			} else {
+				ba_buf_append(&b, p, n);
+			}
+			p += n;
+		} else {
+			ba_buf_append(&b, p++, 1);
+		}
+	}
+	free(raw);
+	return ba_buf_detach(&b);
+}
+
 char *ba_json_pretty(const json_t *j)
 {
-	char *s = json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	char *s = ba_json_dumps(j, JSON_INDENT(2) | JSON_ENCODE_ANY);
 	return s ? s : ba_strdup("null");
 }
 

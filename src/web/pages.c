@@ -5,6 +5,7 @@
  */
 #include "web_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/text.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 
@@ -79,7 +80,7 @@ static void finish(ba_web_resp *resp, ba_buf *b)
 static void fmt_num(char *out, size_t n, const json_t *v, const char *fmt)
 {
 	if (json_is_number(v))
-		snprintf(out, n, fmt, json_number_value(v));
+		snprintf(out, n, fmt, ba_text_snap(json_number_value(v))); /* no "-0.000" */
 	else
 		snprintf(out, n, "-");
 }

@@ -5,6 +5,7 @@
  */
 #include "benchagent/review.h"
 #include "benchagent/alloc.h"
+#include "benchagent/text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -69,7 +70,7 @@ static json_t *cohen(json_t *by_item, const char *a, const char *b)
 		return NULL;
 	po = agree / n;
 	pe = (a1 / n) * (b1 / n) + (1 - a1 / n) * (1 - b1 / n);
-	kappa = pe < 1 ? (po - pe) / (1 - pe) : 1.0;
+	kappa = ba_text_snap(pe < 1 ? (po - pe) / (1 - pe) : 1.0); /* no -3.3e-16 */
 	return json_pack("{s:s,s:s,s:i,s:f,s:f}", "a", a, "b", b, "n", (int)n, "percent", po, "cohen_kappa", kappa);
 }
 
@@ -110,7 +111,7 @@ json_t *ba_review_stats(ba_store *st, const char *bench, size_t n_items)
 		if (multi > 0) {
 			double P = pbar / multi, q = p1 / nratings, Pe = q * q + (1 - q) * (1 - q);
 			json_object_set_new(agreement, "percent", json_real(P));
-			json_object_set_new(agreement, "fleiss_kappa", Pe < 1 ? json_real((P - Pe) / (1 - Pe)) : json_real(1.0));
+			json_object_set_new(agreement, "fleiss_kappa", Pe < 1 ? json_real(ba_text_snap((P - Pe) / (1 - Pe))) : json_real(1.0));
 		} else {
 			json_object_set_new(agreement, "percent", json_null());
 			json_object_set_new(agreement, "fleiss_kappa", json_null());

@@ -37,12 +37,13 @@ static void test_writes_every_file(void **state)
 	assert_int_equal(ba_store_open(&st, ws, &err), 0);
 	assert_int_equal(ba_media_put(st, png, sizeof(png) - 1, "png", "image/png", sha, &rel, &err), 0);
 	query = json_pack("{s:s,s:s,s:i}", "id", "bench1", "description", "Charts <b>and</b> | sums", "target_size", 3);
-	plan = json_pack("{s:i,s:O,s:[{s:s,s:s,s:s,s:s}],s:[{s:s,s:s}],s:{s:[s]}}", "version", 1, "query", query,
+	plan = json_pack("{s:i,s:O,s:[{s:s,s:s,s:s,s:s}],s:[{s:s,s:s},{s:s,s:s}],s:{s:[s]}}", "version", 1, "query", query,
 			 "subtasks", "id", "st1", "name", "Sums", "answer_type", "numeric", "description", "add",
-			 "sources", "id", "gen:x", "kind", "generator", "analysis", "modalities", "image");
-	items = json_pack("[{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s}]},{s:s,s:s,s:s,s:[s,s],s:s,s:s,s:s}]",
+			 "sources", "id", "gen:x", "kind", "generator", "id", "ds:rejected_all", "kind", "dataset",
+			 "analysis", "modalities", "image");
+	items = json_pack("[{s:s,s:s,s:s,s:s,s:s,s:[{s:s,s:s,s:s}],s:{s:s,s:s}},{s:s,s:s,s:s,s:[s,s],s:s,s:s,s:s}]",
 			  "id", "bench1-0001", "subtask", "st1", "question", "1+1?", "answer", "2", "answer_type", "numeric",
-			  "media", "type", "image", "path", rel, "sha256", sha,
+			  "media", "type", "image", "path", rel, "sha256", sha, "source", "kind", "generator", "generator", "x",
 			  "id", "bench1-0002", "subtask", "st1", "question", "pick", "choices", "x", "y", "answer", "B",
 			  "answer_text", "y", "answer_type", "choice");
 	extra = json_pack("{s:{s:{s:i,s:i}},s:i}", "checks", "verify", "passed", 2, "total", 4, "seed", 5);
@@ -81,6 +82,9 @@ static void test_writes_every_file(void **state)
 	assert_non_null(strstr(txt2, "&lt;b&gt;and&lt;/b&gt; \\| sums"));
 	assert_null(strstr(txt2, "<b>"));
 	assert_non_null(strstr(txt2, "visual-question-answering"));
+	/* issue 12 item 7: the card names only sources that produced accepted items */
+	assert_non_null(strstr(txt2, "- source `gen:x` (generator): 1 items"));
+	assert_null(strstr(txt2, "rejected_all"));
 	free(txt2);
 	free(p);
 	/* evaluation.json: the reference system's exact record shape (its
