@@ -39,6 +39,8 @@ const ba_command ba_cmd_eval = {
 		"  --half-width H      planner target interval half-width (default 0.02)\n\n"
 		"Config (benchagent.yaml): evaluation: {resamples, seed, level, window, max_tokens,\n"
 		"temperature, plan_half_width}. --seed sets the bootstrap seed.\n"
+		"Exit status 1 when some model calls failed after every retry (a one-line summary\n"
+		"on stderr; they count as missing): rerun the same command to send only those.\n"
 		"Example: benchagent eval out/mybench --model openai/gpt-4o --model local/qwen2-7b\n",
 	.exec = exec_eval,
 };
@@ -279,6 +281,17 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		char *s = ba_eval_format(report);
 		fputs(s, stdout);
 		free(s);
+	}
+	/* as `batch`: calls that failed after every retry make the run incomplete */
+	{
+		json_int_t failed = json_integer_value(ba_json_path(report, "requests.failed"));
+		if (failed > 0) {
+			fprintf(stderr, "benchagent: eval: %lld of %lld model calls failed after all retries (first: %s); "
+				"rerun the same command to send only those\n", (long long)failed,
+				(long long)json_integer_value(ba_json_path(report, "requests.total")),
+				ba_json_str(json_object_get(report, "requests"), "first_error", "?"));
+			rc = BA_EXIT_FAIL;
+		}
 	}
 cleanup:
 	ba_gateway_free(gw);

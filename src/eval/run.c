@@ -71,6 +71,7 @@ typedef struct runner {
 	size_t qlen, qcap;
 	size_t inflight;
 	long submitted, reused, failed;
+	char *first_error;  /* message of the first call that failed for good */
 	int budget_stop;
 	json_t *warnings;
 	json_t *stored;     /* "model\nitem\nepoch" -> request hash of the stored answer */
@@ -388,6 +389,8 @@ static void complete(runner *r, size_t idx)
 			j->score = NAN;
 			j->state = J_DONE;
 			r->failed++;
+			if (!r->first_error && j->error)
+				r->first_error = ba_strdup(j->error);
 			r->inflight--;
 			return;
 		}
@@ -494,6 +497,7 @@ static void free_runner(runner *r)
 		ba_model_ref_clear(&r->judge);
 	free(r->queue);
 	free(r->bench_key);
+	free(r->first_error);
 	ba_progress_done(r->progress);
 	json_decref(r->items);
 	json_decref(r->stored);
@@ -564,6 +568,8 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 				j->error = ba_strdup(e.msg);
 				j->state = J_DONE;
 				r.failed++;
+				if (!r.first_error)
+					r.first_error = ba_strdup(e.msg);
 			}
 			next++;
 			if (r.jobs[next - 1].state == J_DONE)
@@ -613,8 +619,9 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 	json_object_set_new(*report, "benchmark", json_string(r.bench_key));
 	json_object_set_new(*report, "epochs", json_integer(epochs));
 	json_object_set_new(*report, "requests",
-			    json_pack("{s:I, s:I, s:I}", "submitted", (json_int_t)r.submitted,
-				      "reused", (json_int_t)r.reused, "failed", (json_int_t)r.failed));
+			    json_pack("{s:I, s:I, s:I, s:I, s:s?}", "submitted", (json_int_t)r.submitted,
+				      "reused", (json_int_t)r.reused, "failed", (json_int_t)r.failed,
+				      "total", (json_int_t)r.njobs, "first_error", r.first_error));
 	if (pair)
 		json_object_set_new(*report, "pairwise", pair);
 	{

@@ -14,9 +14,12 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define MAX_BODY (64 * 1024)
+#define IDLE_TIMEOUT_S 5 /* seconds a connection may stay silent */
 
 typedef struct {
 	const char *method;
@@ -108,15 +111,17 @@ json_t *ba_web_parse_form(const char *body, size_t len)
 		for (eq = i; eq < end && body[eq] != '='; eq++)
 			;
 		if (end > i) {
+			json_t *jv;
 			k = url_decode(body + i, eq - i);
 			v = eq < end ? url_decode(body + eq + 1, end - eq - 1) : ba_strdup("");
-			if (!k || !v || !*k) {
+			/* not UTF-8 (json_string refuses it): malformed, never dropped silently */
+			jv = k && v && *k ? json_string(v) : NULL;
+			if (!jv || json_object_set_new(form, k, jv) != 0) {
 				free(k);
 				free(v);
 				json_decref(form);
 				return NULL;
 			}
-			json_object_set_new(form, k, json_string(v));
 			free(k);
 			free(v);
 		}
@@ -151,17 +156,66 @@ static enum MHD_Result reply_send(struct MHD_Connection *c, ba_web_resp *r)
 	return ret;
 }
 
-/* A form posted from another origin is refused (no cross-site writes). */
+/* 1 when [s, s+n) names this server: "127.0.0.1:PORT", "localhost:PORT"
+ * or the bound address with the port. */
+static int authority_ok(const ba_review_server *srv, const char *s, size_t n)
+{
+	const char *hosts[3] = { "127.0.0.1", "localhost", srv->bind };
+	char want[96];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		int w = snprintf(want, sizeof(want), "%s:%d", hosts[i], srv->port);
+		if (w > 0 && (size_t)w == n && !strncasecmp(s, want, n))
+			return 1;
+		/* without a port (HTTP/1.1 clients that omit it): still only our names */
+		if (strlen(hosts[i]) == n && !strncasecmp(s, hosts[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+/* DNS rebinding: a page on evil.example resolved to 127.0.0.1 still sends
+ * "Host: evil.example:PORT"; only our own names are served. */
+static int host_ok(const ba_review_server *srv, struct MHD_Connection *c)
+{
+	const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	return h && authority_ok(srv, h, strlen(h));
+}
+
+/* 1 when url is "http://<our authority>" followed by nothing (an Origin)
+ * or by '/' (a Referer). */
+int ba_web_same_origin(const ba_review_server *srv, const char *url, int path_allowed)
+{
+	const char *a, *end;
+
+	if (strncmp(url, "http://", 7))
+		return 0;
+	a = url + 7;
+	end = a + strcspn(a, "/?#");
+	if (!authority_ok(srv, a, (size_t)(end - a)))
+		return 0;
+	return *end == '\0' || (path_allowed && *end == '/');
+}
+
+/* A form posted from another site is refused (no cross-site writes). With
+ * an Origin it must be ours; without one (older browsers, some same-origin
+ * requests) Sec-Fetch-Site must not say cross-site or same-site and a
+ * Referer, when present, must be ours. A client that sends none of them
+ * (curl, scripts) is not a browser driven by another site. */
 static int origin_ok(ba_review_server *srv, struct MHD_Connection *c)
 {
 	const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	char a[64], b[64];
+	const char *sfs = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	const char *ref = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Referer");
 
-	if (!o)
-		return 1;
-	snprintf(a, sizeof(a), "http://127.0.0.1:%d", srv->port);
-	snprintf(b, sizeof(b), "http://localhost:%d", srv->port);
-	return !strcmp(o, a) || !strcmp(o, b);
+	if (o)
+		return ba_web_same_origin(srv, o, 0);
+	if (sfs && strcmp(sfs, "same-origin") && strcmp(sfs, "none"))
+		return 0;
+	if (ref)
+		return ba_web_same_origin(srv, ref, 1);
+	return 1;
 }
 
 static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *url, const char *method,
@@ -197,6 +251,8 @@ static enum MHD_Result handler(void *cls, struct MHD_Connection *c, const char *
 	}
 	if (!rt->path) {
 		ba_web_error(&r, path_known ? 405 : 404, path_known ? "method not allowed" : "no such page");
+	} else if (!host_ok(srv, c)) {
+		ba_web_error(&r, 421, "unexpected Host header (this server answers only to its loopback address)");
 	} else if (cs->too_large) {
 		ba_web_error(&r, 413, "request body larger than 64 KiB");
 	} else if (!strcmp(method, "POST") && !origin_ok(srv, c)) {
@@ -313,12 +369,17 @@ int ba_review_start(ba_review_server **out, const ba_review_opts *opts, ba_store
 		ba_review_stop(srv);
 		return rc;
 	}
-	srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION, 0, NULL, NULL,
+	snprintf(srv->bind, sizeof(srv->bind), "%s", bind);
+	/* Event-driven (poll/epoll) with a small thread pool, not a thread per
+	 * connection: idle connections cost no thread, so 100 of them cannot
+	 * block the page; they are closed after IDLE_TIMEOUT_S without a byte. */
+	srv->daemon = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_AUTO, 0, NULL, NULL,
 				       handler, srv, MHD_OPTION_SOCK_ADDR, &addr,
 				       MHD_OPTION_NOTIFY_COMPLETED, completed, NULL,
 				       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(128 * 1024),
-				       MHD_OPTION_CONNECTION_TIMEOUT, 30u,
-				       MHD_OPTION_CONNECTION_LIMIT, 64u, MHD_OPTION_END);
+				       MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)IDLE_TIMEOUT_S,
+				       MHD_OPTION_THREAD_POOL_SIZE, 4u,
+				       MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_END);
 	if (!srv->daemon) {
 		ba_review_stop(srv);
 		return ba_error_set(err, BA_EIO, "cannot listen on %s:%d (port in use?)", bind, opts->port);

@@ -18,6 +18,7 @@ struct ba_review_server {
 	json_t *index;        /* id -> position */
 	char *annotator;      /* default annotator */
 	int port;
+	char bind[64];        /* the loopback address listened on (Host/Origin check) */
 };
 
 /* A parsed request for a route handler. */
@@ -53,5 +54,9 @@ void ba_web_error(ba_web_resp *resp, unsigned status, const char *msg);
 const char *ba_web_arg(ba_web_req *req, const char *name);  /* query string or form */
 /* Decode application/x-www-form-urlencoded into an object; NULL if malformed. */
 json_t *ba_web_parse_form(const char *body, size_t len);
+/* 1 when url is "http://" + this server's authority (127.0.0.1, localhost
+ * or the bound address, with its port) and then nothing (an Origin) or,
+ * with path_allowed, a path (a Referer). */
+int ba_web_same_origin(const ba_review_server *srv, const char *url, int path_allowed);
 
 #endif
