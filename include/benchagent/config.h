@@ -35,6 +35,7 @@ typedef struct ba_provider_cfg {
 	double timeout_s;      /* per request (default 120) */
 	double price_in;       /* USD per million input tokens */
 	double price_out;      /* USD per million output tokens */
+	int price_set;         /* price_input or price_output given: they override the price table */
 	double latency_ms;     /* mock only: simulated latency */
 	char *ca_file;         /* PEM CA bundle for an https endpoint with its own certificate */
 	int batch_api;         /* can-wait calls go through the provider's batch API */

@@ -131,6 +131,18 @@ typedef struct ba_gateway_stats {
 
 void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out);
 
+/* ---- prices (src/llm/prices.c) ---- */
+/* The date the built-in price table was taken ("YYYY-MM-DD"). */
+extern const char ba_price_table_date[];
+/* USD per million input/output tokens of a well-known OpenAI or Anthropic
+ * model (longest matching prefix, so dated snapshots match their family).
+ * BA_ENOTFOUND for other models. */
+int ba_llm_price_lookup(const char *model, double *in, double *out);
+/* The prices a call is charged at: the provider's price_input/price_output
+ * when benchagent.yaml sets either, else the table's row for the model, else
+ * 0. Mock providers are free. */
+void ba_llm_price(const ba_provider_cfg *prov, const char *model, double *in, double *out);
+
 /* Mock provider hooks: a module may register a responder for a role, so
  * offline runs produce replies that let its stage finish sensibly. The
  * responder fills resp->content / resp->json / resp->tool_calls and returns

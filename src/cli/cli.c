@@ -66,6 +66,15 @@ void ba_cli_print_estimate(ba_cli *cli, long calls, long cached, long prompt_tok
 		calls, cached, calls - cached, prompt_tokens, completion_tokens, cost_usd);
 }
 
+void ba_cli_print_item_cost(double cost_usd, long long items, int estimate)
+{
+	if (items > 0)
+		printf("%s $%.4f, $%.6f per accepted item\n", estimate ? "estimated cost" : "cost", cost_usd,
+		       cost_usd / (double)items);
+	else
+		printf("%s $%.4f, no accepted item\n", estimate ? "estimated cost" : "cost", cost_usd);
+}
+
 int ba_cli_fail(ba_cli *cli, const ba_error *err)
 {
 	(void)cli;

@@ -58,6 +58,8 @@ int ba_cli_store(ba_cli *cli, ba_store **out, ba_error *err);
 /* Print the --dry-run estimate (calls, cached, tokens, cost) to stderr. */
 void ba_cli_print_estimate(ba_cli *cli, long calls, long cached, long prompt_tokens,
 			   long completion_tokens, double cost_usd);
+/* "cost $X, $Y per accepted item" (estimated cost in a dry run). */
+void ba_cli_print_item_cost(double cost_usd, long long items, int estimate);
 /* Print "benchagent: <msg>" to stderr and map the code to an exit code. */
 int ba_cli_fail(ba_cli *cli, const ba_error *err);
 /* Usage error for cmd: prints message + usage line, returns 2. */

@@ -82,6 +82,8 @@ static void print_summary(ba_cli *cli, const json_t *sum)
 		printf("  top failure reasons:\n");
 	json_array_foreach(json_object_get(sum, "failures"), i, v)
 		printf("  %6lld  %s\n", ba_json_int(v, "count", 0), ba_json_str(v, "reason", ""));
+	if (!cli->json)
+		ba_cli_print_item_cost(ba_json_num(sum, "cost_usd", 0), ba_json_int(sum, "items", 0), cli->dry_run);
 }
 
 static int exec_build(ba_cli *cli, int argc, char **argv)

@@ -1,11 +1,15 @@
 /*
  * cmd_cost.c - `benchagent cost [--run ID]`: model spend from the gateway's
- * call log, by run, role and model, and what the cache saved.
+ * call log, by run, role and model, what the cache saved, and the cost per
+ * accepted item of each benchmark built in the workspace.
  */
 #include "cli.h"
 #include "benchagent/alloc.h"
+#include "benchagent/fs.h"
 #include "benchagent/json.h"
 
+#include <dirent.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,6 +22,9 @@ const ba_command ba_cmd_cost = {
 	.help = "Reads the workspace's call log (every call the gateway sent or served from cache).\n"
 		"Spend counts sent calls only; 'saved' is the cost of replies served from the cache\n"
 		"instead of being paid again; mock (offline) calls are counted apart and cost nothing.\n"
+		"Each benchmark under the output folder (out/<id>/manifest.json) is listed with its\n"
+		"build cost and cost per accepted item. Prices: the provider's price_input/\n"
+		"price_output, else the dated price table (docs/gateway.md).\n"
 		"Options:\n"
 		"  --run ID   only this run (see 'benchagent status')\n",
 	.exec = exec_cost,
@@ -76,6 +83,58 @@ static void print_endpoints(const json_t *eps)
 	}
 }
 
+/* {id: {items, cost_usd, per_item_usd}} from every <out>/<id>/manifest.json. */
+static json_t *bench_costs(ba_cli *cli)
+{
+	ba_config *cfg = NULL;
+	ba_error e = BA_ERROR_INIT;
+	json_t *out = json_object();
+	char *root;
+	DIR *d;
+	struct dirent *de;
+
+	if (ba_cli_config(cli, &cfg, &e) != 0)
+		return out;
+	root = cfg->output_dir && cfg->output_dir[0] == '/' ? ba_strdup(cfg->output_dir)
+		: ba_path_join(cli->workspace, cfg->output_dir ? cfg->output_dir : "out");
+	d = opendir(root);
+	while (d && (de = readdir(d)) != NULL) {
+		char *sub, *mp;
+		json_t *m = NULL;
+		if (de->d_name[0] == '.')
+			continue;
+		sub = ba_path_join(root, de->d_name);
+		mp = ba_path_join(sub, "manifest.json");
+		if (ba_fs_exists(mp) && ba_json_load_file(&m, mp, 1 << 24, NULL) == 0 && json_is_object(m)) {
+			json_int_t n = (json_int_t)ba_json_int(m, "item_count", 0);
+			double c = ba_json_num(m, "cost_usd", 0);
+			json_object_set_new(out, de->d_name, json_pack("{s:I,s:f,s:o}", "items", n, "cost_usd", c,
+								       "per_item_usd", n > 0 ? json_real(c / (double)n) : json_null()));
+		}
+		json_decref(m);
+		free(mp);
+		free(sub);
+	}
+	if (d)
+		closedir(d);
+	free(root);
+	return out;
+}
+
+static void print_benches(const json_t *b)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_object_size(b))
+		return;
+	printf("\nby benchmark (out/<id>/manifest.json)\n");
+	printf("  %-36s %7s %12s %16s\n", "benchmark", "items", "cost $", "per accepted item $");
+	json_object_foreach((json_t *)b, k, v)
+		printf("  %-36s %7lld %12.6f %16.6f\n", k, ba_json_int(v, "items", 0), ba_json_num(v, "cost_usd", 0),
+		       ba_json_num(v, "per_item_usd", 0));
+}
+
 static int exec_cost(ba_cli *cli, int argc, char **argv)
 {
 	const char *runs = NULL;
@@ -95,6 +154,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 		return ba_cli_fail(cli, &err);
 	out = ba_call_cost_report(st, run);
 	json_object_set_new(out, "endpoints", ba_endpoint_stats(st));
+	json_object_set_new(out, "benchmarks", bench_costs(cli));
 	if (cli->json) {
 		char *s = json_dumps(out, JSON_COMPACT);
 		printf("%s\n", s);
@@ -113,6 +173,7 @@ static int exec_cost(ba_cli *cli, int argc, char **argv)
 		print_table("role", "role", json_object_get(out, "by_role"));
 		print_table("model", "model", json_object_get(out, "by_model"));
 		print_endpoints(json_object_get(out, "endpoints"));
+		print_benches(json_object_get(out, "benchmarks"));
 	}
 	json_decref(out);
 	return BA_EXIT_OK;

@@ -284,7 +284,7 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	}
 	/* as `batch`: calls that failed after every retry make the run incomplete */
 	{
-		json_int_t failed = json_integer_value(ba_json_path(report, "requests.failed"));
+		json_int_t failed = json_integer_value(ba_json_path(report, "requests.calls_failed"));
 		if (failed > 0) {
 			fprintf(stderr, "benchagent: eval: %lld of %lld model calls failed after all retries (first: %s); "
 				"rerun the same command to send only those\n", (long long)failed,

@@ -311,6 +311,7 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 		free(np);
 		goto out;
 	}
+	p->price_set = json_object_get(pj, "price_input") != NULL || json_object_get(pj, "price_output") != NULL;
 out:
 	free(proto);
 	return rc;

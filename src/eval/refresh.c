@@ -16,9 +16,12 @@
 #include "benchagent/rng.h"
 #include "eval_internal.h"
 
+#include <errno.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 json_t *ba_eval_manifest(const char *dir)
 {
@@ -57,13 +60,13 @@ static int copy_media(json_t *item, const char *src_root, const char *dst, ba_er
 	json_array_foreach(media, i, m) {
 		const char *rel = ba_json_str(m, "path", NULL);
 		const char *base;
-		char *from, *nrel, *to;
+		char *from = NULL, *nrel, *to;
 		int rc;
-		if (!rel || !ba_path_is_safe(rel))
-			return ba_error_set(err, BA_EINVAL, "item %s: media path is not safe",
-					    ba_json_str(item, "id", "?"));
-		base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
-		from = ba_path_join(src_root, rel);
+		/* resolved inside the source folder (no symlink out), relative
+		 * layout kept under media/ so equal base names never collide */
+		if (ba_fs_rel_inside(src_root, rel, &from, err) != 0)
+			return ba_error_prefix(err, "item %s: media: ", ba_json_str(item, "id", "?"));
+		base = !strncmp(rel, "media/", 6) ? rel + 6 : strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 		nrel = ba_asprintf("media/%s", base);
 		to = ba_path_join(dst, nrel);
 		rc = ba_fs_exists(to) ? 0 : copy_file(from, to, err);
@@ -139,7 +142,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 	unsigned *flags = NULL;
 	unsigned char *keep = NULL, *is_anchor = NULL;
 	ba_irt_fit *fit = NULL;
-	char *key = NULL, *root = NULL, *vdir = NULL, *newdir = NULL, *path = NULL;
+	char *key = NULL, *root = NULL, *vdir = NULL, *newdir = NULL, *path = NULL, *tmpdir = NULL;
 	long long version = manifest ? ba_json_int(manifest, "version", 1) : 1;
 	size_t ni, nm, i, m, nkeep = 0, nanchor;
 	disc_ent *de = NULL;
@@ -171,6 +174,10 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 		rc = ba_error_set(err, BA_EINVAL, "%s already exists; remove it to refresh again", newdir);
 		goto cleanup;
 	}
+	/* written in a temporary folder and renamed to vN once complete: a
+	 * refresh that fails half-way leaves no vN behind to block the next */
+	tmpdir = ba_asprintf("%s/.v%lld.tmp-%ld", vdir, version + 1, (long)getpid());
+	ba_fs_rmtree(tmpdir, NULL);
 
 	/* item statistics */
 	flags = ba_calloc(ni + 1, sizeof(unsigned));
@@ -239,7 +246,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 				json_array_append_new(anchors, json_string(ba_json_str(json_array_get(items, i), "id", "")));
 	}
 
-	if ((rc = ba_fs_mkdir_p(newdir, err)) != 0)
+	if ((rc = ba_fs_mkdir_p(tmpdir, err)) != 0)
 		goto cleanup;
 	/* kept items, in their order, media copied */
 	for (i = 0; i < ni; i++) {
@@ -251,7 +258,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 			json_object_set_new(c, "anchor", json_true());
 		else
 			json_object_del(c, "anchor");
-		if ((rc = copy_media(c, dir, newdir, err)) != 0) {
+		if ((rc = copy_media(c, dir, tmpdir, err)) != 0) {
 			json_decref(c);
 			goto cleanup;
 		}
@@ -286,7 +293,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 				json_object_set_new(nit, "refresh",
 						    json_pack("{s:s, s:I}", "replaces", id, "version",
 							      (json_int_t)(version + 1)));
-				if ((rc = copy_media(nit, ba_store_workspace(st), newdir, err)) != 0) {
+				if ((rc = copy_media(nit, ba_store_workspace(st), tmpdir, err)) != 0) {
 					free(nid);
 					json_decref(nit);
 					goto cleanup;
@@ -325,13 +332,13 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 			goto cleanup;
 		}
 	}
-	path = ba_path_join(newdir, "items.jsonl");
+	path = ba_path_join(tmpdir, "items.jsonl");
 	if ((rc = ba_fs_write_atomic(path, lines.ptr ? lines.ptr : "", lines.len, err)) != 0)
 		goto cleanup;
 	free(path);
 	path = NULL;
 	{
-		char *plan = ba_path_join(dir, "plan.json"), *nplan = ba_path_join(newdir, "plan.json");
+		char *plan = ba_path_join(dir, "plan.json"), *nplan = ba_path_join(tmpdir, "plan.json");
 		if (ba_fs_exists(plan))
 			copy_file(plan, nplan, NULL);
 		free(plan);
@@ -367,9 +374,13 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 	json_object_set(newman, "needs_replenishment", needs_arr);
 	json_object_set_new(newman, "item_count", json_integer((json_int_t)json_array_size(out_items)));
 	json_object_set_new(newman, "models_seen", json_deep_copy(models));
-	path = ba_path_join(newdir, "manifest.json");
+	path = ba_path_join(tmpdir, "manifest.json");
 	if ((rc = ba_json_write_file(path, newman, err)) != 0)
 		goto cleanup;
+	if (rename(tmpdir, newdir) != 0) {
+		rc = ba_error_set(err, BA_EIO, "%s: cannot move the new version into place: %s", newdir, strerror(errno));
+		goto cleanup;
+	}
 
 	nm_json = json_pack("{s:I, s:s, s:s, s:I, s:I, s:I, s:o, s:O, s:O, s:O, s:O, s:O, s:s}",
 			    "version", (json_int_t)(version + 1), "dir", newdir, "previous", key,
@@ -404,6 +415,11 @@ cleanup:
 	free(root);
 	free(vdir);
 	free(newdir);
+	if (tmpdir) {
+		if (rc != 0)
+			ba_fs_rmtree(tmpdir, NULL);
+		free(tmpdir);
+	}
 	return rc;
 }
 

@@ -71,6 +71,7 @@ typedef struct runner {
 	size_t qlen, qcap;
 	size_t inflight;
 	long submitted, reused, failed;
+	long calls_failed;  /* of failed: model/judge calls that failed after every retry */
 	char *first_error;  /* message of the first call that failed for good */
 	int budget_stop;
 	json_t *warnings;
@@ -389,6 +390,7 @@ static void complete(runner *r, size_t idx)
 			j->score = NAN;
 			j->state = J_DONE;
 			r->failed++;
+			r->calls_failed++;
 			if (!r->first_error && j->error)
 				r->first_error = ba_strdup(j->error);
 			r->inflight--;
@@ -567,9 +569,7 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 				warn(&r, "%s", e.msg);
 				j->error = ba_strdup(e.msg);
 				j->state = J_DONE;
-				r.failed++;
-				if (!r.first_error)
-					r.first_error = ba_strdup(e.msg);
+				r.failed++; /* refused before sending (e.g. unsafe media): a warning, not a call failure */
 			}
 			next++;
 			if (r.jobs[next - 1].state == J_DONE)
@@ -619,9 +619,10 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 	json_object_set_new(*report, "benchmark", json_string(r.bench_key));
 	json_object_set_new(*report, "epochs", json_integer(epochs));
 	json_object_set_new(*report, "requests",
-			    json_pack("{s:I, s:I, s:I, s:I, s:s?}", "submitted", (json_int_t)r.submitted,
+			    json_pack("{s:I, s:I, s:I, s:I, s:I, s:s?}", "submitted", (json_int_t)r.submitted,
 				      "reused", (json_int_t)r.reused, "failed", (json_int_t)r.failed,
-				      "total", (json_int_t)r.njobs, "first_error", r.first_error));
+				      "calls_failed", (json_int_t)r.calls_failed, "total", (json_int_t)r.njobs,
+				      "first_error", r.first_error));
 	if (pair)
 		json_object_set_new(*report, "pairwise", pair);
 	{

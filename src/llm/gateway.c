@@ -407,12 +407,12 @@ void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out)
 	pthread_mutex_unlock(&gw->mu);
 }
 
-static int embed_mock(ba_gateway *gw, const ba_provider_cfg *prov, const char *const *texts, size_t n,
-		      float **vecs, size_t *dim)
+static int embed_mock(ba_gateway *gw, const ba_provider_cfg *prov, const char *model, const char *const *texts,
+		      size_t n, float **vecs, size_t *dim)
 {
 	size_t i;
 	long toks = 0;
-	double cost;
+	double cost, pin, pout;
 
 	*vecs = ba_malloc((n ? n : 1) * BA_MOCK_EMBED_DIM * sizeof(float));
 	*dim = BA_MOCK_EMBED_DIM;
@@ -420,7 +420,8 @@ static int embed_mock(ba_gateway *gw, const ba_provider_cfg *prov, const char *c
 		ba_mock_embed_text(texts[i], *vecs + i * BA_MOCK_EMBED_DIM, BA_MOCK_EMBED_DIM);
 		toks += (long)(strlen(texts[i] ? texts[i] : "") / 4 + 1);
 	}
-	cost = gw->opts.dry_run ? toks * prov->price_in / 1e6 : 0;
+	ba_llm_price(prov, model, &pin, &pout);
+	cost = gw->opts.dry_run ? toks * pin / 1e6 : 0;
 	pthread_mutex_lock(&gw->mu);
 	gw->stats.calls++;
 	gw->stats.prompt_tokens += toks;
@@ -507,7 +508,7 @@ int ba_llm_embed(ba_gateway *gw, const char *role, const char *const *texts, siz
 	if ((rc = resolve(gw, &req, &prov, &model, err)) != 0)
 		return rc;
 	if (prov->protocol == BA_PROTO_MOCK || gw->opts.dry_run)
-		return embed_mock(gw, prov, texts, n, vecs, dim);
+		return embed_mock(gw, prov, model, texts, n, vecs, dim);
 	if (prov->protocol == BA_PROTO_ANTHROPIC)
 		return ba_error_set(err, BA_EINVAL,
 				    "provider '%s' speaks the Anthropic protocol, which has no embeddings endpoint; point role '%s' at an OpenAI-compatible provider",

@@ -281,8 +281,11 @@ static int budget_check(ba_gateway *gw, ba_job *j)
 static void account(ba_gateway *gw, ba_job *j, long ptok, long ctok)
 {
 	double f = j->batch ? (j->prov->batch_discount > 0 ? j->prov->batch_discount : 0.5) : 1.0;
-	double cost = f * (ptok * j->prov->price_in / 1e6 + ctok * j->prov->price_out / 1e6);
+	double pin, pout, cost;
 	run_spend *r;
+
+	ba_llm_price(j->prov, j->model, &pin, &pout);
+	cost = f * (ptok * pin / 1e6 + ctok * pout / 1e6);
 
 	j->prompt_tokens += ptok;
 	j->completion_tokens += ctok;
@@ -410,7 +413,11 @@ static void mock_answer(ba_gateway *gw, ba_job *j, double now)
 	memcpy(resp->key, j->key, sizeof(resp->key));
 	j->prompt_tokens = resp->prompt_tokens;
 	j->completion_tokens = resp->completion_tokens;
-	j->cost = resp->prompt_tokens * j->prov->price_in / 1e6 + resp->completion_tokens * j->prov->price_out / 1e6;
+	{
+		double pin, pout;
+		ba_llm_price(j->prov, j->model, &pin, &pout);
+		j->cost = resp->prompt_tokens * pin / 1e6 + resp->completion_tokens * pout / 1e6;
+	}
 	resp->cost_usd = j->cost;
 	resp->latency_ms = lat;
 	j->resp = resp;

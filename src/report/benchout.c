@@ -7,15 +7,18 @@
  * come from items (untrusted), so they are rebuilt from the SHA-256 and
  * looked up in the store, never used as given.
  */
+#define BA_LOG_MODULE "build"
 #include "benchagent/benchout.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/log.h"
 #include "benchagent/score.h"
 #include "benchagent/sha256.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -335,6 +338,25 @@ static int write_text(const char *outdir, const char *name, const char *text, ba
 	return rc;
 }
 
+/* After a rebuild whose items differ from the folder's previous items:
+ * exports/ (derived from the old items) is removed; versions/ (refreshed
+ * versions of the old items, with their evaluation history) is kept but
+ * moved aside to versions.stale-<first 12 hex of the old items' sha256>,
+ * so neither is mistaken for the new benchmark's. */
+static void clear_stale(const char *outdir, const char *old_sha)
+{
+	char *ex = ba_path_join(outdir, "exports"), *vs = ba_path_join(outdir, "versions"), *aside;
+
+	if (ba_fs_exists(ex) && ba_fs_rmtree(ex, NULL) == 0)
+		BA_WARN("%s: removed: exports of the previous items (run `benchagent export` again)", ex);
+	aside = ba_asprintf("%s.stale-%.12s", vs, old_sha);
+	if (ba_fs_exists(vs) && !ba_fs_exists(aside) && rename(vs, aside) == 0)
+		BA_WARN("%s: versions of the previous items moved to %s", vs, aside);
+	free(aside);
+	free(ex);
+	free(vs);
+}
+
 static void file_hash(const char *outdir, const char *name, json_t *files)
 {
 	char *p = ba_path_join(outdir, name), sha[65];
@@ -357,7 +379,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	json_t *per_sub = json_object(), *per_diff = json_object(), *per_type = json_object();
 	json_t *per_src = json_object();
 	json_t *manifest = NULL, *files = json_object(), *v, *acc;
-	char *media_dir = NULL, *text = NULL;
+	char *media_dir = NULL, *text = NULL, *old_sha = NULL;
 	const char *k;
 	size_t i, j;
 	int rc = 0;
@@ -408,6 +430,13 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 		json_array_append_new(evals, ba_benchout_reference_item(copy));
 		json_array_append_new(out_items, copy);
 	}
+	{
+		json_t *prev = json_object();
+		file_hash(outdir, "items.jsonl", prev);
+		if (ba_json_str(prev, "items.jsonl", NULL))
+			old_sha = ba_strdup(ba_json_str(prev, "items.jsonl", NULL));
+		json_decref(prev);
+	}
 	if ((rc = write_text(outdir, "items.jsonl", ba_buf_cstr(&lines), err)) != 0)
 		goto out;
 	text = ba_json_dumps(evals, JSON_INDENT(2));
@@ -437,6 +466,11 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	json_object_set_new(manifest, "models", json_array());
 	if (json_is_object(manifest_extra))
 		json_object_update(manifest, (json_t *)manifest_extra);
+	/* what one accepted item cost (the build's model spend over its items) */
+	json_object_set_new(manifest, "cost_per_item_usd",
+			    json_array_size(out_items) ? json_real(ba_json_num(manifest, "cost_usd", 0) /
+								   (double)json_array_size(out_items))
+						       : json_null());
 	/* acceptance rate per check from {passed, total} */
 	acc = json_object();
 	json_object_foreach(json_object_get(manifest, "checks"), k, v) {
@@ -446,6 +480,8 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	}
 	json_object_set_new(manifest, "acceptance", acc);
 	file_hash(outdir, "items.jsonl", files);
+	if (old_sha && strcmp(old_sha, ba_json_str(files, "items.jsonl", "")))
+		clear_stale(outdir, old_sha);
 	file_hash(outdir, "evaluation.json", files);
 	if (plan)
 		file_hash(outdir, "plan.json", files);
@@ -476,5 +512,6 @@ out:
 	json_decref(files);
 	free(media_dir);
 	free(text);
+	free(old_sha);
 	return rc;
 }

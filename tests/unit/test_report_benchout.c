@@ -190,11 +190,68 @@ static void test_refuses_bad_media(void **state)
 	free(out);
 }
 
+/* issue 12 item 4: a rebuild with other items removes the old exports and
+ * moves the old versions aside; a rebuild with the same items keeps both */
+static void test_rebuild_clears_stale_outputs(void **state)
+{
+	char *ws = bt_tmpdir("benchout3"), *out = path2(ws, "out/r"), *p, *f;
+	ba_error err = BA_ERROR_INIT;
+	json_t *query = json_pack("{s:s,s:s,s:i}", "id", "r", "description", "d", "target_size", 1);
+	json_t *items = json_pack("[{s:s,s:s,s:s}]", "id", "r-1", "question", "old question", "answer", "a");
+	json_t *items2 = json_pack("[{s:s,s:s,s:s}]", "id", "r-1", "question", "new question", "answer", "b");
+	json_t *man = NULL;
+	char sha[13] = "";
+
+	(void)state;
+
+	assert_int_equal(ba_benchout_write(out, query, NULL, items, NULL, NULL, &err), 0);
+	p = path2(out, "manifest.json");
+	assert_int_equal(ba_json_load_file(&man, p, 0, &err), 0);
+	free(p);
+	snprintf(sha, sizeof(sha), "%s", json_string_value(json_object_get(json_object_get(man, "files"), "items.jsonl")));
+	json_decref(man);
+	assert_int_equal(strlen(sha), 12);
+	f = bt_write(out, "exports/hf/data/test.jsonl", "{\"question\": \"old question\"}\n");
+	free(f);
+	f = bt_write(out, "versions/v2/items.jsonl", "{\"question\": \"old question\"}\n");
+	free(f);
+	/* the same items again: nothing touched */
+	assert_int_equal(ba_benchout_write(out, query, NULL, items, NULL, NULL, &err), 0);
+	p = path2(out, "exports/hf/data/test.jsonl");
+	assert_true(ba_fs_exists(p));
+	free(p);
+	p = path2(out, "versions/v2/items.jsonl");
+	assert_true(ba_fs_exists(p));
+	free(p);
+	/* other items: exports gone, versions moved aside under the old hash */
+	assert_int_equal(ba_benchout_write(out, query, NULL, items2, NULL, NULL, &err), 0);
+	p = path2(out, "exports");
+	assert_false(ba_fs_exists(p));
+	free(p);
+	p = path2(out, "versions");
+	assert_false(ba_fs_exists(p));
+	free(p);
+	{
+		char rel[64];
+		snprintf(rel, sizeof(rel), "versions.stale-%s/v2/items.jsonl", sha);
+		p = path2(out, rel);
+		assert_true(ba_fs_exists(p));
+		free(p);
+	}
+	json_decref(items);
+	json_decref(items2);
+	json_decref(query);
+	bt_rmrf(ws);
+	free(ws);
+	free(out);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writes_every_file),
 		cmocka_unit_test(test_refuses_bad_media),
+		cmocka_unit_test(test_rebuild_clears_stale_outputs),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
