@@ -9,6 +9,7 @@ PKGS=(
   libcairo2-dev libyaml-dev libmicrohttpd-dev libcmocka-dev
   libpng-dev libjpeg-dev zlib1g-dev
   nginx-light wrk sqlite3 curl python3 python3-yaml openssl
+  wordnet-base
 )
 
 missing=()

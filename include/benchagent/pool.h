@@ -137,12 +137,27 @@ json_t *ba_text_terms(const char *text);
 /* Add the terms of text to a weighted query {term: weight}: a term keeps
  * the highest weight it is given. */
 void ba_text_weigh(json_t *qterms, const char *text, double w);
+/* Query expansion from WordNet (wordnet-base; $BA_WORDNET_DIR or
+ * /usr/share/wordnet): add to qterms, with weight w, the synonyms, direct
+ * hypernyms, similar adjectives and derivationally related forms of the
+ * first two senses of every word of text for which known(ud, term) is 0
+ * (known NULL: every word). Without WordNet, nothing. */
+void ba_text_expand(json_t *qterms, const char *text, double w, int (*known)(void *ud, const char *term),
+		    void *ud);
+typedef struct ba_lexicon ba_lexicon;
+int ba_lexicon_open(ba_lexicon **out, const char *dir, ba_error *err);
+void ba_lexicon_free(ba_lexicon *lx);
+/* Related words (strings appended to out) of a lower-case word. */
+void ba_lexicon_related(const ba_lexicon *lx, const char *word, int senses, json_t *out);
+const ba_lexicon *ba_lexicon_default(void); /* process-wide, NULL when absent */
+
 /* Score every document of the index for the weighted query terms: BM25
  * (weights multiply each term's contribution) into bm25[i] and TF-IDF
  * cosine ((1 + ln tf) * idf vectors) into cosine[i], arrays of
  * ba_bm25_count entries (either may be NULL). */
 void ba_bm25_score(const ba_bm25 *ix, const json_t *qterms, double *bm25, double *cosine);
 const char *ba_bm25_id(const ba_bm25 *ix, size_t i); /* borrowed */
+size_t ba_bm25_df(const ba_bm25 *ix, const char *term); /* documents holding term */
 
 /* ---- retrieval over the pool (docs/pool.md "Retrieval") ----
  * A retrieval document is {id, source, kind, name, modalities, roles,
@@ -172,6 +187,10 @@ typedef struct ba_retrieval_weights {
  * [{id, source, kind, name, modalities, score, scores: {text, meta, roles,
  * embedding}, matched: {term: [field, ...]}, why}]. w NULL = defaults. */
 json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_weights *w, size_t k);
+/* query may also hold "expand": a text whose words the pool does not know
+ * (in neither view) are expanded with WordNet at weight "expand_weight"
+ * (default 0.35): a request need not use a card's words, and words the
+ * pool knows keep their own meaning. */
 
 /* The pool's index: both views of every document, built once per
  * signature (card files + added documents) and cached in the store's kv

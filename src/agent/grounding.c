@@ -21,7 +21,7 @@
 const char *const ba_plan_tools[] = {
 	"context_construction", "question_rewrite", "dialogue_synthesis", "reasoning_transform",
 	"distractor_writing", "choice_shuffle", "answer_normalize", "image_crop", "image_degrade",
-	NULL
+	"metadata_question", NULL
 };
 
 int ba_plan_tool_known(const char *name)

@@ -159,8 +159,11 @@ static json_t *mock_subtask(const json_t *analysis, size_t i, const char *desc)
 	sch = json_pack("{s:s, s:s, s:s, s:s, s:s}", "question", "string", "context", "string",
 			"choices", "list", "answer", "string", "explanation", "string?");
 	for (k = 0; k < json_array_size(mods); k++)
-		if (!strcmp(json_string_value(json_array_get(mods, k)), "image"))
+		if (!strcmp(json_string_value(json_array_get(mods, k)), "image")) {
 			json_object_set_new(sch, "image", json_string("image"));
+			/* the image is the item's input: a passage is optional */
+			json_object_set_new(sch, "context", json_string("string?"));
+		}
 	{
 		json_t *st = json_pack("{s:s, s:s, s:O, s:s, s:o, s:o, s:i, s:s}", "name", ba_buf_cstr(&name),
 				       "description", ba_buf_cstr(&d), "modalities", mods, "answer_type",
@@ -362,6 +365,18 @@ static json_t *mock_field_map(const json_t *st, const json_t *cand, size_t *nreq
 	return fm;
 }
 
+/* A type-B source: no question role, its only text an instruction (or
+ * none), and an answer-like role holding a label, name or box. */
+static int type_b(const json_t *cand)
+{
+	const json_t *fields = json_object_get(cand, "fields"), *ctx = json_object_get(fields, "context");
+	if (strcmp(ba_json_str(cand, "kind", ""), "dataset") || json_object_get(fields, "question"))
+		return 0;
+	if (ctx && strcmp(ba_json_str(ctx, "style", ""), "instruction"))
+		return 0;
+	return role_path(fields, "answer") || role_path(fields, "category") || role_path(fields, "bbox");
+}
+
 static json_t *mock_transformation(const json_t *st, const json_t *cand, const json_t *fm)
 {
 	const json_t *sch = json_object_get(st, "schema"), *via;
@@ -373,6 +388,13 @@ static json_t *mock_transformation(const json_t *st, const json_t *cand, const j
 	if (gen) {
 		if (!strcmp(ba_json_str(st, "answer_type", ""), "choice"))
 			STEP("choice_shuffle", "seeded order of the generator's options");
+	} else if (type_b(cand) && !strcmp(ba_json_str(st, "answer_type", ""), "choice")) {
+		/* no ready question, a label to ask for: the item comes from the metadata */
+		char *p = ba_asprintf("ask for the %s %s", ba_json_str(cand, "name", "dataset"),
+				      role_path(json_object_get(cand, "fields"), "answer") ? "label" : "value");
+		STEP("metadata_question", p);
+		free(p);
+		STEP("choice_shuffle", "seeded option order");
 	} else {
 		if (json_object_get(sch, "context") && !json_object_get(fm, "context"))
 			STEP("context_construction", "write the context the question needs");

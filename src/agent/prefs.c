@@ -216,8 +216,9 @@ json_t *ba_planner_query(const json_t *st, const json_t *prefs, const char *extr
 	json_array_foreach(json_object_get(prefs, "roles"), i, v)
 		if (ba_json_str(v, "role", NULL))
 			json_object_set_new(roles, ba_json_str(v, "role", ""), json_real(ba_json_num(v, "weight", 0)));
-	v = json_pack("{s:s, s:o, s:o, s:o}", "text", ba_buf_cstr(&text), "terms", terms, "meta_terms", meta,
-		      "roles", roles);
+	/* words the pool does not know are expanded with WordNet (docs/pool.md) */
+	v = json_pack("{s:s, s:s, s:o, s:o, s:o}", "text", ba_buf_cstr(&text), "expand", ba_buf_cstr(&text),
+		      "terms", terms, "meta_terms", meta, "roles", roles);
 	ba_buf_free(&text);
 	return v;
 }

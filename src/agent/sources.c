@@ -62,8 +62,9 @@ static json_t *card_candidate(planner *p, const ba_card *c, double score)
 	json_object_foreach(ba_json_path(c->json, "meta.fields"), role, f) {
 		char *sem = trunc_str(ba_json_str(f, "semantics", ""), 200);
 		json_object_set_new(fields, role,
-				    json_pack("{s:O, s:s, s:s}", "paths", json_object_get(f, "paths"),
-					      "modality", ba_json_str(f, "modality", "text"), "semantics", sem));
+				    json_pack("{s:O, s:s, s:s, s:s}", "paths", json_object_get(f, "paths"),
+					      "modality", ba_json_str(f, "modality", "text"), "style",
+					      ba_json_str(f, "style", ""), "semantics", sem));
 		free(sem);
 	}
 	snprintf(sid, sizeof(sid), "ds:%s", c->id);

@@ -454,3 +454,9 @@ void ba_text_weigh(json_t *qterms, const char *text, double w)
 	weigh_ctx c = { qterms, w };
 	tokenize(text, tok_weigh, &c);
 }
+
+size_t ba_bm25_df(const ba_bm25 *ix, const char *term)
+{
+	const term_entry *e = ix ? find_term(ix, term) : NULL;
+	return e ? e->n : 0;
+}

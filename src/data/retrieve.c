@@ -164,13 +164,22 @@ static json_t *make_hit(const json_t *doc, double score, const double comp[4], c
 	return h;
 }
 
+static int pool_knows(void *ud, const char *term)
+{
+	const ba_pool *p = ud;
+	return ba_bm25_df(p->bm_text, term) > 0 || ba_bm25_df(p->bm_meta, term) > 0;
+}
+
 /* Weighted terms of each view's query. New refs in *qt and *qm. */
-static void view_queries(const json_t *query, json_t **qt, json_t **qm)
+static void view_queries(ba_pool *p, const json_t *query, json_t **qt, json_t **qm)
 {
 	const char *t;
 	json_t *w;
 
 	*qt = json_object();
+	if (ba_json_str(query, "expand", NULL))
+		ba_text_expand(*qt, ba_json_str(query, "expand", ""), ba_json_num(query, "expand_weight", 0.35),
+			       pool_knows, p);
 	ba_text_weigh(*qt, ba_json_str(query, "text", ""), 1.0);
 	json_object_foreach(json_object_get(query, "terms"), t, w)
 		if (json_number_value(w) > json_number_value(json_object_get(*qt, t)))
@@ -198,7 +207,7 @@ json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_wei
 	n = json_array_size(p->docs);
 	if (!n)
 		return out;
-	view_queries(query, &qt, &qm);
+	view_queries(p, query, &qt, &qm);
 	bt = ba_calloc(n, sizeof(double));
 	ct = ba_calloc(n, sizeof(double));
 	bm = ba_calloc(n, sizeof(double));

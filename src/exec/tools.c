@@ -63,6 +63,11 @@ static const ba_tool tools[] = {
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"blur\",\"noise\",\"jpeg\",\"occlusion\",\"brightness\",\"contrast\"]},"
 			 "\"severity\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5}},\"required\":[\"kind\"],\"additionalProperties\":false}",
 	  .default_args = "{\"kind\":\"blur\",\"severity\":2}", .run = ba_tool_image_degrade },
+	{ .name = "metadata_question", .kind = BA_TOOL_PURE,
+	  .description = "Type-B sources: a multiple-choice question about the value of the role that names the target (a label, name, box), distractors from other samples' values of the same type.",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"asks_for\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":80},"
+			 "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},\"additionalProperties\":false}",
+	  .default_args = "{\"n\":3}", .run = ba_tool_metadata_question },
 };
 
 const ba_tool *ba_tool_table(size_t *n)

@@ -16,6 +16,7 @@ int ba_tool_distractor_writing(ba_tool_ctx *ctx, const json_t *args, const json_
 int ba_tool_choice_shuffle(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_image_crop(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_metadata_question(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_image_degrade(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 
 #endif

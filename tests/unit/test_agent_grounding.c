@@ -258,6 +258,40 @@ static void test_nothing_fits_refused(void **state)
 	ba_config_free(cfg2);
 }
 
+/* A source with no ready question but a label per sample (car brands):
+ * grounded through metadata_question, the key asked for from its label. */
+static void test_type_b_source(void **state)
+{
+	char path[4096];
+	ba_config *cfg = mock_config(NULL);
+	json_t *q, *plan, *g, *t;
+	size_t i, j;
+	int rc, found = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/grounding/automaker.json", BA_SOURCE_DIR);
+	q = load_query(path);
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		int meta = 0, rewrite = 0;
+		if (strcmp(ba_json_str(g, "source", ""), "ds:076fdf72") || !json_is_true(json_object_get(g, "accepted")))
+			continue;
+		json_array_foreach(json_object_get(g, "transformation"), j, t) {
+			meta |= !strcmp(ba_json_str(t, "tool", ""), "metadata_question");
+			rewrite |= !strcmp(ba_json_str(t, "tool", ""), "question_rewrite");
+		}
+		assert_true(meta);
+		assert_false(rewrite);
+		assert_string_equal(ba_json_str(json_object_get(g, "field_map"), "answer", ""), "output.prediction");
+		found++;
+	}
+	assert_true(found >= 1);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
 static void test_modality_rule(void **state)
 {
 	static const ba_plan_tool_info tools[] = { { "speak", "text", "audio" }, { "crop", NULL, NULL } };
@@ -332,6 +366,7 @@ int main(void)
 		cmocka_unit_test(test_shared_queries_grounded),
 		cmocka_unit_test(test_speech_through_tts),
 		cmocka_unit_test(test_nothing_fits_refused),
+		cmocka_unit_test(test_type_b_source),
 		cmocka_unit_test(test_modality_rule),
 		cmocka_unit_test(test_search_explains),
 	};
