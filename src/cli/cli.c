@@ -193,3 +193,36 @@ int ba_cli_long(const ba_command *cmd, const char *name, const char *val, long l
 	*out = v;
 	return 0;
 }
+
+int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name,
+		       const char **vals, int max, int *n)
+{
+	size_t ln = strlen(name);
+	int i, j = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i], *v = NULL;
+		if (!strcmp(a, "--"))  {
+			for (; i < *argc; i++)
+				argv[j++] = argv[i];
+			break;
+		}
+		if (!strncmp(a, name, ln) && a[ln] == '=')
+			v = a + ln + 1;
+		else if (!strcmp(a, name)) {
+			if (i + 1 >= *argc)
+				return ba_cli_usage(cmd, "option '%s' needs a value", name);
+			v = argv[++i];
+		}
+		if (v) {
+			if (*n >= max)
+				return ba_cli_usage(cmd, "at most %d %s options", max, name);
+			vals[(*n)++] = v;
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	argv[j] = NULL;
+	return 0;
+}

@@ -83,5 +83,11 @@ int ba_cli_parse(const ba_command *cmd, int argc, char **argv, const ba_opt *opt
 /* Parse an integer option value with bounds; usage error on failure. */
 int ba_cli_long(const ba_command *cmd, const char *name, const char *val, long lo, long hi,
 		long *out);
+/* Pull a repeatable option (--name V or --name=V) out of argv into
+ * vals[0..max) (argv pointers; *n counts them), compacting argv, because
+ * ba_cli_parse keeps only the last value. Stops at "--". Returns 0 or a
+ * usage exit code (missing value, more than max). */
+int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name,
+		       const char **vals, int max, int *n);
 
 #endif

@@ -45,41 +45,6 @@ const ba_command ba_cmd_eval = {
 	.exec = exec_eval,
 };
 
-/* Pull repeatable options out of argv (they would overwrite each other in
- * ba_cli_parse); returns 0 or a usage exit code. */
-static int take_repeat(int *argc, char **argv, const char *name, const char **vals, int max,
-		       int *n)
-{
-	size_t ln = strlen(name);
-	int i, j = 1;
-
-	for (i = 1; i < *argc; i++) {
-		const char *a = argv[i], *v = NULL;
-		if (!strcmp(a, "--"))  {
-			for (; i < *argc; i++)
-				argv[j++] = argv[i];
-			break;
-		}
-		if (!strncmp(a, name, ln) && a[ln] == '=')
-			v = a + ln + 1;
-		else if (!strcmp(a, name)) {
-			if (i + 1 >= *argc)
-				return ba_cli_usage(&ba_cmd_eval, "option '%s' needs a value", name);
-			v = argv[++i];
-		}
-		if (v) {
-			if (*n >= max)
-				return ba_cli_usage(&ba_cmd_eval, "at most %d %s options", max, name);
-			vals[(*n)++] = v;
-			continue;
-		}
-		argv[j++] = argv[i];
-	}
-	*argc = j;
-	argv[j] = NULL;
-	return 0;
-}
-
 /* MODEL=VALUE pairs into obj (numbers when numeric is set). */
 static int pairs_to_json(const char **vals, int n, const char *opt, int numeric, json_t *obj)
 {
@@ -141,9 +106,9 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	long v;
 	int rc = BA_EXIT_OK;
 
-	if ((ec = take_repeat(&argc, argv, "--model", models, MAX_MODELS, &nmodels)) != 0 ||
-	    (ec = take_repeat(&argc, argv, "--size", sizes, MAX_MODELS, &nsizes)) != 0 ||
-	    (ec = take_repeat(&argc, argv, "--family", fams, MAX_MODELS, &nfams)) != 0) {
+	if ((ec = ba_cli_take_repeat(&ba_cmd_eval, &argc, argv, "--model", models, MAX_MODELS, &nmodels)) != 0 ||
+	    (ec = ba_cli_take_repeat(&ba_cmd_eval, &argc, argv, "--size", sizes, MAX_MODELS, &nsizes)) != 0 ||
+	    (ec = ba_cli_take_repeat(&ba_cmd_eval, &argc, argv, "--family", fams, MAX_MODELS, &nfams)) != 0) {
 		rc = ec;
 		goto cleanup;
 	}

@@ -19,8 +19,9 @@ const ba_command ba_cmd_refresh = {
 	.summary = "Make the next benchmark version: retire saturated items, replenish, keep anchors.",
 	.usage = "benchagent refresh BENCH_DIR [--anchors SHARE] [--json] [--seed N]",
 	.help = "Uses the results stored by 'benchagent eval BENCH_DIR' (run it with the models you\n"
-		"care about first; 3+ models give IRT discrimination). Items every model solved, and\n"
-		"items with non-positive discrimination, are retired. Generator items are replaced\n"
+		"care about first; 3+ models give IRT discrimination). Items every model solved,\n"
+		"items with non-positive discrimination, and items 'benchagent audit' failed are\n"
+		"retired (audit flags alone are enough to refresh). Generator items are replaced\n"
 		"by new ones one difficulty level harder; dataset items are listed per subtask as\n"
 		"needing new items. The most discriminating kept items become anchors that link\n"
 		"scores across versions. Writes <root>/versions/vN/ (a complete benchmark folder);\n"

@@ -13,6 +13,7 @@ extern const ba_command ba_cmd_gen;
 extern const ba_command ba_cmd_cards;
 extern const ba_command ba_cmd_eval;
 extern const ba_command ba_cmd_refresh;
+extern const ba_command ba_cmd_audit;
 extern const ba_command ba_cmd_review;
 extern const ba_command ba_cmd_export;
 extern const ba_command ba_cmd_chat;
@@ -30,6 +31,7 @@ const ba_command *const ba_commands[] = {
 	&ba_cmd_cards,
 	&ba_cmd_eval,
 	&ba_cmd_refresh,
+	&ba_cmd_audit,
 	&ba_cmd_review,
 	&ba_cmd_export,
 	&ba_cmd_chat,

@@ -14,6 +14,7 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/rng.h"
+#include "benchagent/store_audit.h"
 #include "eval_internal.h"
 
 #include <errno.h>
@@ -130,6 +131,18 @@ static json_t *jnum(double v)
 	return isnan(v) ? json_null() : json_real(v);
 }
 
+/* "audit: <criterion> <score>: <rationale>" when the audit failed item id
+ * (caller frees), else NULL. */
+static char *audit_failure(const json_t *audit, const char *id)
+{
+	const json_t *f = json_object_get(audit, id);
+
+	if (!f || strcmp(ba_json_str(f, "verdict", ""), "fail"))
+		return NULL;
+	return ba_asprintf("audit: %s %.0f: %s", ba_json_str(f, "criterion", "?"), ba_json_num(f, "score", NAN),
+			   ba_json_str(f, "reason", ""));
+}
+
 int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *opts,
 		    json_t **report, ba_error *err)
 {
@@ -137,7 +150,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 	json_t *manifest = ba_eval_manifest(dir), *items = NULL, *models = NULL, *it;
 	json_t *out_items = json_array(), *retired = json_array(), *repl = json_array();
 	json_t *needs = json_object(), *anchors = json_array(), *drift = json_array(), *nm_json;
-	json_t *newman = NULL, *needs_arr = json_array();
+	json_t *newman = NULL, *needs_arr = json_array(), *audit = NULL;
 	double *y = NULL;
 	unsigned *flags = NULL;
 	unsigned char *keep = NULL, *is_anchor = NULL;
@@ -157,10 +170,13 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 		goto cleanup;
 	ni = json_array_size(items);
 	nm = json_array_size(models);
-	if (nm == 0) {
+	/* items the audit failed (benchagent audit) are retired too */
+	if ((rc = ba_audit_flags_get(st, key, &audit, err)) != 0)
+		goto cleanup;
+	if (nm == 0 && json_object_size(audit) == 0) {
 		rc = ba_error_set(err, BA_EINVAL,
-				  "%s: no stored evaluation results for benchmark '%s'; run 'benchagent eval %s --model ...' first",
-				  dir, key, dir);
+				  "%s: no stored evaluation results or audit flags for benchmark '%s'; run 'benchagent eval %s --model ...' or 'benchagent audit %s --judge ...' first",
+				  dir, key, dir, dir);
 		goto cleanup;
 	}
 	root = root_of(dir, version);
@@ -183,20 +199,26 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 	flags = ba_calloc(ni + 1, sizeof(unsigned));
 	if (nm >= 3)
 		ba_irt_fit_2pl(y, nm, ni, NULL, &fit, NULL);
-	ba_stats_item_flags(y, nm, ni, fit, flags);
+	if (nm > 0)
+		ba_stats_item_flags(y, nm, ni, fit, flags);
 	keep = ba_calloc(ni + 1, 1);
 	is_anchor = ba_calloc(ni + 1, 1);
 	de = ba_calloc(ni + 1, sizeof(disc_ent));
 	for (i = 0; i < ni; i++) {
 		const char *reason = NULL;
+		char *audit_reason = NULL;
 		it = json_array_get(items, i);
-		if (flags[i] & BA_ITEM_SOLVED_BY_ALL)
+		audit_reason = audit_failure(audit, ba_json_str(it, "id", ""));
+		if (audit_reason)
+			reason = audit_reason;
+		else if (flags[i] & BA_ITEM_SOLVED_BY_ALL)
 			reason = "solved by every model";
 		else if (flags[i] & BA_ITEM_NEG_DISCRIM)
 			reason = "non-positive discrimination (suspect key or ambiguous item)";
 		if (reason) {
 			json_array_append_new(retired, json_pack("{s:s, s:s}", "id", ba_json_str(it, "id", ""),
 								 "reason", reason));
+			free(audit_reason);
 			continue;
 		}
 		keep[i] = 1;
@@ -402,6 +424,7 @@ cleanup:
 	ba_buf_free(&lines);
 	json_decref(newman);
 	json_decref(manifest);
+	json_decref(audit);
 	json_decref(items);
 	json_decref(models);
 	json_decref(out_items);

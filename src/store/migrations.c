@@ -63,5 +63,20 @@ const char *const ba_store_migrations[] = {
 	"  provider TEXT NOT NULL, url TEXT NOT NULL, requests INTEGER NOT NULL DEFAULT 0,"
 	"  failures INTEGER NOT NULL DEFAULT 0, oks INTEGER NOT NULL DEFAULT 0,"
 	"  ok_ms REAL NOT NULL DEFAULT 0, updated REAL NOT NULL, PRIMARY KEY(provider, url));",
+	/* 7: audit: one judgement per (benchmark, item, judge) with the request
+	 * hash it answered, the panel's flags per item (read by refresh and
+	 * build --audit), and the last audit report per benchmark */
+	"CREATE TABLE audit_scores("
+	"  bench TEXT NOT NULL, item TEXT NOT NULL, judge TEXT NOT NULL,"
+	"  request_hash TEXT NOT NULL, status TEXT NOT NULL CHECK(status IN ('ok','failed')),"
+	"  scores TEXT, mock INTEGER NOT NULL DEFAULT 0, error TEXT, updated REAL NOT NULL,"
+	"  PRIMARY KEY(bench, item, judge));"
+	"CREATE TABLE audit_flags("
+	"  bench TEXT NOT NULL, item TEXT NOT NULL,"
+	"  verdict TEXT NOT NULL CHECK(verdict IN ('pass','fail')), score REAL, criterion TEXT,"
+	"  reason TEXT, threshold REAL NOT NULL, judges TEXT NOT NULL, updated REAL NOT NULL,"
+	"  PRIMARY KEY(bench, item));"
+	"CREATE TABLE audit_reports("
+	"  bench TEXT PRIMARY KEY, report TEXT NOT NULL, updated REAL NOT NULL);",
 	NULL
 };
