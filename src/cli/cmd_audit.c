@@ -127,6 +127,7 @@ static int exec_audit(ba_cli *cli, int argc, char **argv)
 	ao.judges = judges;
 	ao.njudges = (size_t)njudges;
 	ao.no_reuse = cli->no_cache;
+	ao.families = json_object_get(ba_config_section(cfg, "audit"), "families");
 	ao.write = !cli->dry_run;
 	key = ba_eval_bench_key(pos[0]);
 	if (ba_run_open(st, "audit", key, &run_id, &err) != 0) {

@@ -22,7 +22,7 @@ const char *const ba_config_roles[] = {
 static const char *const known_top[] = {
 	"providers", "roles", "solvers", "budget", "pool", "output",
 	"gateway", "design", "grounding", "allocation", "execution",
-	"verification", "evaluation", "generators", "review", NULL
+	"verification", "evaluation", "generators", "review", "audit", NULL
 };
 
 static const char *const known_provider[] = {
