@@ -76,7 +76,7 @@ int ba_audit_messages(const char *dir, const char *request, const json_t *subtas
  * audited; judges: array of specs; scores[(j * nitems + i) * NCRIT + c]
  * the score of judge j on item i and criterion c (NAN = missing);
  * rationales: {"<judge>\n<item>": reply object} (may be NULL); humans: the
- * review verdicts (ba_audit_review_verdicts) or NULL; writers: the item
+ * review verdicts {item: {annotator: 1 accept | 0 reject}} or NULL; writers: the item
  * writer models (array of specs) or NULL. New reference. */
 json_t *ba_audit_summarize(const json_t *items, const json_t *judges, const double *scores,
 			   const json_t *rationales, const json_t *humans, const json_t *writers,

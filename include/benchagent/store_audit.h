@@ -2,7 +2,7 @@
  * store_audit.h - the store's typed functions for the audit (docs/audit.md):
  * judgements per (benchmark, item, judge), the panel's pass/fail flag per
  * item (read by refresh and build --audit), the last audit report per
- * benchmark, and the human review verdicts the audit compares judges with.
+ * benchmark (human review verdicts are read with ba_verdict_foreach).
  * Every function takes the store's lock; the SQL lives here only.
  */
 #ifndef BA_STORE_AUDIT_H
@@ -40,9 +40,5 @@ int ba_audit_flags_get(ba_store *st, const char *bench, json_t **flags, ba_error
 int ba_audit_report_put(ba_store *st, const char *bench, const json_t *report, ba_error *err);
 /* The last audit report (new ref) or BA_ENOTFOUND. */
 int ba_audit_report_get(ba_store *st, const char *bench, json_t **report, ba_error *err);
-
-/* Human review verdicts of bench as {item: {annotator: 1 accept | 0
- * reject}} (new ref; empty when nobody reviewed it). */
-int ba_audit_review_verdicts(ba_store *st, const char *bench, json_t **out, ba_error *err);
 
 #endif

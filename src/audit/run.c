@@ -39,6 +39,30 @@ static void collect(audit_runner *r, double *y, json_t *rationales, json_t *fail
 	}
 }
 
+static int verdict_cb(void *ud, const char *item, const char *annotator, const char *verdict,
+		      const char *comment)
+{
+	json_t *by_item = ud, *row = json_object_get(by_item, item);
+
+	(void)comment;
+	if (!row) {
+		row = json_object();
+		json_object_set_new(by_item, item, row);
+	}
+	json_object_set_new(row, annotator, json_integer(!strcmp(verdict, "accept")));
+	return 0;
+}
+
+/* Human review verdicts of bench: {item: {annotator: 1 accept | 0 reject}}. */
+static json_t *human_verdicts(ba_store *st, const char *bench)
+{
+	json_t *out = json_object();
+
+	if (ba_verdict_foreach(st, bench, NULL, verdict_cb, out, NULL) != 0)
+		BA_WARN("audit: review verdicts of %s could not be read; no agreement with people", bench);
+	return out;
+}
+
 /* audit.json, the stored report, and the flags refresh and build read. */
 static int write_outputs(audit_runner *r, json_t *report, ba_error *err)
 {
@@ -156,7 +180,7 @@ int ba_audit_run(ba_gateway *gw, ba_store *st, const ba_audit_opts *o, json_t **
 	}
 	for (i = 0; i < o->njudges; i++)
 		json_array_append_new(judges, json_string(o->judges[i]));
-	ba_audit_review_verdicts(st, r.bench_key, &humans, NULL);
+	humans = human_verdicts(st, r.bench_key);
 	rep = ba_audit_summarize(r.items, judges, y, rat, humans, ctx.writers, o);
 	json_object_set_new(rep, "benchmark", json_string(r.bench_key));
 	json_object_set_new(rep, "request", ctx.request ? json_string(ctx.request) : json_null());

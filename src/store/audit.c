@@ -1,6 +1,6 @@
 /*
  * audit.c - the audit's tables (migration 5): judgements, flags, reports,
- * and the read of human review verdicts the audit compares judges with.
+ * the audit report per benchmark.
  */
 #include "store_internal.h"
 #include "benchagent/store_audit.h"
@@ -220,35 +220,6 @@ int ba_audit_report_get(ba_store *st, const char *bench, json_t **report, ba_err
 	if (sqlite3_step(s) == SQLITE_ROW) {
 		const char *txt = (const char *)sqlite3_column_text(s, 0);
 		rc = ba_json_parse(report, txt, strlen(txt), "stored audit report", err);
-	}
-out:
-	sqlite3_finalize(s);
-	ba_store_unlock(st);
-	return rc;
-}
-
-int ba_audit_review_verdicts(ba_store *st, const char *bench, json_t **out, ba_error *err)
-{
-	sqlite3_stmt *s = NULL;
-	int rc = 0;
-
-	*out = json_object();
-	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT item, annotator, verdict FROM reviews WHERE bench = ?", -1, &s,
-			       NULL) != SQLITE_OK) {
-		rc = ba_store_fail(st, err, "review verdicts");
-		goto out;
-	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *item = (const char *)sqlite3_column_text(s, 0);
-		json_t *row = json_object_get(*out, item);
-		if (!row) {
-			row = json_object();
-			json_object_set_new(*out, item, row);
-		}
-		json_object_set_new(row, (const char *)sqlite3_column_text(s, 1),
-				    json_integer(!strcmp((const char *)sqlite3_column_text(s, 2), "accept")));
 	}
 out:
 	sqlite3_finalize(s);
