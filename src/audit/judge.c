@@ -176,6 +176,7 @@ int ba_audit_judge_all(audit_runner *r, ba_error *err)
 		pthread_mutex_unlock(&r->mu);
 		flush(r);
 	}
+	flush(r);  /* a job may have finished after flush looked at it */
 	return 0;
 drain:
 	ba_gateway_wait(r->gw);

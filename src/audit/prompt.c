@@ -70,21 +70,6 @@ static json_t *item_view(const json_t *item)
 	return v;
 }
 
-/* 1 when path (after resolving symlinks) lies inside dir. */
-static int inside_dir(const char *dir, const char *path)
-{
-	char *rd = realpath(dir, NULL), *rp = realpath(path, NULL);
-	int ok = 0;
-
-	if (rd && rp) {
-		size_t n = strlen(rd);
-		ok = !strncmp(rd, rp, n) && (rp[n] == '/' || rp[n] == '\0');
-	}
-	free(rd);
-	free(rp);
-	return ok;
-}
-
 /* Image parts for item's media (appended to parts); *nimages counts them. */
 static int image_parts(const char *dir, const json_t *item, json_t *parts, int *nimages, ba_error *err)
 {
@@ -94,17 +79,17 @@ static int image_parts(const char *dir, const json_t *item, json_t *parts, int *
 	*nimages = 0;
 	json_array_foreach(json_object_get(item, "media"), i, m) {
 		const char *rel = ba_json_str(m, "path", NULL);
-		char *path, *url;
+		char *path = NULL, *url = NULL;
+		ba_error e = BA_ERROR_INIT;
 		if (strcmp(ba_json_str(m, "type", ""), "image"))
 			continue;
-		if (!rel || !ba_path_is_safe(rel))
-			return ba_error_set(err, BA_EINVAL, "item %s: media[%zu].path is missing or leaves the benchmark folder",
-					    ba_json_str(item, "id", "?"), i);
-		path = ba_path_join(dir, rel);
-		url = inside_dir(dir, path) ? ba_data_url_from_file(path, MAX_IMAGE_BYTES) : NULL;
+		if (!rel || ba_fs_rel_inside(dir, rel, &path, &e) != 0)
+			return ba_error_set(err, BA_EINVAL, "item %s: media[%zu]: %s", ba_json_str(item, "id", "?"), i,
+					    rel ? e.msg : "no path");
+		url = ba_data_url_from_file(path, MAX_IMAGE_BYTES);
 		free(path);
 		if (!url)
-			return ba_error_set(err, BA_EINVAL, "item %s: cannot read image media[%zu] %s inside the benchmark folder",
+			return ba_error_set(err, BA_EINVAL, "item %s: cannot read image media[%zu] %s",
 					    ba_json_str(item, "id", "?"), i, rel);
 		json_array_append_new(parts, json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url));
 		free(url);

@@ -138,6 +138,15 @@ check "failed judgement asked again, flaky judged after one re-ask" test "$(( $(
 check "failure listed in the report" jqe '.failures | length == 1 and .[0].judge == "local/broken" and (.[0].error | test("validation"))' m2.json
 check "flaky judge's re-asked reply counted" jqe '.items[0].scores.format_schema == 75 and .items[0].votes.pass == 1' m2.json
 
+# an image path leaving the benchmark folder fails that judgement only, and is never read or sent
+mkdir -p out/u
+printf '%s\n' '{"id":"u-evil","question":"Is there a dot?","answer":"yes","media":[{"type":"image","path":"../../../etc/passwd"}]}' '{"id":"tok-i1-copy","question":"What is 1+2?","answer":"3"}' > out/u/items.jsonl
+before=$(requests)
+"$BA" --json audit out/u --judge local/gpt-judge > u1.json 2> u1.err
+check "an unsafe media path fails only its item (exit 1)" test $? -eq 1
+check "unsafe media path not sent, named in the failure" jqe '(.failures | length == 1) and (.failures[0].item == "u-evil") and (.failures[0].error | test("media"))' u1.json
+check "only the safe item was sent" test "$(( $(requests) - before ))" -eq 1
+
 # ---- planted defects: the matching criterion is the lowest, refresh retires them ----
 mkdir -p out/pd/media
 echo 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==' | base64 -d > out/pd/media/dot.png
