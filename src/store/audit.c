@@ -1,5 +1,5 @@
 /*
- * audit.c - the audit's tables (migration 6): judgements, flags, reports,
+ * audit.c - the audit's tables (migration 7): judgements, flags, reports,
  * the audit report per benchmark.
  */
 #include "store_internal.h"
