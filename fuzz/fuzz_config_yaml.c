@@ -1,7 +1,8 @@
 /*
  * fuzz_config_yaml.c - the YAML reader and the configuration validator on
  * arbitrary bytes: never crash, leak or hang; always either a config or a
- * one-line error.
+ * one-line error; an accepted config has every section value in its range
+ * and only http(s) provider URLs.
  */
 #include "benchagent/config.h"
 #include "benchagent/fs.h"
@@ -29,8 +30,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* the full loader, through a file */
 	snprintf(path, sizeof(path), "/tmp/ba-fuzz-config-%ld.yaml", (long)getpid());
 	if (ba_fs_write_atomic(path, data, size, NULL) == 0) {
-		if (ba_config_load(&cfg, path, 0, &err) == 0)
+		if (ba_config_load(&cfg, path, 0, &err) == 0) {
+			size_t i;
+			if (cfg->execution.workers < 1 || cfg->execution.workers > 256 ||
+			    !(cfg->gateway.max_reply_mb > 0 && cfg->gateway.max_reply_mb <= 1024) ||
+			    cfg->gateway.max_retries < 0 || cfg->gateway.max_retries > 100 ||
+			    !(cfg->verification.near_duplicate_threshold >= 0 &&
+			      cfg->verification.near_duplicate_threshold <= 1) ||
+			    cfg->grounding.candidates < 1 || cfg->grounding.candidates > 6 ||
+			    !cfg->execution.fallback_role)
+				abort();
+			for (i = 0; i < cfg->nproviders; i++) {
+				const char *u = cfg->providers[i].base_url;
+				if (u && strncmp(u, "http://", 7) && strncmp(u, "https://", 8))
+					abort();
+			}
 			ba_config_free(cfg);
+		}
 		else if (strchr(err.msg, '\n') || !err.msg[0])
 			abort();
 		unlink(path);

@@ -35,7 +35,7 @@ static json_t *generator_versions(const ba_gen_registry *reg)
  * the best generator below generators.min_score). */
 static int check_match(const ba_config *cfg, ba_gen_registry *reg, const json_t *query, ba_error *err)
 {
-	double min = ba_config_num(cfg, "generators", "min_score", 8.0), top;
+	double min = cfg->generators.min_score, top;
 	json_t *hits = NULL, *best;
 	int rc = 0;
 

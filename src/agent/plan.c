@@ -17,73 +17,39 @@
 
 #define STAGE_VERSION 1
 
-static double cfg_num(const ba_config *cfg, const char *sec, const char *key, double def,
-		      double lo, double hi)
-{
-	double v = ba_config_num(cfg, sec, key, def);
-	if (v < lo || v > hi) {
-		BA_WARN("%s.%s = %g is out of range [%g, %g]; using %g", sec, key, v, lo, hi, def);
-		return def;
-	}
-	return v;
-}
-
-/* grounding.retrieval: {bm25, tfidf, text, meta, roles, embedding}. */
-static void retrieval_weights(ba_retrieval_weights *w, const json_t *r)
-{
-	ba_retrieval_weights def = BA_RETRIEVAL_WEIGHTS_INIT;
-	*w = def;
-	w->bm25 = ba_json_num(r, "bm25", def.bm25);
-	w->tfidf = ba_json_num(r, "tfidf", def.tfidf);
-	w->text = ba_json_num(r, "text", def.text);
-	w->meta = ba_json_num(r, "meta", def.meta);
-	w->roles = ba_json_num(r, "roles", def.roles);
-	w->embedding = ba_json_num(r, "embedding", def.embedding);
-	if (w->bm25 < 0 || w->tfidf < 0 || w->bm25 + w->tfidf <= 0 || w->text < 0 || w->meta < 0 ||
-	    w->text + w->meta <= 0 || w->roles < 0 || w->roles > 1 || w->embedding < 0 || w->embedding > 1) {
-		BA_WARN("grounding.retrieval weights must be non-negative (roles, embedding at most 1) "
-			"with positive sums; using the defaults");
-		*w = def;
-	}
-}
-
+/* The planner's settings from the typed sections (ranges are checked when
+ * the file is read: config/sections.c). */
 static void planner_config(planner *p, const ba_config *cfg)
 {
-	json_t *g = ba_config_section(cfg, "grounding"), *w = json_object_get(g, "weights");
+	const ba_grounding_cfg *g = &cfg->grounding;
 
-	p->w_align = ba_json_num(w, "alignment", 0.45);
-	p->w_cov = ba_json_num(w, "coverage", 0.35);
-	p->w_simp = ba_json_num(w, "simplicity", 0.10);
-	p->w_risk = ba_json_num(w, "risk", 0.10);
-	if (p->w_align < 0 || p->w_cov < 0 || p->w_simp < 0 || p->w_risk < 0 ||
-	    p->w_align + p->w_cov + p->w_simp + p->w_risk <= 0) {
-		BA_WARN("grounding.weights must be non-negative with a positive sum; using the defaults");
-		p->w_align = 0.45, p->w_cov = 0.35, p->w_simp = 0.10, p->w_risk = 0.10;
-	}
-	p->blend = cfg_num(cfg, "grounding", "blend", 0.7, 0, 1);
-	p->threshold = cfg_num(cfg, "grounding", "accept_threshold", 0.53, 0, 1);
-	p->g_rounds = (int)cfg_num(cfg, "grounding", "max_rounds", 4, 1, 20);
-	p->ncand = (int)cfg_num(cfg, "grounding", "candidates", 3, 1, 6);
-	p->grounding_steps = (int)cfg_num(cfg, "grounding", "max_steps", 6, 1, 50);
-	p->scored = (int)cfg_num(cfg, "grounding", "scored", 8, 1, 20);
-	p->request_floor = cfg_num(cfg, "grounding", "request_floor", 0.3, 0, 1);
-	p->align_floor = cfg_num(cfg, "grounding", "alignment_floor", 0.4, 0, 1);
-	p->allow_unrelated = json_is_true(json_object_get(g, "allow_unrelated"));
-	retrieval_weights(&p->rw, json_object_get(g, "retrieval"));
-	p->a_rounds = (int)cfg_num(cfg, "allocation", "max_rounds", 3, 1, 20);
-	p->max_subtasks = (int)cfg_num(cfg, "design", "max_subtasks", 6, 1, 50);
-	p->design_steps = (int)cfg_num(cfg, "design", "max_steps", 12, 1, 100);
+	p->w_align = g->w_alignment;
+	p->w_cov = g->w_coverage;
+	p->w_simp = g->w_simplicity;
+	p->w_risk = g->w_risk;
+	p->blend = g->blend;
+	p->threshold = g->accept_threshold;
+	p->g_rounds = g->max_rounds;
+	p->ncand = g->candidates;
+	p->grounding_steps = g->max_steps;
+	p->scored = g->scored;
+	p->request_floor = g->request_floor;
+	p->align_floor = g->alignment_floor;
+	p->allow_unrelated = g->allow_unrelated;
+	p->rw = (ba_retrieval_weights){ g->r_bm25, g->r_tfidf, g->r_text, g->r_meta, g->r_roles, g->r_embedding };
+	p->a_rounds = cfg->allocation.max_rounds;
+	p->max_subtasks = cfg->design.max_subtasks;
+	p->design_steps = cfg->design.max_steps;
 	/* agent-written generators: on by default when the "generator" role has
 	 * a real model (the mock cannot write programs), off with
 	 * generators.agent_write: false */
 	{
 		const ba_provider_cfg *prov = NULL;
 		const char *model = NULL;
-		json_t *aw = json_object_get(ba_config_section(cfg, "generators"), "agent_write");
 		int real = ba_config_resolve(cfg, "generator", &prov, &model, NULL) == 0 &&
 			   prov->protocol != BA_PROTO_MOCK;
-		p->write_generators = json_is_boolean(aw) ? json_is_true(aw) : real;
-		p->write_attempts = (int)cfg_num(cfg, "generators", "write_attempts", 3, 1, 10);
+		p->write_generators = cfg->generators.agent_write >= 0 ? cfg->generators.agent_write : real;
+		p->write_attempts = cfg->generators.write_attempts;
 	}
 }
 

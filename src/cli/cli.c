@@ -25,9 +25,47 @@ int ba_cli_config(ba_cli *cli, ba_config **out, ba_error *err)
 			ba_config_add_pool(cli->cfg, cli->pools[i]);
 		if (cli->provider && (rc = ba_config_set_provider_override(cli->cfg, cli->provider, err)) != 0)
 			return rc;
+		for (i = 0; cli->cmd && cli->cmd->roles && cli->cmd->roles[i]; i++)
+			ba_cli_print_role(cli, cli->cmd->roles[i]);
 	}
 	*out = cli->cfg;
 	return 0;
+}
+
+/* Where a provider comes from, for the lines below. */
+static void print_ref(const char *label, const ba_provider_cfg *p, const char *model, const ba_config *cfg)
+{
+	if (p->protocol == BA_PROTO_MOCK)
+		fprintf(stderr, "%s: %s/%s (offline mock)\n", label, p->name, model);
+	else
+		fprintf(stderr, "%s: %s/%s (%s, %s)\n", label, p->name, model,
+			p->from_env ? "from OPENAI_API_KEY/OPENAI_BASE_URL" : cfg->path ? cfg->path : "configuration",
+			p->base_url ? p->base_url : "");
+}
+
+void ba_cli_print_role(ba_cli *cli, const char *role)
+{
+	const ba_provider_cfg *p;
+	const char *model;
+	char *label;
+
+	if (cli->verbosity < 0 || !cli->cfg || ba_config_resolve(cli->cfg, role, &p, &model, NULL) != 0)
+		return;
+	label = ba_asprintf("role %s", role);
+	print_ref(label, p, model, cli->cfg);
+	free(label);
+}
+
+void ba_cli_print_model(ba_cli *cli, const char *label, const char *spec)
+{
+	ba_model_ref ref;
+	const ba_provider_cfg *p;
+
+	if (cli->verbosity < 0 || !cli->cfg || ba_model_ref_parse(&ref, spec, NULL) != 0)
+		return;
+	if ((p = ba_config_provider(cli->cfg, ref.provider)))
+		print_ref(label, p, ref.model ? ref.model : p->default_model ? p->default_model : "mock", cli->cfg);
+	ba_model_ref_clear(&ref);
 }
 
 int ba_cli_store(ba_cli *cli, ba_store **out, ba_error *err)

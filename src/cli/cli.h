@@ -20,6 +20,8 @@
 #define BA_EXIT_FAIL 1
 #define BA_EXIT_USAGE 2
 
+typedef struct ba_command ba_command;
+
 typedef struct ba_cli {
 	const char *workspace;   /* --workspace DIR (default ".") */
 	int verbosity;           /* -v: +1, -q: -1 */
@@ -36,25 +38,34 @@ typedef struct ba_cli {
 	ba_config *cfg;          /* loaded on first ba_cli_config() */
 	ba_store *store;         /* opened on first ba_cli_store() */
 	char *dry_dir;           /* --dry-run: the private workspace copy (removed at exit) */
+	const ba_command *cmd;   /* the command being run */
 } ba_cli;
 
-typedef struct ba_command {
+struct ba_command {
 	const char *name;
 	const char *summary;     /* one line for `benchagent help` */
 	const char *usage;       /* "benchagent init [--force]" */
 	const char *help;        /* paragraph(s) for --help: options, examples */
 	int (*exec)(ba_cli *cli, int argc, char **argv); /* returns an exit code */
-} ba_command;
+	const char *const *roles; /* NULL-terminated: the roles a run of it uses; their
+				   * provider/model is printed when the config loads */
+};
 
 extern const ba_command *const ba_commands[];
 const ba_command *ba_command_find(const char *name);
 
-/* Lazily load <workspace>/benchagent.yaml (+ --pool, --provider). Borrowed. */
+/* Lazily load <workspace>/benchagent.yaml (+ --pool, --provider). Borrowed.
+ * On the first load prints, on stderr, the provider/model of each role of
+ * cli->cmd->roles (not with -q). */
 int ba_cli_config(ba_cli *cli, ba_config **out, ba_error *err);
 /* Lazily open the workspace store. Borrowed. With --dry-run this is a
  * private copy in a temporary workspace (cli->dry_dir): the run sees the
  * cache and finished work, and nothing it does reaches the real store. */
 int ba_cli_store(ba_cli *cli, ba_store **out, ba_error *err);
+/* Print "LABEL: provider/model (where it comes from)" on stderr (not with
+ * -q) for a role or a model reference such as "openai/gpt-4o-mini". */
+void ba_cli_print_role(ba_cli *cli, const char *role);
+void ba_cli_print_model(ba_cli *cli, const char *label, const char *spec);
 /* Print the --dry-run estimate (calls, cached, tokens, cost) to stderr. */
 void ba_cli_print_estimate(ba_cli *cli, long calls, long cached, long prompt_tokens,
 			   long completion_tokens, double cost_usd);

@@ -121,8 +121,8 @@ static int exec_audit(ba_cli *cli, int argc, char **argv)
 		return ba_cli_fail(cli, &err);
 	if (njudges == 0 && config_judges(cfg, judges, &njudges) == 0)
 		return ba_cli_usage(&ba_cmd_audit, "give at least one --judge PROVIDER/MODEL (or audit.judges in benchagent.yaml)");
-	if (!thr_s)
-		ao.threshold = ba_config_num(cfg, "audit", "threshold", ao.threshold);
+	if (!thr_s && json_is_number(json_object_get(ba_config_section(cfg, "audit"), "threshold")))
+		ao.threshold = json_number_value(json_object_get(ba_config_section(cfg, "audit"), "threshold"));
 	ao.bench_dir = pos[0];
 	ao.judges = judges;
 	ao.njudges = (size_t)njudges;

@@ -19,6 +19,10 @@
 
 static int exec_build(ba_cli *cli, int argc, char **argv);
 
+/* the planner's agents, then the executor and verification */
+static const char *const build_roles[] = { "query", "design", "grounding", "allocation", "generator",
+					   "embedding", "realize", "inspect", "repair", "fix", NULL };
+
 const ba_command ba_cmd_build = {
 	.name = "build",
 	.summary = "Build a verified benchmark from a request (QUERY.json) or an edited plan (PLAN.json).",
@@ -40,6 +44,7 @@ const ba_command ba_cmd_build = {
 		"Example:\n"
 		"  benchagent build ../shared/queries/arithmetic_logic_offline.json\n",
 	.exec = exec_build,
+	.roles = build_roles,
 };
 
 static char *out_root(ba_cli *cli, const ba_config *cfg, const char *outopt)

@@ -18,6 +18,9 @@
 
 static int exec_cards(ba_cli *cli, int argc, char **argv);
 
+/* card writing and the search index */
+static const char *const cards_roles[] = { "cards", "embedding", NULL };
+
 const ba_command ba_cmd_cards = {
 	.name = "cards",
 	.summary = "List, show, check and build dataset cards of the pool.",
@@ -38,6 +41,7 @@ const ba_command ba_cmd_cards = {
 		"                  e.g. text,image; default: read from the text), -k K (default 8),\n"
 		"                  --json for the hits as JSON.\n",
 	.exec = exec_cards,
+	.roles = cards_roles,
 };
 
 static int need_pool(ba_cli *cli, ba_config **cfg, ba_error *err)

@@ -140,6 +140,10 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		rc = ba_cli_fail(cli, &err);
 		goto cleanup;
 	}
+	for (k = 0; k < nuniq; k++)
+		ba_cli_print_model(cli, "model under test", uniq[k]);
+	if (judge)
+		ba_cli_print_model(cli, "judge", judge);
 	eo.bench_dir = pos[0];
 	eo.cfg = cfg;
 	eo.no_reuse = cli->no_cache;
@@ -149,13 +153,13 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	eo.pairwise = pairwise;
 	eo.sizes = jsizes;
 	eo.families = jfams;
-	eo.stats.resamples = (int)ba_config_num(cfg, "evaluation", "resamples", 1000);
-	eo.stats.seed = (uint64_t)ba_config_num(cfg, "evaluation", "seed", 1);
-	eo.stats.level = ba_config_num(cfg, "evaluation", "level", 0.95);
-	eo.window = (int)ba_config_num(cfg, "evaluation", "window", 256);
-	eo.max_tokens = (int)ba_config_num(cfg, "evaluation", "max_tokens", 0);
-	eo.temperature = ba_config_num(cfg, "evaluation", "temperature", 0);
-	eo.plan_half_width = ba_config_num(cfg, "evaluation", "plan_half_width", 0.02);
+	eo.stats.resamples = cfg->evaluation.resamples;
+	eo.stats.seed = (uint64_t)cfg->evaluation.seed;
+	eo.stats.level = cfg->evaluation.level;
+	eo.window = cfg->evaluation.window;
+	eo.max_tokens = cfg->evaluation.max_tokens;
+	eo.temperature = cfg->evaluation.temperature;
+	eo.plan_half_width = cfg->evaluation.plan_half_width;
 	if (cli->seed_set)
 		eo.stats.seed = cli->seed;
 	if (epochs_s) {

@@ -17,6 +17,9 @@
 
 static int exec_plan(ba_cli *cli, int argc, char **argv);
 
+/* the planner's agents */
+static const char *const plan_roles[] = { "query", "design", "grounding", "allocation", "generator", "embedding", NULL };
+
 const ba_command ba_cmd_plan = {
 	.name = "plan",
 	.summary = "Turn a query into a plan: subtasks, grounded sources, transformations, quotas.",
@@ -31,6 +34,7 @@ const ba_command ba_cmd_plan = {
 		"  benchagent plan --pool ../shared/datasets/general-bench-subset query.json\n"
 		"  benchagent plan --provider mock query.json -o plan.json\n",
 	.exec = exec_plan,
+	.roles = plan_roles,
 };
 
 static void summary(const json_t *plan, const char *path)

@@ -170,6 +170,7 @@ int main(int argc, char **argv)
 	if (cli.verbosity >= 0)
 		ba_progress_set_mode(isatty(STDERR_FILENO) ? BA_PROGRESS_TTY : BA_PROGRESS_LOG);
 
+	cli.cmd = cmd;
 	rc = cmd->exec(&cli, argc - 1, argv + 1);
 
 	ba_store_close(cli.store);

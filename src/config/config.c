@@ -1,8 +1,12 @@
 /*
- * config.c - benchagent.yaml loading, validation and defaults.
+ * config.c - benchagent.yaml loading, validation and defaults: providers,
+ * roles, solvers, budget, pools, output (the module sections are in
+ * sections.c). The environment provider "openai" (OPENAI_API_KEY /
+ * OPENAI_BASE_URL) exists whether or not there is a file; a provider of
+ * that name in the file wins.
  */
 #define BA_LOG_MODULE "config"
-#include "benchagent/config.h"
+#include "config_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/fs.h"
 #include "benchagent/log.h"
@@ -17,12 +21,11 @@ const char *const ba_config_roles[] = {
 	"repair", "fix", "judge", "cards", "generator", "embedding", "chat", NULL
 };
 
-/* Top-level keys this version understands. Modules with their own
- * section add its name here. */
+/* Top-level keys besides the module sections (sections.c). */
 static const char *const known_top[] = {
 	"providers", "roles", "solvers", "budget", "pool", "output",
-	"gateway", "design", "grounding", "allocation", "execution",
-	"verification", "evaluation", "generators", "review", "audit", NULL
+	"audit", /* read by cmd_audit (threshold) */
+	NULL
 };
 
 static const char *const known_provider[] = {
@@ -31,21 +34,17 @@ static const char *const known_provider[] = {
 	"price_output", "latency_ms", "ca_file", "batch_api", "batch_discount", NULL
 };
 
-typedef struct {
-	const char *file;
-	json_t *lines;
-	ba_error *err;
-} vctx;
+typedef ba_cfg_ctx vctx;
 
-static long line_of(vctx *v, const char *path)
+long ba_cfg_line(vctx *v, const char *path)
 {
 	json_t *l = v->lines ? json_object_get(v->lines, path) : NULL;
 	return l ? (long)json_integer_value(l) : 0;
 }
 
-static int bad(vctx *v, const char *path, const char *what)
+int ba_cfg_bad(vctx *v, const char *path, const char *what)
 {
-	long l = line_of(v, path);
+	long l = ba_cfg_line(v, path);
 	if (l)
 		return ba_error_set(v->err, BA_EINVAL, "%s:%ld: %s: %s", v->file, l, path, what);
 	return ba_error_set(v->err, BA_EINVAL, "%s: %s: %s", v->file, path, what);
@@ -65,9 +64,9 @@ static void warn_unknown(vctx *v, json_t *obj, const char *prefix, const char *c
 	json_t *val;
 
 	json_object_foreach(obj, k, val) {
-		if (!in_list(k, known)) {
+		if (!in_list(k, known) && (*prefix || !ba_config_is_section(k))) {
 			char *p = *prefix ? ba_asprintf("%s.%s", prefix, k) : ba_strdup(k);
-			BA_WARN("%s:%ld: unknown key '%s' ignored", v->file, line_of(v, p), p);
+			BA_WARN("%s:%ld: unknown key '%s' ignored", v->file, ba_cfg_line(v, p), p);
 			free(p);
 		}
 	}
@@ -83,7 +82,7 @@ static int get_str(vctx *v, json_t *obj, const char *path, const char *key, char
 		return 0;
 	p = ba_asprintf("%s.%s", path, key);
 	if (!json_is_string(j))
-		rc = bad(v, p, "expected a string");
+		rc = ba_cfg_bad(v, p, "expected a string");
 	else {
 		free(*out);
 		*out = ba_strdup(json_string_value(j));
@@ -92,7 +91,8 @@ static int get_str(vctx *v, json_t *obj, const char *path, const char *key, char
 	return rc;
 }
 
-static int get_num(vctx *v, json_t *obj, const char *path, const char *key, double min, double *out)
+static int get_num(vctx *v, json_t *obj, const char *path, const char *key, double min, double max,
+		   double *out)
 {
 	json_t *j = json_object_get(obj, key);
 	char *p;
@@ -102,11 +102,15 @@ static int get_num(vctx *v, json_t *obj, const char *path, const char *key, doub
 		return 0;
 	p = *path ? ba_asprintf("%s.%s", path, key) : ba_strdup(key);
 	if (!json_is_number(j))
-		rc = bad(v, p, "expected a number");
+		rc = ba_cfg_bad(v, p, "expected a number");
 	else if (json_number_value(j) < min) {
 		char msg[96];
 		snprintf(msg, sizeof(msg), "must be >= %g", min);
-		rc = bad(v, p, msg);
+		rc = ba_cfg_bad(v, p, msg);
+	} else if (json_number_value(j) > max) {
+		char msg[96];
+		snprintf(msg, sizeof(msg), "must be <= %g", max);
+		rc = ba_cfg_bad(v, p, msg);
 	} else
 		*out = json_number_value(j);
 	free(p);
@@ -169,26 +173,31 @@ fill:
 	cfg->roles[i].ref.model = ba_strdup(model);
 }
 
-ba_config *ba_config_default(void)
+/* The environment provider "openai", unless one of that name exists or
+ * neither OPENAI_API_KEY nor OPENAI_BASE_URL is set. Returns it or NULL. */
+static const ba_provider_cfg *add_env_provider(ba_config *cfg)
+{
+	const char *key = getenv("OPENAI_API_KEY"), *base = getenv("OPENAI_BASE_URL");
+	const char *model = getenv("BENCHAGENT_MODEL");
+	ba_provider_cfg *p;
+
+	if (!((key && *key) || (base && *base)) || ba_config_provider(cfg, "openai"))
+		return NULL;
+	p = add_provider(cfg);
+	p->name = ba_strdup("openai");
+	p->base_url = ba_strdup(base && *base ? base : "https://api.openai.com/v1");
+	p->api_key_env = ba_strdup("OPENAI_API_KEY");
+	p->default_model = ba_strdup(model && *model ? model : "gpt-4o-mini");
+	p->from_env = 1;
+	return p;
+}
+
+static ba_config *config_new(void)
 {
 	ba_config *cfg = ba_calloc(1, sizeof(*cfg));
-	const char *key = getenv("OPENAI_API_KEY"), *base = getenv("OPENAI_BASE_URL");
 
 	cfg->output_dir = ba_strdup("out");
-	cfg->raw = json_object();
-	if ((key && *key) || (base && *base)) {
-		ba_provider_cfg *p = add_provider(cfg);
-		const char *model = getenv("BENCHAGENT_MODEL");
-		p->name = ba_strdup("openai");
-		p->base_url = ba_strdup(base && *base ? base : "https://api.openai.com/v1");
-		p->api_key_env = ba_strdup("OPENAI_API_KEY");
-		p->default_model = ba_strdup(model && *model ? model : "gpt-4o-mini");
-		set_role(cfg, "default", "openai", p->default_model);
-	} else {
-		add_mock(cfg);
-		set_role(cfg, "default", "mock", "mock");
-	}
-	add_mock(cfg);
+	ba_config_sections_default(cfg);
 	return cfg;
 }
 
@@ -203,18 +212,18 @@ static int get_urls(vctx *v, json_t *pj, const char *path, ba_provider_cfg *p)
 	if (!a || json_is_null(a))
 		goto out;
 	if (!json_is_array(a) || !json_array_size(a)) {
-		rc = bad(v, np, "expected a list of URLs");
+		rc = ba_cfg_bad(v, np, "expected a list of URLs");
 		goto out;
 	}
 	if (p->base_url) {
-		rc = bad(v, np, "give base_url or base_urls, not both");
+		rc = ba_cfg_bad(v, np, "give base_url or base_urls, not both");
 		goto out;
 	}
 	json_array_foreach(a, i, u) {
 		const char *s = json_string_value(u);
 		if (!s || (strncmp(s, "http://", 7) && strncmp(s, "https://", 8))) {
 			char *ip = ba_asprintf("%s.%zu", np, i);
-			rc = bad(v, ip, "expected an http:// or https:// URL");
+			rc = ba_cfg_bad(v, ip, "expected an http:// or https:// URL");
 			free(ip);
 			goto out;
 		}
@@ -229,6 +238,36 @@ out:
 	return rc;
 }
 
+ba_config *ba_config_default(void)
+{
+	ba_config *cfg = config_new();
+	const ba_provider_cfg *env;
+
+	cfg->raw = json_object();
+	add_env_provider(cfg);
+	add_mock(cfg);
+	if ((env = ba_config_provider(cfg, "openai")))
+		set_role(cfg, "default", "openai", env->default_model);
+	else
+		set_role(cfg, "default", "mock", "mock");
+	return cfg;
+}
+
+/* http:// or https:// and a host: the gateway sends keys there. */
+static int check_url(vctx *v, const char *path, const char *url)
+{
+	char *p = ba_asprintf("%s.base_url", path);
+	const char *host = !strncmp(url, "http://", 7) ? url + 7 : !strncmp(url, "https://", 8) ? url + 8 : NULL;
+	int rc = 0;
+
+	if (!host)
+		rc = ba_cfg_bad(v, p, "must be an http:// or https:// URL");
+	else if (!*host || *host == '/' || strpbrk(url, " \t\r\n"))
+		rc = ba_cfg_bad(v, p, "must name a host (http://HOST[:PORT]/...)");
+	free(p);
+	return rc;
+}
+
 static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 {
 	char path[64];
@@ -240,7 +279,7 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 
 	snprintf(path, sizeof(path), "providers.%zu", idx);
 	if (!json_is_object(pj))
-		return bad(v, path, "expected a mapping with name, protocol, base_url ...");
+		return ba_cfg_bad(v, path, "expected a mapping with name, protocol, base_url ...");
 	warn_unknown(v, pj, path, known_provider);
 	p = add_provider(cfg);
 	if ((rc = get_str(v, pj, path, "name", &p->name)) ||
@@ -251,13 +290,13 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 	    (rc = get_str(v, pj, path, "ca_file", &p->ca_file)))
 		goto out;
 	if (!p->name) {
-		rc = bad(v, path, "missing 'name'");
+		rc = ba_cfg_bad(v, path, "missing 'name'");
 		goto out;
 	}
 	for (i = 0; i + 1 < cfg->nproviders; i++)
 		if (!strcmp(cfg->providers[i].name, p->name)) {
 			char *np = ba_asprintf("%s.name", path);
-			rc = bad(v, np, "duplicate provider name");
+			rc = ba_cfg_bad(v, np, "duplicate provider name");
 			free(np);
 			goto out;
 		}
@@ -269,7 +308,7 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 		p->protocol = BA_PROTO_MOCK;
 	else {
 		char *np = ba_asprintf("%s.protocol", path);
-		rc = bad(v, np, "must be openai, anthropic or mock");
+		rc = ba_cfg_bad(v, np, "must be openai, anthropic or mock");
 		free(np);
 		goto out;
 	}
@@ -279,27 +318,29 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 		if (p->protocol == BA_PROTO_ANTHROPIC)
 			p->base_url = ba_strdup("https://api.anthropic.com");
 		else {
-			rc = bad(v, path, "missing 'base_url'");
+			rc = ba_cfg_bad(v, path, "missing 'base_url'");
 			goto out;
 		}
 	}
+	if (p->base_url && (rc = check_url(v, path, p->base_url)) != 0)
+		goto out;
 	num = p->max_concurrency;
-	if ((rc = get_num(v, pj, path, "max_concurrency", 1, &num)))
+	if ((rc = get_num(v, pj, path, "max_concurrency", 1, 4096, &num)))
 		goto out;
 	p->max_concurrency = (int)num;
-	if ((rc = get_num(v, pj, path, "requests_per_minute", 0, &p->rpm)) ||
-	    (rc = get_num(v, pj, path, "tokens_per_minute", 0, &p->tpm)) ||
-	    (rc = get_num(v, pj, path, "timeout", 0.001, &p->timeout_s)) ||
-	    (rc = get_num(v, pj, path, "price_input", 0, &p->price_in)) ||
-	    (rc = get_num(v, pj, path, "price_output", 0, &p->price_out)) ||
-	    (rc = get_num(v, pj, path, "latency_ms", 0, &p->latency_ms)) ||
-	    (rc = get_num(v, pj, path, "batch_discount", 0, &p->batch_discount)))
+	if ((rc = get_num(v, pj, path, "requests_per_minute", 0, 1e9, &p->rpm)) ||
+	    (rc = get_num(v, pj, path, "tokens_per_minute", 0, 1e12, &p->tpm)) ||
+	    (rc = get_num(v, pj, path, "timeout", 0.001, 86400, &p->timeout_s)) ||
+	    (rc = get_num(v, pj, path, "price_input", 0, 1e6, &p->price_in)) ||
+	    (rc = get_num(v, pj, path, "price_output", 0, 1e6, &p->price_out)) ||
+	    (rc = get_num(v, pj, path, "latency_ms", 0, 3600000, &p->latency_ms)) ||
+	    (rc = get_num(v, pj, path, "batch_discount", 0, 1e6, &p->batch_discount)))
 		goto out;
 	if (json_object_get(pj, "batch_api")) {
 		json_t *b = json_object_get(pj, "batch_api");
 		if (!json_is_boolean(b)) {
 			char *np = ba_asprintf("%s.batch_api", path);
-			rc = bad(v, np, "expected true or false");
+			rc = ba_cfg_bad(v, np, "expected true or false");
 			free(np);
 			goto out;
 		}
@@ -307,7 +348,7 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 	}
 	if (p->batch_discount > 1) {
 		char *np = ba_asprintf("%s.batch_discount", path);
-		rc = bad(v, np, "must be between 0 and 1 (the batch price as a fraction of the direct price)");
+		rc = ba_cfg_bad(v, np, "must be between 0 and 1 (the batch price as a fraction of the direct price)");
 		free(np);
 		goto out;
 	}
@@ -322,12 +363,12 @@ static int check_ref(vctx *v, ba_config *cfg, const char *path, const char *spec
 	ba_error e = BA_ERROR_INIT;
 
 	if (ba_model_ref_parse(ref, spec, &e) != 0)
-		return bad(v, path, e.msg);
+		return ba_cfg_bad(v, path, e.msg);
 	if (!ba_config_provider(cfg, ref->provider)) {
 		char msg[256];
 		snprintf(msg, sizeof(msg), "unknown provider '%s'", ref->provider);
 		ba_model_ref_clear(ref);
-		return bad(v, path, msg);
+		return ba_cfg_bad(v, path, msg);
 	}
 	return 0;
 }
@@ -340,28 +381,31 @@ static int parse_tree(vctx *v, ba_config *cfg, json_t *root)
 	int rc;
 
 	if (!json_is_object(root))
-		return bad(v, "(top)", "expected a mapping");
+		return ba_cfg_bad(v, "(top)", "expected a mapping");
 	warn_unknown(v, root, "", known_top);
 
 	j = json_object_get(root, "providers");
 	if (j && !json_is_array(j))
-		return bad(v, "providers", "expected a list of providers");
+		return ba_cfg_bad(v, "providers", "expected a list of providers");
 	json_array_foreach(j, i, val)
 		if ((rc = parse_provider(v, cfg, val, i)))
 			return rc;
+	add_env_provider(cfg);
 	add_mock(cfg);
 
 	j = json_object_get(root, "roles");
+	if (json_is_null(j))
+		j = NULL;
 	if (j && !json_is_object(j))
-		return bad(v, "roles", "expected a mapping role: provider/model");
+		return ba_cfg_bad(v, "roles", "expected a mapping role: provider/model");
 	json_object_foreach(j, k, val) {
 		char *path = ba_asprintf("roles.%s", k);
 		ba_model_ref ref;
 		if (!in_list(k, ba_config_roles))
 			BA_WARN("%s:%ld: unknown role '%s' (known: design, grounding, allocation, realize, inspect, repair, fix, judge, ...)",
-				v->file, line_of(v, path), k);
+				v->file, ba_cfg_line(v, path), k);
 		if (!json_is_string(val))
-			rc = bad(v, path, "expected \"provider/model\"");
+			rc = ba_cfg_bad(v, path, "expected \"provider/model\"");
 		else
 			rc = check_ref(v, cfg, path, json_string_value(val), &ref);
 		free(path);
@@ -373,12 +417,12 @@ static int parse_tree(vctx *v, ba_config *cfg, json_t *root)
 
 	j = json_object_get(root, "solvers");
 	if (j && !json_is_array(j))
-		return bad(v, "solvers", "expected a list of \"provider/model\"");
+		return ba_cfg_bad(v, "solvers", "expected a list of \"provider/model\"");
 	json_array_foreach(j, i, val) {
 		char path[64];
 		snprintf(path, sizeof(path), "solvers.%zu", i);
 		if (!json_is_string(val))
-			return bad(v, path, "expected \"provider/model\"");
+			return ba_cfg_bad(v, path, "expected \"provider/model\"");
 		cfg->solvers = ba_realloc(cfg->solvers, (cfg->nsolvers + 1) * sizeof(*cfg->solvers));
 		if ((rc = check_ref(v, cfg, path, json_string_value(val), &cfg->solvers[cfg->nsolvers])))
 			return rc;
@@ -387,14 +431,14 @@ static int parse_tree(vctx *v, ba_config *cfg, json_t *root)
 
 	j = json_object_get(root, "budget");
 	if (j && !json_is_object(j))
-		return bad(v, "budget", "expected a mapping (usd, tokens, workspace_usd)");
+		return ba_cfg_bad(v, "budget", "expected a mapping (usd, tokens, workspace_usd)");
 	if (j) {
 		static const char *const kb[] = { "usd", "tokens", "workspace_usd", NULL };
 		double t = 0;
 		warn_unknown(v, j, "budget", kb);
-		if ((rc = get_num(v, j, "budget", "usd", 0, &cfg->budget_usd)) ||
-		    (rc = get_num(v, j, "budget", "tokens", 0, &t)) ||
-		    (rc = get_num(v, j, "budget", "workspace_usd", 0, &cfg->workspace_budget_usd)))
+		if ((rc = get_num(v, j, "budget", "usd", 0, 1e9, &cfg->budget_usd)) ||
+		    (rc = get_num(v, j, "budget", "tokens", 0, 9e15, &t)) ||
+		    (rc = get_num(v, j, "budget", "workspace_usd", 0, 1e9, &cfg->workspace_budget_usd)))
 			return rc;
 		cfg->budget_tokens = (long long)t;
 	}
@@ -407,20 +451,20 @@ static int parse_tree(vctx *v, ba_config *cfg, json_t *root)
 			char path[64];
 			snprintf(path, sizeof(path), "pool.%zu", i);
 			if (!json_is_string(val))
-				return bad(v, path, "expected a directory path");
+				return ba_cfg_bad(v, path, "expected a directory path");
 			ba_config_add_pool(cfg, json_string_value(val));
 		}
 	} else if (j && !json_is_null(j))
-		return bad(v, "pool", "expected a directory or a list of directories");
+		return ba_cfg_bad(v, "pool", "expected a directory or a list of directories");
 
 	j = json_object_get(root, "output");
 	if (j && !json_is_string(j))
-		return bad(v, "output", "expected a directory path");
+		return ba_cfg_bad(v, "output", "expected a directory path");
 	if (j) {
 		free(cfg->output_dir);
 		cfg->output_dir = ba_strdup(json_string_value(j));
 	}
-	return 0;
+	return ba_config_sections_parse(v, cfg, root);
 }
 
 static int has_role(const ba_config *cfg, const char *role)
@@ -449,8 +493,7 @@ int ba_config_load(ba_config **out, const char *path, int missing_ok, ba_error *
 	}
 	if ((rc = ba_yaml_load_file(&root, &lines, path, err)) != 0)
 		return rc;
-	cfg = ba_calloc(1, sizeof(*cfg));
-	cfg->output_dir = ba_strdup("out");
+	cfg = config_new();
 	cfg->path = ba_strdup(path);
 	v.file = path;
 	v.lines = lines;
@@ -468,8 +511,18 @@ int ba_config_load(ba_config **out, const char *path, int missing_ok, ba_error *
 	}
 	cfg->raw = root;
 	if (!has_role(cfg, "default")) {
-		/* no explicit default: the first configured provider serves every role */
-		const ba_provider_cfg *p = &cfg->providers[0];
+		/* no explicit default: the first real provider of the file serves
+		 * every role, else the environment's, else the mock */
+		const ba_provider_cfg *p = NULL;
+		size_t i;
+		for (i = 0; i < cfg->nproviders && !p; i++)
+			if (cfg->providers[i].protocol != BA_PROTO_MOCK && !cfg->providers[i].from_env)
+				p = &cfg->providers[i];
+		for (i = 0; i < cfg->nproviders && !p; i++)
+			if (cfg->providers[i].from_env)
+				p = &cfg->providers[i];
+		if (!p)
+			p = &cfg->providers[0];
 		set_role(cfg, "default", p->name, p->default_model ? p->default_model : "mock");
 	}
 	*out = cfg;
@@ -533,6 +586,7 @@ void ba_config_free(ba_config *cfg)
 	free(cfg->output_dir);
 	free(cfg->path);
 	free(cfg->provider_override);
+	ba_config_sections_free(cfg);
 	json_decref(cfg->raw);
 	free(cfg);
 }
@@ -614,13 +668,6 @@ json_t *ba_config_section(const ba_config *cfg, const char *name)
 	return json_is_object(j) ? j : NULL;
 }
 
-double ba_config_num(const ba_config *cfg, const char *section, const char *key, double def)
-{
-	json_t *s = ba_config_section(cfg, section);
-	json_t *v = s ? json_object_get(s, key) : NULL;
-	return json_is_number(v) ? json_number_value(v) : def;
-}
-
 static const char template_text[] =
 "# benchagent.yaml - workspace configuration (written by `benchagent init`).\n"
 "# API keys are never stored here: each provider names the environment\n"
@@ -651,7 +698,9 @@ static const char template_text[] =
 "\n"
 "# Which provider/model plays each role. 'default' serves any role not listed.\n"
 "roles:\n"
-"  default: mock/mock\n"
+"  # default: mock/mock   # unset: the first real provider above serves every role; with\n"
+"  #                      # none, the environment's (OPENAI_API_KEY / OPENAI_BASE_URL, model\n"
+"  #                      # $BENCHAGENT_MODEL or gpt-4o-mini) as 'openai'; else the mock\n"
 "  # design: openai/gpt-4o\n"
 "  # grounding: openai/gpt-4o-mini\n"
 "  # allocation: openai/gpt-4o-mini\n"

@@ -263,7 +263,7 @@ static json_t *versions(ba_exec_ctx *x)
 static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		    int64_t run_id, ba_error *err)
 {
-	json_t *sec, *src;
+	json_t *src;
 	size_t i;
 
 	memset(x, 0, sizeof(*x));
@@ -273,17 +273,13 @@ static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_confi
 	x->plan = plan;
 	x->run_id = run_id;
 	x->seed = json_is_integer(json_object_get(plan, "seed")) ? (uint64_t)ba_json_int(plan, "seed", 1) :
-								 (uint64_t)ba_config_num(cfg, "execution", "seed", 1);
-	x->workers = (int)ba_config_num(cfg, "execution", "workers", 16);
-	x->workers = x->workers < 1 ? 1 : x->workers > 256 ? 256 : x->workers;
-	x->step_retries = (int)ba_config_num(cfg, "execution", "step_retries", 1);
-	x->fallback_role = "default";
-	sec = ba_config_section(cfg, "execution");
-	if (ba_json_str(sec, "fallback_role", NULL))
-		x->fallback_role = ba_json_str(sec, "fallback_role", NULL);
-	sec = ba_config_section(cfg, "verification");
-	x->inspector = ba_json_bool(sec, "inspector", 1);
-	x->repair = ba_json_bool(sec, "repair", 1);
+								 (uint64_t)cfg->execution.seed;
+	/* ranges are checked when the file is read (config/sections.c) */
+	x->workers = cfg->execution.workers;
+	x->step_retries = cfg->execution.step_retries;
+	x->fallback_role = cfg->execution.fallback_role;
+	x->inspector = cfg->verification.inspector;
+	x->repair = cfg->verification.repair;
 	x->datasets = json_object();
 	x->src_cursor = json_object();
 	x->slot_pos = json_object();
@@ -510,9 +506,9 @@ int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json
 	ba_exec_ctx x;
 	round_out r = { 0 };
 	json_t *items = NULL, *mextra = NULL, *subtasks_out = NULL;
-	double thr = ba_config_num(cfg, "verification", "near_duplicate_threshold", 0.8);
-	int shingle = (int)ba_config_num(cfg, "verification", "shingle", 3);
-	int rounds = (int)ba_config_num(cfg, "verification", "replenish_rounds", 2), round = 0, rc;
+	double thr = cfg->verification.near_duplicate_threshold;
+	int shingle = cfg->verification.shingle;
+	int rounds = cfg->verification.replenish_rounds, round = 0, rc;
 
 	if (manifest)
 		*manifest = NULL;

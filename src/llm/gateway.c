@@ -55,13 +55,13 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 			ps->eps[e].url = ps->cfg->nbase_urls ? ps->cfg->base_urls[e] : ps->cfg->base_url;
 		total_conc += (size_t)(ps->cfg->max_concurrency > 0 ? ps->cfg->max_concurrency : 32);
 	}
-	gw->max_retries = (int)ba_config_num(cfg, "gateway", "max_retries", 5);
-	gw->retry_base_ms = ba_config_num(cfg, "gateway", "retry_base_ms", 500);
-	gw->retry_max_ms = ba_config_num(cfg, "gateway", "retry_max_ms", 30000);
-	gw->retry_after_max_ms = ba_config_num(cfg, "gateway", "retry_after_max_s", 120) * 1000.0;
-	gw->max_reply = (size_t)(ba_config_num(cfg, "gateway", "max_reply_mb", 32) * 1024 * 1024);
-	gw->batch_window_ms = ba_config_num(cfg, "gateway", "batch_window_ms", 500);
-	gw->batch_poll_ms = ba_config_num(cfg, "gateway", "batch_poll_s", 30) * 1000.0;
+	gw->max_retries = cfg->gateway.max_retries;
+	gw->retry_base_ms = cfg->gateway.retry_base_ms;
+	gw->retry_max_ms = cfg->gateway.retry_max_ms;
+	gw->retry_after_max_ms = cfg->gateway.retry_after_max_s * 1000.0;
+	gw->max_reply = (size_t)(cfg->gateway.max_reply_mb * 1024 * 1024);
+	gw->batch_window_ms = cfg->gateway.batch_window_ms;
+	gw->batch_poll_ms = cfg->gateway.batch_poll_s * 1000.0;
 	gw->budget_usd = gw->opts.budget_usd > 0 ? gw->opts.budget_usd : cfg->budget_usd;
 	gw->budget_tokens = gw->opts.budget_tokens > 0 ? gw->opts.budget_tokens : cfg->budget_tokens;
 	gw->ws_budget_usd = cfg->workspace_budget_usd;

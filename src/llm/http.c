@@ -231,6 +231,9 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 	j->retry_after_ms = 0;
 	j->http_status = 0;
 	curl_easy_setopt(e, CURLOPT_URL, url);
+	/* keys go to web endpoints only, whatever a URL from the environment says */
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_POSTFIELDS, j->payload);
 	curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(j->payload));
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, j->shared_hdrs ? j->shared_hdrs : h);
