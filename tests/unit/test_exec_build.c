@@ -63,7 +63,7 @@ static void env_attach(env *e, double latency_ms)
 	assert_non_null(mp);
 	mp->latency_ms = latency_ms;
 	if (latency_ms > 0)
-		json_object_set_new(e->cfg->raw, "execution", json_pack("{s:i}", "workers", 2));
+		e->cfg->execution.workers = 2;
 	ba_exec_register_mocks();
 	if (ba_gateway_new(&e->gw, e->cfg, e->st, NULL, &err) != 0)
 		fail_msg("gateway: %s", err.msg);
@@ -370,9 +370,7 @@ static void test_planted_defects(void **state)
 		0, NULL);
 	assert_non_null(plan);
 	/* enough rounds to use every sample: the quota (6) exceeds the good ones (5) */
-	if (!e.cfg->raw)
-		e.cfg->raw = json_object();
-	json_object_set_new(e.cfg->raw, "verification", json_pack("{s:i}", "replenish_rounds", 8));
+	e.cfg->verification.replenish_rounds = 8;
 	out = ba_path_join(e.ws, "out/defects_v1");
 	run = new_run(&e, "defects_v1");
 	if (ba_exec_build(e.gw, e.st, e.cfg, plan, run, out, &man, &err) != 0)

@@ -177,8 +177,8 @@ static void genwrite__planner_falls_back_to_a_written_generator(void **state)
 	snprintf(pool, sizeof(pool), "%s/datasets/general-bench-subset", bt_shared());
 	ba_config_add_pool(cfg, pool);
 	/* no candidate can reach a final score above 1: nothing is accepted */
-	json_object_set_new(cfg->raw, "grounding", json_pack("{s:f}", "accept_threshold", 1.0));
-	json_object_set_new(cfg->raw, "generators", json_pack("{s:b}", "agent_write", 1));
+	cfg->grounding.accept_threshold = 1.0;
+	cfg->generators.agent_write = 1;
 	assert_int_equal(ba_gateway_new(&gw, cfg, st, NULL, &err), 0);
 	query = json_pack("{s:s,s:s,s:i}", "id", "tri_plan", "description",
 			  "Find the missing side of a triangle from its perimeter.", "target_size", 20);
