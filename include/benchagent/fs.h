@@ -15,8 +15,11 @@ int ba_fs_exists(const char *path);
 int ba_fs_is_dir(const char *path);
 /* Read a whole file into out (initialised by caller, cap applies). */
 int ba_fs_read(const char *path, ba_buf *out, ba_error *err);
-/* Write data to path atomically: path.tmp.PID, fsync, rename, fsync dir. */
+/* Write data to path atomically: a unique temporary file, fsync, rename. */
 int ba_fs_write_atomic(const char *path, const void *data, size_t len, ba_error *err);
+/* "<path>.tmp.<pid>.<tid>.<n>": unique across processes, threads and calls
+ * (caller frees). ba_fs_write_atomic writes there and renames. */
+char *ba_fs_temp_name(const char *path);
 /* Remove a directory tree (no error if absent; symlinks are removed, not
  * followed). */
 int ba_fs_rmtree(const char *path, ba_error *err);

@@ -12,6 +12,7 @@
 #include "benchagent/exec.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/plan.h"
 #include "benchagent/query.h"
 
 #include <stdlib.h>
@@ -117,6 +118,16 @@ static int exec_build(ba_cli *cli, int argc, char **argv)
 		return ba_cli_fail(cli, &err);
 	if (!ba_exec_doc_is_plan(doc) && ba_query_validate(doc, pos[0], &err) != 0)
 		goto fail;
+	/* a bad plan is refused before the run starts (and says its roles) */
+	if (ba_exec_doc_is_plan(doc)) {
+		json_t *copy = json_deep_copy(doc);
+		rc = ba_plan_validate(copy, &err);
+		json_decref(copy);
+		if (rc) {
+			ba_error_prefix(&err, "%s: ", pos[0]);
+			goto fail;
+		}
+	}
 	if (ba_cli_config(cli, &cfg, &err) != 0 || ba_cli_store(cli, &st, &err) != 0)
 		goto fail;
 	outroot = out_root(cli, cfg, outopt);

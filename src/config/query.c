@@ -25,6 +25,8 @@ int ba_query_validate(const json_t *q, const char *what, ba_error *err)
 				    "should measure)", what);
 	if (!json_is_string(v))
 		return ba_error_set(err, BA_EINVAL, "%s: description: expected a string", what);
+	if (json_string_length(v) != strlen(json_string_value(v)))
+		return ba_error_set(err, BA_EINVAL, "%s: description: contains a NUL character", what);
 	for (s = json_string_value(v); *s == ' ' || *s == '\t' || *s == '\n'; s++)
 		;
 	if (!*s)
@@ -34,6 +36,9 @@ int ba_query_validate(const json_t *q, const char *what, ba_error *err)
 	v = json_object_get(q, "id");
 	if (!v)
 		return ba_error_set(err, BA_EINVAL, "%s: id: missing (a short name for the benchmark)", what);
+	/* "\u0000" would cut the id short wherever it is used as a C string */
+	if (json_is_string(v) && json_string_length(v) != strlen(json_string_value(v)))
+		return ba_error_set(err, BA_EINVAL, "%s: id: contains a NUL character", what);
 	if (!json_is_string(v) || !*json_string_value(v) || strlen(json_string_value(v)) > 120)
 		return ba_error_set(err, BA_EINVAL, "%s: id: expected a non-empty string of at most 120 "
 				    "characters", what);

@@ -56,10 +56,11 @@ void ba_http_free_headers(struct curl_slist *h)
 {
 	struct curl_slist *p;
 
-	/* header strings may hold the API key: wipe before freeing */
+	/* header strings may hold the API key: wipe before freeing (a memset
+	 * of memory about to be freed is a dead store the compiler may drop) */
 	for (p = h; p; p = p->next)
 		if (p->data)
-			memset(p->data, 0, strlen(p->data));
+			explicit_bzero(p->data, strlen(p->data));
 	curl_slist_free_all(h);
 }
 
@@ -77,7 +78,7 @@ int ba_http_auth_headers(const ba_provider_cfg *p, struct curl_slist **h, char *
 		}
 		line = anth ? ba_asprintf("x-api-key: %s", key) : ba_asprintf("Authorization: Bearer %s", key);
 		*h = curl_slist_append(*h, line);
-		memset(line, 0, strlen(line));
+		explicit_bzero(line, strlen(line));
 		free(line);
 	}
 	if (anth)

@@ -72,6 +72,15 @@ int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t
 	return rc;
 }
 
+int ba_export_put_buf(ba_export_ctx *ctx, const char *name, const ba_buf *b, ba_error *err)
+{
+	if (ba_buf_status(b) != 0)
+		return ba_error_set(err, BA_ELIMIT, "%s/%s: more than %zu MiB; not written", ctx->final_dir, name,
+				    b->max >> 20);
+	return ba_export_put(ctx, name, ba_buf_cstr(b), b->len, err);
+}
+
+/* One JSON line; a failure stays in b (ba_export_put_buf reports it). */
 void ba_export_line(ba_buf *b, const json_t *obj)
 {
 	char *s = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);

@@ -59,7 +59,7 @@ static int run_batch(ba_export_ctx *ctx, ba_error *err)
 		ba_export_line(&out, line);
 		json_decref(line);
 	}
-	rc = ba_export_put(ctx, "requests.jsonl", ba_buf_cstr(&out), out.len, err);
+	rc = ba_export_put_buf(ctx, "requests.jsonl", &out, err);
 cleanup:
 	ba_buf_free(&out);
 	return rc;

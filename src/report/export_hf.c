@@ -181,12 +181,11 @@ static int run_hf(ba_export_ctx *ctx, ba_error *err)
 		ba_export_line(&lines, row);
 		json_decref(row);
 	}
-	rc = ba_export_put(ctx, most ? DATA_DIR "metadata.jsonl" : "data/test.jsonl", ba_buf_cstr(&lines), lines.len,
-			   err);
+	rc = ba_export_put_buf(ctx, most ? DATA_DIR "metadata.jsonl" : "data/test.jsonl", &lines, err);
 	if (rc)
 		goto cleanup;
 	card_text(ctx, &card, most);
-	rc = ba_export_put(ctx, "README.md", ba_buf_cstr(&card), card.len, err);
+	rc = ba_export_put_buf(ctx, "README.md", &card, err);
 cleanup:
 	ba_buf_free(&lines);
 	ba_buf_free(&card);

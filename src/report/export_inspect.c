@@ -82,7 +82,7 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 		ba_export_line(&out, s);
 		json_decref(s);
 	}
-	rc = ba_export_put(ctx, "samples.jsonl", ba_buf_cstr(&out), out.len, err);
+	rc = ba_export_put_buf(ctx, "samples.jsonl", &out, err);
 	if (rc == 0) {
 		char *readme = ba_asprintf(
 			"# %s for inspect_ai\n\n"

@@ -35,6 +35,9 @@ extern const ba_exporter ba_export_reference;
 int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t len, ba_error *err);
 /* Append one compact JSON line to b. */
 void ba_export_line(ba_buf *b, const json_t *obj);
+/* ba_export_put of a buffer built with unchecked appends: refuses (BA_ELIMIT,
+ * nothing written) when any append failed, so no line is dropped silently. */
+int ba_export_put_buf(ba_export_ctx *ctx, const char *name, const ba_buf *b, ba_error *err);
 /* The question as shown to a model: context, question, lettered options. */
 char *ba_export_prompt(const json_t *item, int with_choices);
 /* Absolute path of an item's media file inside the benchmark dir, or NULL

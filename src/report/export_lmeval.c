@@ -78,7 +78,7 @@ static int write_task(ba_export_ctx *ctx, const char *task, int mc, size_t n, ba
 			      ctx->opts->max_tokens > 0 ? ctx->opts->max_tokens : 512);
 	}
 	ba_buf_puts(&y, "metadata:\n  version: 1.0\n");
-	rc = ba_export_put(ctx, name, ba_buf_cstr(&y), y.len, err);
+	rc = ba_export_put_buf(ctx, name, &y, err);
 	ba_buf_free(&y);
 	free(data);
 	free(q);

@@ -4,6 +4,7 @@
 #include "benchagent/alloc.h"
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,7 +86,12 @@ void ba_array_reserve(void **arr, size_t *cap, size_t need, size_t elsz)
 	if (need <= *cap)
 		return;
 	while (c < need)
-		c *= 2;
+		c = c > SIZE_MAX / 2 ? need : c * 2;
+	if (elsz && c > SIZE_MAX / elsz) {
+		/* as for any allocation that cannot be satisfied */
+		fprintf(stderr, "benchagent: array of %zu x %zu bytes overflows the address space\n", c, elsz);
+		abort();
+	}
 	*arr = ba_realloc(*arr, c * elsz);
 	*cap = c;
 }

@@ -72,13 +72,22 @@ int ba_fs_read(const char *path, ba_buf *out, ba_error *err)
 	return rc;
 }
 
+/* A temporary name no other process, thread or call shares. */
+char *ba_fs_temp_name(const char *path)
+{
+	static unsigned long counter;
+	unsigned long n = __atomic_add_fetch(&counter, 1, __ATOMIC_RELAXED);
+
+	return ba_asprintf("%s.tmp.%ld.%ld.%lu", path, (long)getpid(), (long)gettid(), n);
+}
+
 int ba_fs_write_atomic(const char *path, const void *data, size_t len, ba_error *err)
 {
-	char *tmp = ba_asprintf("%s.tmp.%ld", path, (long)getpid());
+	char *tmp = ba_fs_temp_name(path);
 	const char *p = data;
 	int fd, rc = 0;
 
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		rc = ba_error_set(err, BA_EIO, "%s: cannot write: %s", path, strerror(errno));
 		goto cleanup;

@@ -73,6 +73,11 @@ int ba_prompt_render(const char *name, const json_t *vars, char **out, ba_error 
 		}
 		p = close + 2;
 	}
+	/* one check for every append above: a prompt with a piece missing
+	 * is never sent */
+	if (rc == 0 && ba_buf_status(&o) != 0)
+		rc = ba_error_set(err, BA_ELIMIT, "prompts/%s: the rendered prompt exceeds %zu MiB", name,
+				  o.max >> 20);
 	ba_buf_free(&file);
 	if (rc) {
 		ba_buf_free(&o);

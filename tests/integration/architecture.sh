@@ -2,7 +2,7 @@
 # Architecture rules that the code must keep, checked on the source tree:
 # - the store owns its SQL: no file outside src/store includes sqlite3.h or
 #   calls sqlite3_* (so another backend could sit behind include/benchagent/store.h),
-#   and no public header names a SQLite type.
+#   and no public header names a SQLite type;
 set -u
 . "$(dirname "$0")/lib/common.sh"
 src=${BA_SOURCE_DIR:?BA_SOURCE_DIR must point at the source tree}
@@ -12,5 +12,13 @@ outside=$(grep -rlE 'sqlite3_[a-z_]+|#include <sqlite3\.h>' "$src/src" "$src/inc
 [ -n "$outside" ] && echo "SQL outside src/store:" $outside >&2
 check "no sqlite3 calls outside src/store" test -z "$outside"
 grep -rqE '\bsqlite3\b' "$src/include" ; check "public headers name no SQLite type" test $? -ne 0
+
+# - API key memory is wiped with explicit_bzero (a memset before free is a
+#   dead store the compiler may remove)
+if [ -n "${BA_BINARY_DIR:-}" ] && [ -f "$BA_BINARY_DIR/libba_llm.a" ]; then
+  nm -u "$BA_BINARY_DIR/libba_llm.a" 2>/dev/null | grep -q 'explicit_bzero'
+  check "the LLM client wipes key memory with explicit_bzero" test $? -eq 0
+fi
+grep -nE 'memset\((p->data|line), 0' "$src/src/llm/http.c" ; check "no plain memset of header memory" test $? -ne 0
 
 finish

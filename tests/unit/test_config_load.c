@@ -7,6 +7,7 @@
 #include "benchagent/config.h"
 #include "benchagent/fs.h"
 #include "benchagent/log.h"
+#include "benchagent/query.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -359,6 +360,26 @@ static void config__environment_provider_with_a_file(void **state)
 	unsetenv("OPENAI_BASE_URL");
 }
 
+/* "\u0000" in a query id used to cut it short silently */
+static void config__nul_in_query_id_refused(void **state)
+{
+	ba_error err = BA_ERROR_INIT;
+	json_t *q = json_loads("{\"id\": \"abc\\u0000evil\", \"description\": \"arithmetic\", \"target_size\": 5}", JSON_ALLOW_NUL,
+			       NULL);
+
+	(void)state;
+	assert_non_null(q);
+	assert_int_equal(ba_query_validate(q, "q.json", &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "q.json: id: contains a NUL character"));
+	json_object_set_new(q, "id", json_string("abc"));
+	err = (ba_error)BA_ERROR_INIT;
+	assert_int_equal(ba_query_validate(q, "q.json", &err), 0);
+	json_object_set_new(q, "description", json_stringn("a\0b", 3));
+	assert_int_equal(ba_query_validate(q, "q.json", &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "description: contains a NUL character"));
+	json_decref(q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +392,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(config__sections_are_typed_with_ranges, setup, teardown),
 		cmocka_unit_test_setup_teardown(config__unknown_nested_keys_warn_with_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(config__environment_provider_with_a_file, setup, teardown),
+		cmocka_unit_test(config__nul_in_query_id_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/yaml.h"
+#include "../../src/report/export_internal.h" /* ba_export_put_buf */
 
 #include <stdlib.h>
 #include <string.h>
@@ -386,6 +387,44 @@ static void export__answer_index_conversions(void **state)
 	json_decref(it);
 }
 
+/* A file built from unchecked ba_export_line appends is never written
+ * with lines missing: a buffer whose append failed is refused. */
+static void export__failed_buffer_is_not_written(void **state)
+{
+	char *dir = bt_tmpdir("exportbuf"), *path;
+	ba_export_opts o;
+	ba_export_ctx ctx;
+	ba_buf b = BA_BUF_INIT(60);
+	ba_error err = BA_ERROR_INIT;
+	json_t *line = json_pack("{s:s}", "question", "What is two plus two, in words?");
+	int i;
+
+	(void)state;
+	memset(&o, 0, sizeof(o));
+	memset(&ctx, 0, sizeof(ctx));
+	ctx.opts = &o;
+	ctx.out_dir = dir;
+	ctx.final_dir = "out/x/exports/fmt";
+	ctx.written = json_array();
+	for (i = 0; i < 3; i++)
+		ba_export_line(&b, line); /* the second one does not fit */
+	assert_int_equal(ba_export_put_buf(&ctx, "lines.jsonl", &b, &err), BA_ELIMIT);
+	assert_non_null(strstr(err.msg, "out/x/exports/fmt/lines.jsonl"));
+	path = ba_path_join(dir, "lines.jsonl");
+	assert_false(ba_fs_exists(path));
+	assert_int_equal(json_array_size(ctx.written), 0);
+	ba_buf_reset(&b);
+	ba_export_line(&b, line);
+	assert_int_equal(ba_export_put_buf(&ctx, "lines.jsonl", &b, &err), 0);
+	assert_true(ba_fs_exists(path));
+	free(path);
+	ba_buf_free(&b);
+	json_decref(line);
+	json_decref(ctx.written);
+	bt_rmrf(dir);
+	free(dir);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -397,6 +436,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(export__symlinks_out_refused_and_basenames_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(export__reexport_replaces_stale_files, setup, teardown),
 		cmocka_unit_test(export__answer_index_conversions),
+		cmocka_unit_test(export__failed_buffer_is_not_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
