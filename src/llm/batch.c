@@ -82,6 +82,8 @@ static int bhttp(const ba_provider_cfg *p, const char *url, const char *post, cu
 		return -1;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
 	if (post) {
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, post);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)strlen(post));
