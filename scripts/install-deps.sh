@@ -10,6 +10,7 @@ PKGS=(
   libpng-dev libjpeg-dev zlib1g-dev
   nginx-light wrk sqlite3 curl python3 python3-yaml openssl
   wordnet-base
+  chromium   # headless page tests of the report and the review pages
 )
 
 missing=()

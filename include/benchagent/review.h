@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "benchagent/error.h"
+#include "benchagent/html.h"   /* ba_html_escape: the one escaper */
 #include "benchagent/store.h"
 
 typedef struct ba_review_server ba_review_server;
@@ -20,9 +21,10 @@ typedef struct ba_review_opts {
 	const char *bind;        /* address to listen on (default 127.0.0.1; loopback only) */
 	int port;                /* 0 = any free port */
 	const char *annotator;   /* default annotator name shown in the form */
+	const struct ba_report_opts *report; /* statistics options for /report (NULL: defaults) */
 } ba_review_opts;
 
-#define BA_REVIEW_OPTS_INIT { NULL, "127.0.0.1", 0, NULL }
+#define BA_REVIEW_OPTS_INIT { NULL, "127.0.0.1", 0, NULL, NULL }
 
 /* Load the benchmark and start serving on a background thread. st must
  * outlive the server. Fails on a missing/malformed items.jsonl, a
@@ -45,7 +47,5 @@ int ba_review_put(ba_store *st, const char *bench, const char *item, const char 
  * New reference. */
 json_t *ba_review_stats(ba_store *st, const char *bench, size_t n_items);
 
-/* HTML-escape s (& < > " ') into a new string (caller frees). */
-char *ba_html_escape(const char *s);
 
 #endif

@@ -67,6 +67,11 @@ double ba_stats_spearman(const double *x, const double *y, size_t n);
 /* Pearson correlation; NAN when undefined. */
 double ba_stats_pearson(const double *x, const double *y, size_t n);
 
+/* Holm's step-down correction of n p-values for multiple comparisons:
+ * adj[i] = max over the first k sorted p of (n - j) p_(j), capped at 1,
+ * monotone. adj may not alias p. */
+void ba_stats_holm(const double *p, size_t n, double *adj);
+
 /* Items needed so that a level interval for an accuracy near p has half
  * width <= half_width: ceil(z^2 p (1-p) / h^2) (normal approximation,
  * with p = 0.5 when p is outside (0,1): the worst case). Returns 0 for a

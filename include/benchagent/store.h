@@ -189,6 +189,14 @@ typedef int (*ba_result_score_fn)(void *ud, const char *model, const char *item,
 int ba_result_foreach_score(ba_store *st, const char *bench, int epochs, ba_result_score_fn fn, void *ud,
 			    ba_error *err);
 
+/* Every row of bench (scored, failed, judged), ordered by item, model,
+ * epoch; with_request joins the request the gateway sent for it
+ * (llm_calls.request through call_key: the exact messages; NULL when not
+ * recorded). Pointers in row are borrowed for the call. fn non-zero stops. */
+typedef int (*ba_result_row_fn)(void *ud, const ba_result_row *row, const char *request);
+int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_result_row_fn fn, void *ud,
+			  ba_error *err);
+
 /* ---- verdicts: human reviews, one per (benchmark, item, annotator) ---- */
 /* Store (replacing) a verdict; the caller has validated it. */
 int ba_verdict_put(ba_store *st, const char *bench, const char *item, const char *annotator,

@@ -232,8 +232,10 @@ int ba_cli_long(const ba_command *cmd, const char *name, const char *val, long l
 	return 0;
 }
 
-int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name,
-		       const char **vals, int max, int *n)
+/* Pull repeatable options out of argv (they would overwrite each other in
+ * ba_cli_parse); returns 0 or a usage exit code. */
+int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name, const char **vals, int max,
+		       int *n)
 {
 	size_t ln = strlen(name);
 	int i, j = 1;
@@ -262,5 +264,35 @@ int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char
 	}
 	*argc = j;
 	argv[j] = NULL;
+	return 0;
+}
+
+/* MODEL=VALUE pairs into obj (numbers when numeric is set). */
+int ba_cli_pairs(const ba_command *cmd, const char **vals, int n, const char *opt, int numeric, json_t *obj)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		const char *eq = strrchr(vals[i], '=');
+		char *k;
+		if (!eq || eq == vals[i] || !eq[1])
+			return ba_cli_usage(cmd, "%s '%s': expected MODEL=VALUE", opt, vals[i]);
+		k = ba_strndup(vals[i], (size_t)(eq - vals[i]));
+		if (numeric) {
+			char *end;
+			double d;
+			errno = 0;
+			d = strtod(eq + 1, &end);
+			if (errno || end == eq + 1 || (*end && strcmp(end, "B") && strcmp(end, "b")) || d <= 0) {
+				free(k);
+				return ba_cli_usage(cmd, "%s '%s': size must be a positive number of billions",
+						    opt, vals[i]);
+			}
+			json_object_set_new(obj, k, json_real(d));
+		} else {
+			json_object_set_new(obj, k, json_string(eq + 1));
+		}
+		free(k);
+	}
 	return 0;
 }

@@ -92,13 +92,14 @@ typedef struct ba_opt {
 int ba_cli_parse(const ba_command *cmd, int argc, char **argv, const ba_opt *opts,
 		 char **pos, int npos_max, int *npos, int *exit_code);
 /* Parse an integer option value with bounds; usage error on failure. */
+/* Pull every "--name V" / "--name=V" out of argv into vals (at most max;
+ * ba_cli_parse would keep only the last). 0 or a usage exit code. */
+int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name, const char **vals, int max,
+		       int *n);
+/* MODEL=VALUE pairs into obj (positive numbers of billions when numeric).
+ * 0 or a usage exit code. */
+int ba_cli_pairs(const ba_command *cmd, const char **vals, int n, const char *opt, int numeric, json_t *obj);
 int ba_cli_long(const ba_command *cmd, const char *name, const char *val, long lo, long hi,
 		long *out);
-/* Pull a repeatable option (--name V or --name=V) out of argv into
- * vals[0..max) (argv pointers; *n counts them), compacting argv, because
- * ba_cli_parse keeps only the last value. Stops at "--". Returns 0 or a
- * usage exit code (missing value, more than max). */
-int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name,
-		       const char **vals, int max, int *n);
 
 #endif

@@ -45,36 +45,6 @@ const ba_command ba_cmd_eval = {
 	.exec = exec_eval,
 };
 
-/* MODEL=VALUE pairs into obj (numbers when numeric is set). */
-static int pairs_to_json(const char **vals, int n, const char *opt, int numeric, json_t *obj)
-{
-	int i;
-
-	for (i = 0; i < n; i++) {
-		const char *eq = strrchr(vals[i], '=');
-		char *k;
-		if (!eq || eq == vals[i] || !eq[1])
-			return ba_cli_usage(&ba_cmd_eval, "%s '%s': expected MODEL=VALUE", opt, vals[i]);
-		k = ba_strndup(vals[i], (size_t)(eq - vals[i]));
-		if (numeric) {
-			char *end;
-			double d;
-			errno = 0;
-			d = strtod(eq + 1, &end);
-			if (errno || end == eq + 1 || (*end && strcmp(end, "B") && strcmp(end, "b")) || d <= 0) {
-				free(k);
-				return ba_cli_usage(&ba_cmd_eval, "%s '%s': size must be a positive number of billions",
-						    opt, vals[i]);
-			}
-			json_object_set_new(obj, k, json_real(d));
-		} else {
-			json_object_set_new(obj, k, json_string(eq + 1));
-		}
-		free(k);
-	}
-	return 0;
-}
-
 static int exec_eval(ba_cli *cli, int argc, char **argv)
 {
 	const char *models[MAX_MODELS], *sizes[MAX_MODELS], *fams[MAX_MODELS], *uniq[MAX_MODELS];
@@ -131,8 +101,8 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		if (!dup)
 			uniq[nuniq++] = models[i];
 	}
-	if ((ec = pairs_to_json(sizes, nsizes, "--size", 1, jsizes)) != 0 ||
-	    (ec = pairs_to_json(fams, nfams, "--family", 0, jfams)) != 0) {
+	if ((ec = ba_cli_pairs(&ba_cmd_eval, sizes, nsizes, "--size", 1, jsizes)) != 0 ||
+	    (ec = ba_cli_pairs(&ba_cmd_eval, fams, nfams, "--family", 0, jfams)) != 0) {
 		rc = ec;
 		goto cleanup;
 	}
@@ -238,6 +208,15 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	ba_run_set_status(st, run_id, "done", NULL);
+	/* the sizes and families given, for `benchagent report` and the review server's /report */
+	if (json_object_size(jsizes) || json_object_size(jfams)) {
+		json_t *mi = json_pack("{s:O, s:O}", "sizes", jsizes, "families", jfams);
+		char *txt = ba_json_canonical(mi), *kk = ba_asprintf("eval.model_info:%s", key);
+		ba_kv_put(st, kk, txt, NULL);
+		free(txt);
+		free(kk);
+		json_decref(mi);
+	}
 	if (cli->output && ba_json_write_file(cli->output, report, &err) != 0) {
 		rc = ba_cli_fail(cli, &err);
 		goto cleanup;

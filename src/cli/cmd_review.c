@@ -4,6 +4,7 @@
  */
 #include "cli.h"
 #include "benchagent/json.h"
+#include "benchagent/report.h"
 #include "benchagent/review.h"
 
 #include <pthread.h>
@@ -20,7 +21,10 @@ const ba_command ba_cmd_review = {
 	.help = "Serves http://127.0.0.1:PORT/ (loopback only) until interrupted: every item with\n"
 		"its media, answer, checks, source and provenance; Accept/Reject with a comment per\n"
 		"annotator, stored in the workspace (.benchagent/state.db, table reviews).\n"
-		"The index shows the acceptance rate and Fleiss' kappa; /api/stats gives the\n"
+		"The index shows the acceptance rate and Fleiss' kappa and filters items (subtask,\n"
+		"unreviewed, flagged, disagreement); on an item page a/r accept/reject, n/p move.\n"
+		"/report is the report of `benchagent report`; /report/transcripts?id=ID one item's\n"
+		"model answers. /api/stats gives the\n"
 		"statistics as JSON (percent agreement, Cohen's kappa per annotator pair).\n"
 		"  --port N          port (default 8765; 0 = any free port)\n"
 		"  --bind ADDR       a 127.x.x.x address (default 127.0.0.1)\n"
@@ -32,6 +36,8 @@ const ba_command ba_cmd_review = {
 static int exec_review(ba_cli *cli, int argc, char **argv)
 {
 	ba_review_opts o = BA_REVIEW_OPTS_INIT;
+	ba_report_opts ro = BA_REPORT_OPTS_INIT;
+	ba_config *cfg;
 	ba_error err = BA_ERROR_INIT;
 	ba_review_server *srv;
 	ba_store *st;
@@ -54,8 +60,16 @@ static int exec_review(ba_cli *cli, int argc, char **argv)
 		return ba_cli_usage(&ba_cmd_review, "expected one BENCH_DIR");
 	if ((ec = ba_cli_long(&ba_cmd_review, "--port", port, 0, 65535, &p)) != 0)
 		return ec;
-	if (ba_cli_store(cli, &st, &err) != 0)
+	if (ba_cli_config(cli, &cfg, &err) != 0 || ba_cli_store(cli, &st, &err) != 0)
 		return ba_cli_fail(cli, &err);
+	/* /report uses eval's statistics settings, so its numbers are eval's */
+	ro.stats.resamples = (int)ba_config_num(cfg, "evaluation", "resamples", 1000);
+	ro.stats.seed = (uint64_t)ba_config_num(cfg, "evaluation", "seed", 1);
+	ro.stats.level = ba_config_num(cfg, "evaluation", "level", 0.95);
+	ro.plan_half_width = ba_config_num(cfg, "evaluation", "plan_half_width", 0.02);
+	if (cli->seed_set)
+		ro.stats.seed = cli->seed;
+	o.report = &ro;
 	o.bench_dir = pos[0];
 	o.port = (int)p;
 	if (bind)

@@ -15,6 +15,7 @@ extern const ba_command ba_cmd_eval;
 extern const ba_command ba_cmd_refresh;
 extern const ba_command ba_cmd_audit;
 extern const ba_command ba_cmd_review;
+extern const ba_command ba_cmd_report;
 extern const ba_command ba_cmd_export;
 extern const ba_command ba_cmd_chat;
 extern const ba_command ba_cmd_batch;
@@ -33,6 +34,7 @@ const ba_command *const ba_commands[] = {
 	&ba_cmd_refresh,
 	&ba_cmd_audit,
 	&ba_cmd_review,
+	&ba_cmd_report,
 	&ba_cmd_export,
 	&ba_cmd_chat,
 	&ba_cmd_batch,

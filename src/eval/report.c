@@ -228,6 +228,17 @@ json_t *ba_eval_report(const json_t *items, const json_t *models, const double *
 						  ba_stats_mcnemar_exact(only_a, only_b)));
 			}
 		free(order);
+		{
+			size_t np = json_array_size(pairs), k;
+			double *pv = ba_malloc(sizeof(double) * (np + 1)), *adj = ba_malloc(sizeof(double) * (np + 1));
+			for (k = 0; k < np; k++)
+				pv[k] = ba_json_num(json_array_get(pairs, k), "mcnemar_p", 1);
+			ba_stats_holm(pv, np, adj);
+			for (k = 0; k < np; k++)
+				json_object_set_new(json_array_get(pairs, k), "mcnemar_p_holm", json_real(adj[k]));
+			free(pv);
+			free(adj);
+		}
 		json_object_set_new(rep, "paired", pairs);
 		json_object_set_new(rep, "separability", json_real(ba_stats_separability(cis, nm)));
 	}
@@ -388,14 +399,15 @@ char *ba_eval_format(const json_t *r)
 		}
 	}
 	if (json_array_size(json_object_get(r, "paired")) > 0) {
-		ba_buf_printf(&b, "\npaired comparisons (A - B, paired bootstrap; exact McNemar):\n");
+		ba_buf_printf(&b, "\npaired comparisons (A - B, paired bootstrap; exact McNemar, Holm-corrected):\n");
 		json_array_foreach(json_object_get(r, "paired"), i, p) {
 			json_t *ci = json_object_get(p, "ci");
-			ba_buf_printf(&b, "  %-24s vs %-24s %+6.1f pts [%+5.1f, %+5.1f]  only A %lld, only B %lld, p = %.3g\n",
+			ba_buf_printf(&b, "  %-24s vs %-24s %+6.1f pts [%+5.1f, %+5.1f]  only A %lld, only B %lld, p = %.3g (Holm %.3g)\n",
 				      ba_json_str(p, "a", "?"), ba_json_str(p, "b", "?"),
 				      100 * ba_json_num(p, "diff", 0), 100 * json_number_value(json_array_get(ci, 0)),
 				      100 * json_number_value(json_array_get(ci, 1)), ba_json_int(p, "only_a", 0),
-				      ba_json_int(p, "only_b", 0), ba_json_num(p, "mcnemar_p", 1));
+				      ba_json_int(p, "only_b", 0), ba_json_num(p, "mcnemar_p", 1),
+				      ba_json_num(p, "mcnemar_p_holm", 1));
 		}
 		ba_buf_printf(&b, "separability: %.2f (share of model pairs whose intervals do not overlap)\n",
 			      ba_json_num(r, "separability", 0));

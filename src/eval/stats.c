@@ -376,3 +376,25 @@ void ba_stats_item_flags(const double *y, size_t nmodels, size_t nitems, const b
 	free(rowsum);
 	free(rowcnt);
 }
+
+void ba_stats_holm(const double *p, size_t n, double *adj)
+{
+	size_t *ord = ba_malloc(sizeof(size_t) * (n + 1)), i, j, t;
+	double run = 0;
+
+	for (i = 0; i < n; i++)
+		ord[i] = i;
+	for (i = 1; i < n; i++)  /* insertion sort by p: pair counts are small */
+		for (j = i; j > 0 && p[ord[j]] < p[ord[j - 1]]; j--) {
+			t = ord[j];
+			ord[j] = ord[j - 1];
+			ord[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		double v = (double)(n - i) * p[ord[i]];
+		if (v > run)
+			run = v;
+		adj[ord[i]] = run > 1 ? 1 : run;
+	}
+	free(ord);
+}

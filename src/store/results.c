@@ -174,3 +174,45 @@ out:
 	ba_store_unlock(st);
 	return rc;
 }
+
+int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_result_row_fn fn, void *ud,
+			  ba_error *err)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db,
+			       with_request ?
+			       "SELECT r.model, r.item, r.epoch, r.request_hash, r.response, r.extracted, r.score,"
+			       " r.judge, r.error, r.call_key, c.request FROM eval_results r"
+			       " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?"
+			       " ORDER BY r.item, r.model, r.epoch" :
+			       "SELECT model, item, epoch, request_hash, response, extracted, score, judge, error,"
+			       " call_key, NULL FROM eval_results WHERE bench = ? ORDER BY item, model, epoch",
+			       -1, &s, NULL) != SQLITE_OK) {
+		rc = ba_store_fail(st, err, "report: reading results");
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
+	while (sqlite3_step(s) == SQLITE_ROW) {
+		ba_result_row r;
+		r.bench = bench;
+		r.model = (const char *)sqlite3_column_text(s, 0);
+		r.item = (const char *)sqlite3_column_text(s, 1);
+		r.epoch = sqlite3_column_int(s, 2);
+		r.request_hash = (const char *)sqlite3_column_text(s, 3);
+		r.response = (const char *)sqlite3_column_text(s, 4);
+		r.extracted = (const char *)sqlite3_column_text(s, 5);
+		r.score = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
+		r.judge = (const char *)sqlite3_column_text(s, 7);
+		r.error = (const char *)sqlite3_column_text(s, 8);
+		r.call_key = (const char *)sqlite3_column_text(s, 9);
+		if (fn(ud, &r, (const char *)sqlite3_column_text(s, 10)))
+			break;
+	}
+out:
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return rc;
+}

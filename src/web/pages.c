@@ -19,14 +19,13 @@ static const char style[] =
 	"pre{white-space:pre-wrap;background:#f6f6f6;padding:8px;border-radius:4px}.ok{color:#176f2c}.bad{color:#a11}"
 	".correct{font-weight:bold;color:#176f2c}.box{border:1px solid #ccc;border-radius:6px;padding:10px;margin:10px 0}"
 	"img{max-width:100%;border:1px solid #ccc}button{font-size:15px;padding:6px 16px;margin-right:8px}"
-	".nav{display:flex;justify-content:space-between}</style>";
+	".nav{display:flex;justify-content:space-between}.skip{color:#666}.keys{color:#666;font-size:13px}"
+	"form.filters{margin:8px 0}form.filters label{margin-right:12px}details>summary{cursor:pointer;color:#1f5fbf}</style>";
 
-/* Append escaped text. */
+/* Append escaped text (the one escaper, benchagent/html.h). */
 static void put_esc(ba_buf *b, const char *s)
 {
-	char *e = ba_html_escape(s ? s : "");
-	ba_buf_puts(b, e);
-	free(e);
+	ba_html_put(b, s ? s : "");
 }
 
 /* Append a query-string-safe value (percent-encoded). */
@@ -57,20 +56,21 @@ static const char *annotator_of(ba_web_req *req)
 	return a && *a ? a : req->srv->annotator;
 }
 
-static void head(ba_buf *b, ba_review_server *srv, const char *title)
+static void head(ba_buf *b, ba_review_server *srv, const char *title, const char *keys)
 {
 	ba_buf_puts(b, "<!doctype html><html><head><meta charset=utf-8><title>");
 	put_esc(b, title);
 	ba_buf_puts(b, "</title>");
 	ba_buf_puts(b, style);
-	ba_buf_puts(b, "</head><body><p><a href=\"/\">");
+	ba_buf_printf(b, "</head><body data-keys=\"%s\"><p><a href=\"/\">", keys);
 	put_esc(b, srv->bench);
-	ba_buf_puts(b, "</a> &middot; review</p>");
+	ba_buf_puts(b, "</a> &middot; review &middot; <a href=\"/report\">report</a></p>");
 }
 
+/* The page's one script (allowed by its hash in the server's CSP). */
 static void finish(ba_web_resp *resp, ba_buf *b)
 {
-	ba_buf_puts(b, "</body></html>\n");
+	ba_buf_printf(b, "<script>%s</script></body></html>\n", ba_report_script());
 	resp->status = 200;
 	resp->type = "text/html; charset=utf-8";
 	resp->len = b->len;
@@ -118,16 +118,79 @@ static char *verdict_of(ba_review_server *srv, const char *item, const char *ann
 	return c.mine;
 }
 
+/* At most max bytes of s, cut at a word boundary (never inside a word or
+ * a UTF-8 sequence), with an ellipsis when shortened. Caller frees. */
+static char *snippet(const char *s, size_t max)
+{
+	size_t n = strlen(s), cut, k;
+	char *out;
+
+	if (n <= max)
+		return ba_strdup(s);
+	cut = max;
+	while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+		cut--;
+	for (k = cut; k > max / 2; k--)
+		if (s[k] == ' ' || s[k] == '\n' || s[k] == '\t')
+			break;
+	if (k > max / 2)
+		cut = k;
+	while (cut > 0 && (s[cut - 1] == ' ' || s[cut - 1] == '\n'))
+		cut--;
+	out = ba_malloc(cut + 4);
+	memcpy(out, s, cut);
+	memcpy(out + cut, "\xE2\x80\xA6", 4);
+	return out;
+}
+
+static int checked(ba_web_req *req, const char *name)
+{
+	const char *v = ba_web_arg(req, name);
+	return v && *v && strcmp(v, "0");
+}
+
+/* The filter form of the index: subtask, unreviewed (by this annotator),
+ * flagged (result flags or a failed check), disagreement (accept and
+ * reject both given). A plain GET form: works without script. */
+static void filter_form(ba_buf *b, ba_web_req *req, const char *ann)
+{
+	ba_review_server *srv = req->srv;
+	const char *sub = ba_web_arg(req, "subtask");
+	json_t *seen = json_object(), *it;
+	size_t i;
+
+	ba_buf_puts(b, "<form class=filters method=get action=\"/\"><input type=hidden name=annotator value=\"");
+	put_esc(b, ann);
+	ba_buf_puts(b, "\"><label>subtask <select name=subtask><option value=\"\">all</option>");
+	json_array_foreach(srv->items, i, it) {
+		const char *st = ba_json_str(it, "subtask", "");
+		if (json_object_get(seen, st))
+			continue;
+		json_object_set_new(seen, st, json_true());
+		ba_buf_printf(b, "<option%s>", sub && !strcmp(sub, st) ? " selected" : "");
+		put_esc(b, st);
+		ba_buf_puts(b, "</option>");
+	}
+	ba_buf_printf(b, "</select></label><label><input type=checkbox name=unreviewed value=1%s> unreviewed by me</label>"
+			 "<label><input type=checkbox name=flagged value=1%s> flagged</label>"
+			 "<label><input type=checkbox name=disagreement value=1%s> disagreement</label><button>filter</button></form>",
+		      checked(req, "unreviewed") ? " checked" : "", checked(req, "flagged") ? " checked" : "",
+		      checked(req, "disagreement") ? " checked" : "");
+	json_decref(seen);
+}
+
 int ba_web_index(ba_web_req *req, ba_web_resp *resp)
 {
 	ba_review_server *srv = req->srv;
 	ba_buf b = BA_BUF_INIT((size_t)256 << 20);
 	json_t *stats = ba_review_stats(srv->st, srv->bench, json_array_size(srv->items)), *it;
-	const char *ann = annotator_of(req);
+	const char *ann = annotator_of(req), *sub = ba_web_arg(req, "subtask");
+	int f_unrev = checked(req, "unreviewed"), f_flag = checked(req, "flagged"), f_dis = checked(req, "disagreement");
+	unsigned *flags = ba_web_item_flags(srv);
 	char rate[32], kappa[32];
-	size_t i;
+	size_t i, shown = 0;
 
-	head(&b, srv, srv->bench);
+	head(&b, srv, srv->bench, "");
 	fmt_num(rate, sizeof(rate), json_object_get(stats, "acceptance_rate"), "%.3f");
 	fmt_num(kappa, sizeof(kappa), ba_json_path(stats, "agreement.fleiss_kappa"), "%.3f");
 	ba_buf_puts(&b, "<h1>");
@@ -139,21 +202,37 @@ int ba_web_index(ba_web_req *req, ba_web_resp *resp)
 	ba_buf_puts(&b, "<form method=get action=\"/\">Annotator: <input name=annotator value=\"");
 	put_esc(&b, ann);
 	ba_buf_puts(&b, "\"> <button>set</button></form>");
-	ba_buf_puts(&b, "<table><tr><th>#</th><th>id</th><th>subtask</th><th>type</th><th>question</th><th>accept/reject</th><th>yours</th></tr>");
+	filter_form(&b, req, ann);
+	ba_buf_puts(&b, "<table id=items><tr><th>#</th><th>id</th><th>subtask</th><th>type</th><th>question</th><th>accept/reject</th><th>yours</th></tr>");
 	json_array_foreach(srv->items, i, it) {
 		const char *id = ba_json_str(it, "id", "");
-		char q[160];
+		char *q;
 		int na, nr;
-		char *mine = verdict_of(srv, id, ann, &na, &nr);
+		char *mine;
 
-		snprintf(q, sizeof(q), "%s", ba_json_str(it, "question", ""));
+		if (sub && *sub && strcmp(sub, ba_json_str(it, "subtask", "")))
+			continue;
+		if (f_flag && !flags[i])
+			continue;
+		mine = verdict_of(srv, id, ann, &na, &nr);
+		if ((f_unrev && mine) || (f_dis && !(na > 0 && nr > 0))) {
+			free(mine);
+			continue;
+		}
+		shown++;
+		q = snippet(ba_json_str(it, "question", ""), 150);
 		ba_buf_printf(&b, "<tr><td>%zu</td><td><a href=\"/item?id=", i + 1);
 		put_url(&b, id);
 		ba_buf_puts(&b, "&amp;annotator=");
 		put_url(&b, ann);
 		ba_buf_puts(&b, "\">");
 		put_esc(&b, id);
-		ba_buf_puts(&b, "</a></td><td>");
+		ba_buf_puts(&b, "</a>");
+		if (flags[i])
+			ba_buf_printf(&b, " <span class=bad title=\"%s%s%s%s\">&#9873;</span>", flags[i] & 1 ? "solved by all; " : "",
+				      flags[i] & 2 ? "solved by none; " : "", flags[i] & 4 ? "negative discrimination; " : "",
+				      flags[i] & 8 ? "a check failed" : "");
+		ba_buf_puts(&b, "</td><td>");
 		put_esc(&b, ba_json_str(it, "subtask", ""));
 		ba_buf_puts(&b, "</td><td>");
 		put_esc(&b, ba_json_str(it, "answer_type", ""));
@@ -164,21 +243,24 @@ int ba_web_index(ba_web_req *req, ba_web_resp *resp)
 		put_esc(&b, mine ? mine : "");
 		ba_buf_puts(&b, "</td></tr>");
 		free(mine);
+		free(q);
 	}
-	ba_buf_puts(&b, "</table>");
+	ba_buf_printf(&b, "</table><p id=shown>%zu of %zu items shown</p>", shown, json_array_size(srv->items));
+	free(flags);
 	json_decref(stats);
 	finish(resp, &b);
 	return 0;
 }
 
-static void item_link(ba_buf *b, ba_review_server *srv, size_t pos, const char *ann, const char *label)
+static void item_link(ba_buf *b, ba_review_server *srv, size_t pos, const char *ann, const char *label,
+		      const char *elid)
 {
 	json_t *it = json_array_get(srv->items, pos);
 	if (!it) {
 		ba_buf_puts(b, "<span></span>");
 		return;
 	}
-	ba_buf_puts(b, "<a href=\"/item?id=");
+	ba_buf_printf(b, "<a id=\"%s\" href=\"/item?id=", elid);
 	put_url(b, ba_json_str(it, "id", ""));
 	ba_buf_puts(b, "&amp;annotator=");
 	put_url(b, ann);
@@ -218,11 +300,11 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 	}
 	p = (size_t)json_integer_value(pos);
 	it = json_array_get(srv->items, p);
-	head(&b, srv, id);
+	head(&b, srv, id, "review");
 	ba_buf_puts(&b, "<div class=nav>");
-	item_link(&b, srv, p - 1, ann, "&larr; previous");
+	item_link(&b, srv, p - 1, ann, "&larr; previous", "lnk-prev");
 	ba_buf_printf(&b, "<span>item %zu of %zu</span>", p + 1, json_array_size(srv->items));
-	item_link(&b, srv, p + 1, ann, "next &rarr;");
+	item_link(&b, srv, p + 1, ann, "next &rarr;", "lnk-next");
 	ba_buf_puts(&b, "</div><h2>");
 	put_esc(&b, id);
 	ba_buf_puts(&b, "</h2><p>subtask <b>");
@@ -231,9 +313,15 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 	put_esc(&b, ba_json_str(it, "answer_type", ""));
 	ba_buf_printf(&b, "</b> &middot; difficulty <b>%lld</b></p>", ba_json_int(it, "difficulty", 0));
 	if (ba_json_str(it, "context", NULL)) {
-		ba_buf_puts(&b, "<h3>Context</h3><pre>");
-		put_esc(&b, ba_json_str(it, "context", ""));
-		ba_buf_puts(&b, "</pre>");
+		const char *ctx = ba_json_str(it, "context", "");
+		size_t n = strlen(ctx);
+		/* a long context is collapsed: the question stays on screen */
+		if (n > 800)
+			ba_buf_printf(&b, "<h3>Context</h3><details id=context><summary>%zu characters (show)</summary><pre>", n);
+		else
+			ba_buf_puts(&b, "<h3>Context</h3><pre>");
+		put_esc(&b, ctx);
+		ba_buf_puts(&b, n > 800 ? "</pre></details>" : "</pre>");
 	}
 	media = json_object_get(it, "media");
 	json_array_foreach(media, i, m) {
@@ -279,7 +367,11 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 	ba_buf_puts(&b, "\">Annotator <input name=annotator required maxlength=64 value=\"");
 	put_esc(&b, ann);
 	ba_buf_puts(&b, "\"><br>Comment<br><textarea name=comment rows=2 cols=70 maxlength=4000></textarea><br>"
-			"<button name=verdict value=accept>Accept</button><button name=verdict value=reject>Reject</button></form></div>");
+			"<button id=btn-accept name=verdict value=accept>Accept</button><button id=btn-reject name=verdict value=reject>Reject</button>"
+			"</form><p class=keys>keys: <b>a</b> accept, <b>r</b> reject, <b>n</b>/<b>j</b> next, <b>p</b>/<b>k</b> previous</p></div>");
+	ba_buf_puts(&b, "<p><a id=lnk-transcripts href=\"/report/transcripts?id=");
+	put_url(&b, id);
+	ba_buf_puts(&b, "\">model answers to this item (transcripts)</a></p>");
 
 	qc = json_object_get(it, "qc");
 	if (json_object_size(qc)) {
@@ -288,8 +380,10 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 			const char *verdict = json_is_object(v) ? ba_json_str(v, "verdict", "") : (json_is_string(v) ? json_string_value(v) : "");
 			ba_buf_puts(&b, "<tr><td>");
 			put_esc(&b, k);
-			ba_buf_printf(&b, "</td><td class=\"%s\">", !strcmp(verdict, "pass") ? "ok" : "bad");
-			put_esc(&b, verdict);
+			/* only a failure is bad: a skipped check (not applicable) is neutral */
+			ba_buf_printf(&b, "</td><td class=\"%s\">",
+				      !strcmp(verdict, "pass") ? "ok" : !strcmp(verdict, "fail") ? "bad" : "skip");
+			put_esc(&b, !strcmp(verdict, "skip") ? "skipped (not applicable)" : verdict);
 			ba_buf_puts(&b, "</td><td>");
 			put_esc(&b, json_is_object(v) ? ba_json_str(v, "reason", "") : "");
 			ba_buf_puts(&b, "</td></tr>");

@@ -35,6 +35,8 @@ static const route routes[] = {
 	{ "GET", "/api/stats", 0, ba_web_api_stats },
 	{ "GET", "/api/items", 0, ba_web_api_items },
 	{ "GET", "/media/", 1, ba_web_media },
+	{ "GET", "/report", 0, ba_web_report },
+	{ "GET", "/report/transcripts", 0, ba_web_report_transcripts },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -143,8 +145,14 @@ static enum MHD_Result reply_send(struct MHD_Connection *c, ba_web_resp *r)
 
 	r->body = NULL;
 	MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "text/plain");
-	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; form-action 'self'");
+	{
+		/* the one page script (report filters, review keys) is allowed by its hash only */
+		char csp[256];
+		snprintf(csp, sizeof(csp),
+			 "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src %s; form-action 'self'",
+			 ba_report_script_csp());
+		MHD_add_response_header(resp, "Content-Security-Policy", csp);
+	}
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");
@@ -365,6 +373,12 @@ int ba_review_start(ba_review_server **out, const ba_review_opts *opts, ba_store
 	srv = ba_calloc(1, sizeof(*srv));
 	srv->st = st;
 	srv->annotator = ba_strdup(opts->annotator ? opts->annotator : "");
+	if (opts->report)
+		srv->report = *opts->report;
+	else
+		srv->report = (ba_report_opts)BA_REPORT_OPTS_INIT;
+	srv->report.sizes = json_incref((json_t *)srv->report.sizes);
+	srv->report.families = json_incref((json_t *)srv->report.families);
 	if ((rc = load_index(opts->bench_dir, &srv->bench_dir, &srv->items, &srv->index, &srv->bench, err)) != 0) {
 		ba_review_stop(srv);
 		return rc;
@@ -403,6 +417,8 @@ void ba_review_stop(ba_review_server *srv)
 		MHD_stop_daemon(srv->daemon);
 	json_decref(srv->items);
 	json_decref(srv->index);
+	json_decref((json_t *)srv->report.sizes);
+	json_decref((json_t *)srv->report.families);
 	free(srv->bench_dir);
 	free(srv->bench);
 	free(srv->annotator);

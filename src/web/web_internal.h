@@ -5,6 +5,7 @@
 #define BA_WEB_INTERNAL_H
 
 #include "benchagent/buf.h"
+#include "benchagent/report.h"
 #include "benchagent/review.h"
 
 #include <microhttpd.h>
@@ -17,6 +18,7 @@ struct ba_review_server {
 	json_t *items;        /* array, in file order */
 	json_t *index;        /* id -> position */
 	char *annotator;      /* default annotator */
+	ba_report_opts report; /* template for /report (stats as eval's; sizes, families held) */
 	int port;
 	char bind[64];        /* the loopback address listened on (Host/Origin check) */
 };
@@ -47,6 +49,13 @@ int ba_web_post_review(ba_web_req *req, ba_web_resp *resp);
 int ba_web_api_stats(ba_web_req *req, ba_web_resp *resp);
 int ba_web_api_items(ba_web_req *req, ba_web_resp *resp);
 int ba_web_media(ba_web_req *req, ba_web_resp *resp);
+/* The report (pages_report.c): the whole page, and one item's transcripts. */
+int ba_web_report(ba_web_req *req, ba_web_resp *resp);
+int ba_web_report_transcripts(ba_web_req *req, ba_web_resp *resp);
+/* Per item (file order) flags for the review filters: 1 solved by all,
+ * 2 solved by none, 4 negative discrimination (from stored results), 8 a
+ * failed check in item.qc. Caller frees; never NULL. */
+unsigned *ba_web_item_flags(ba_review_server *srv);
 
 /* Helpers (server.c). */
 void ba_web_text(ba_web_resp *resp, unsigned status, const char *type, char *body);

@@ -1,0 +1,310 @@
+/*
+ * html_transcripts.c - the Transcripts section: for every item (up to
+ * opts->max_transcripts, or one item) and every model and sample, the
+ * exact messages the gateway sent (read back from the call log, images
+ * shown from their data URLs), the raw reply, the extracted answer, the
+ * score and the judge's rationale. Filters (subtask, model, outcome,
+ * flagged) run in the page's one script; without it everything shows.
+ */
+#include "report_internal.h"
+#include "benchagent/alloc.h"
+#include "benchagent/json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+	ba_buf *b;
+	const ba_report_opts *o;
+	const json_t *index;     /* item id -> position */
+	const json_t *items;
+	const json_t *flags;     /* id -> 1 */
+	json_t *include;         /* ids to show */
+	char *cur;               /* item being written */
+	json_t *cur_msgs;        /* its messages (first row's) */
+	char *cur_req;           /* the first row's request text */
+	size_t shown, rows;
+} tx_ctx;
+
+/* Only a plain base64 image data URL is shown as an image. */
+static int data_url_ok(const char *u)
+{
+	static const char *const pre[] = { "data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;base64,",
+					   "data:image/webp;base64,", NULL };
+	size_t i, n;
+
+	for (i = 0; pre[i]; i++)
+		if (!strncmp(u, pre[i], strlen(pre[i])))
+			break;
+	if (!pre[i])
+		return 0;
+	for (n = strlen(pre[i]); u[n]; n++)
+		if (!((u[n] >= 'A' && u[n] <= 'Z') || (u[n] >= 'a' && u[n] <= 'z') || (u[n] >= '0' && u[n] <= '9') ||
+		      u[n] == '+' || u[n] == '/' || u[n] == '='))
+			return 0;
+	return 1;
+}
+
+/* The "messages" member of a canonical request (keys sorted: it ends where
+ * "model" begins); 0 when not found. */
+static int messages_span(const char *req, const char **at, size_t *n)
+{
+	const char *a = strstr(req, "\"messages\":"), *e = a ? strstr(a, "],\"model\":") : NULL;
+
+	if (!a || !e)
+		return 0;
+	*at = a;
+	*n = (size_t)(e - a);
+	return 1;
+}
+
+static int same_messages(const char *r1, const char *r2)
+{
+	const char *a, *b;
+	size_t na, nb;
+
+	return r1 && messages_span(r1, &a, &na) && messages_span(r2, &b, &nb) && na == nb && !memcmp(a, b, na);
+}
+
+static void put_messages(ba_buf *b, const json_t *msgs)
+{
+	json_t *m, *part;
+	size_t i, j;
+
+	ba_buf_puts(b, "<details class=msgs><summary>messages sent</summary>");
+	json_array_foreach(msgs, i, m) {
+		json_t *content = json_object_get(m, "content");
+		ba_buf_puts(b, "<div><b>");
+		ba_rep_esc(b, ba_json_str(m, "role", "?"));
+		ba_buf_puts(b, "</b>");
+		if (json_is_string(content)) {
+			ba_buf_puts(b, "<pre>");
+			ba_rep_esc(b, json_string_value(content));
+			ba_buf_puts(b, "</pre>");
+		}
+		json_array_foreach(json_is_array(content) ? content : NULL, j, part) {
+			const char *type = ba_json_str(part, "type", "");
+			if (!strcmp(type, "text")) {
+				ba_buf_puts(b, "<pre>");
+				ba_rep_esc(b, ba_json_str(part, "text", ""));
+				ba_buf_puts(b, "</pre>");
+			} else if (!strcmp(type, "image_url")) {
+				const char *u = ba_json_str(json_object_get(part, "image_url"), "url", "");
+				if (data_url_ok(u)) {
+					ba_buf_puts(b, "<p><img class=media alt=\"image sent\" src=\"");
+					ba_rep_esc(b, u);
+					ba_buf_puts(b, "\"></p>");
+				} else {
+					ba_buf_puts(b, "<p class=mut>[image not shown: not an inline base64 image]</p>");
+				}
+			} else {
+				ba_buf_puts(b, "<p class=mut>[");
+				ba_rep_esc(b, type);
+				ba_buf_puts(b, " part]</p>");
+			}
+		}
+		ba_buf_puts(b, "</div>");
+	}
+	ba_buf_puts(b, "</details>");
+}
+
+static void close_item(tx_ctx *c)
+{
+	if (!c->cur)
+		return;
+	ba_buf_puts(c->b, "</div>");
+	free(c->cur);
+	c->cur = NULL;
+	json_decref(c->cur_msgs);
+	c->cur_msgs = NULL;
+	free(c->cur_req);
+	c->cur_req = NULL;
+}
+
+static void open_item(tx_ctx *c, const char *id)
+{
+	json_t *pos = json_object_get(c->index, id);
+	const json_t *it = json_array_get(c->items, (size_t)json_integer_value(pos));
+	json_t *ans = json_object_get(it, "answer");
+	char *as;
+
+	c->cur = ba_strdup(id);
+	c->shown++;
+	ba_buf_puts(c->b, "<div class=tx id=\"t-");
+	ba_rep_esc(c->b, id);
+	ba_buf_puts(c->b, "\" data-subtask=\"");
+	ba_rep_esc(c->b, ba_json_str(it, "subtask", ""));
+	ba_buf_printf(c->b, "\" data-flagged=\"%d\"><h3>", json_object_get(c->flags, id) ? 1 : 0);
+	ba_rep_esc(c->b, id);
+	ba_buf_puts(c->b, "</h3><div class=mut>subtask ");
+	ba_rep_esc(c->b, ba_json_str(it, "subtask", ""));
+	ba_buf_puts(c->b, " &middot; answer <b>");
+	as = json_is_string(ans) ? ba_strdup(json_string_value(ans)) : json_dumps(ans, JSON_ENCODE_ANY);
+	ba_rep_esc(c->b, as);
+	free(as);
+	ba_buf_puts(c->b, "</b>");
+	if (json_object_get(c->flags, id))
+		ba_buf_puts(c->b, " <span class=\"badge warn\">flagged</span>");
+	if (c->o->served) {
+		ba_buf_puts(c->b, " &middot; ");
+		ba_buf_puts(c->b, "<a href=\"/item?id=");
+		{
+			static const char hx[] = "0123456789ABCDEF";
+			const char *s;
+			for (s = id; *s; s++) {
+				unsigned char ch = (unsigned char)*s;
+				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
+				    ch == '_' || ch == '.')
+					ba_buf_append(c->b, s, 1);
+				else
+					ba_buf_printf(c->b, "%%%c%c", hx[ch >> 4], hx[ch & 15]);
+			}
+		}
+		ba_buf_puts(c->b, "\">review page</a>");
+	}
+	ba_buf_puts(c->b, "</div><div class=txq>");
+	ba_rep_esc(c->b, ba_json_str(it, "question", ""));
+	ba_buf_puts(c->b, "</div>");
+}
+
+static int tx_row(void *ud, const ba_result_row *r, const char *request)
+{
+	tx_ctx *c = ud;
+	const char *outcome;
+	json_t *req = NULL, *msgs;
+
+	if (!json_object_get(c->include, r->item))
+		return 0;
+	if (!c->cur || strcmp(c->cur, r->item)) {
+		close_item(c);
+		open_item(c, r->item);
+	}
+	c->rows++;
+	/* the messages of an item are the same for every model (only the
+	 * model name differs): parse the request only when its messages
+	 * text differs from the item's first one */
+	if (request && !(c->cur_msgs && same_messages(c->cur_req, request)))
+		req = json_loads(request, 0, NULL);
+	msgs = req ? json_object_get(req, "messages") : request && c->cur_msgs ? c->cur_msgs : NULL;
+	if (msgs && !c->cur_msgs) {
+		c->cur_msgs = json_incref(msgs);
+		free(c->cur_req);
+		c->cur_req = ba_strdup(request);
+		put_messages(c->b, msgs);
+	}
+	outcome = r->error ? "error" : isnan(r->score) ? "error" : r->score >= 1 ? "correct" : r->score <= 0 ? "wrong" : "partial";
+	ba_buf_puts(c->b, "<div class=txr data-model=\"");
+	ba_rep_esc(c->b, r->model);
+	ba_buf_printf(c->b, "\" data-outcome=\"%s\"><b>", outcome);
+	ba_rep_esc(c->b, r->model);
+	ba_buf_printf(c->b, "</b> <span class=mut>sample %d</span> <span class=\"badge %s\">%s", r->epoch,
+		      !strcmp(outcome, "correct") ? "ok" : !strcmp(outcome, "partial") ? "warn" : "bad", outcome);
+	if (!isnan(r->score))
+		ba_buf_printf(c->b, " %.2f", r->score);
+	ba_buf_puts(c->b, "</span> extracted: <code>");
+	ba_rep_esc(c->b, r->extracted ? r->extracted : "");
+	ba_buf_puts(c->b, "</code>");
+	if (msgs && c->cur_msgs && !json_equal(msgs, c->cur_msgs))
+		put_messages(c->b, msgs);
+	if (!msgs)
+		ba_buf_puts(c->b, " <span class=mut>(request not in this workspace's call log)</span>");
+	if (r->error) {
+		ba_buf_puts(c->b, "<pre class=bad>");
+		ba_rep_esc(c->b, r->error);
+		ba_buf_puts(c->b, "</pre>");
+	}
+	if (r->response) {
+		ba_buf_puts(c->b, "<pre>");
+		ba_rep_esc(c->b, r->response);
+		ba_buf_puts(c->b, "</pre>");
+	}
+	if (r->judge) {
+		json_t *j = json_loads(r->judge, 0, NULL);
+		ba_buf_puts(c->b, "<div>judge ");
+		ba_rep_esc(c->b, ba_json_str(j, "model", ""));
+		ba_buf_printf(c->b, ": score %.2f &middot; ", ba_json_num(j, "score", 0));
+		ba_rep_esc(c->b, ba_json_str(j, "reason", ""));
+		ba_buf_puts(c->b, "</div>");
+		json_decref(j);
+	}
+	ba_buf_puts(c->b, "</div>");
+	json_decref(req);
+	return 0;
+}
+
+static void filters(ba_buf *b, const json_t *data)
+{
+	json_t *ev = json_object_get(data, "eval"), *v;
+	size_t i;
+
+	ba_buf_puts(b, "<form class=filters id=tfilter><label>subtask <select name=subtask>"
+		       "<option value=\"\">all</option>");
+	json_array_foreach(json_object_get(ev, "subtasks"), i, v) {
+		ba_buf_puts(b, "<option>");
+		ba_rep_esc(b, json_string_value(v));
+		ba_buf_puts(b, "</option>");
+	}
+	ba_buf_puts(b, "</select></label><label>model <select name=model><option value=\"\">all</option>");
+	json_array_foreach(json_object_get(ev, "models"), i, v) {
+		ba_buf_puts(b, "<option>");
+		ba_rep_esc(b, ba_json_str(v, "model", ""));
+		ba_buf_puts(b, "</option>");
+	}
+	ba_buf_puts(b, "</select></label><label>outcome <select name=outcome><option value=\"\">all</option>"
+		       "<option>correct</option><option>wrong</option><option>partial</option><option>error</option></select>"
+		       "</label><label><input type=checkbox name=flagged> flagged only</label> <span id=tcount class=mut></span></form>");
+}
+
+int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, ba_error *err)
+{
+	const json_t *items = json_object_get(data, "items"), *ev = json_object_get(data, "eval"), *it, *v;
+	tx_ctx c = { 0 };
+	json_t *index = json_object(), *flags = json_object();
+	size_t i, k, n = json_array_size(items), cap;
+	static const char *const fl[] = { "solved_by_all", "solved_by_none", "negative_discrimination" };
+	int rc;
+
+	ba_rep_section_open(b, "transcripts", "Transcripts", NULL);
+	if (!json_is_object(ev)) {
+		ba_rep_note(b, "No evaluation results yet.");
+		ba_rep_section_close(b);
+		json_decref(index);
+		json_decref(flags);
+		return 0;
+	}
+	for (k = 0; k < 3; k++)
+		json_array_foreach(json_object_get(json_object_get(ev, "flags"), fl[k]), i, v)
+			json_object_set_new(flags, json_string_value(v), json_true());
+	c.b = b;
+	c.o = o;
+	c.items = items;
+	c.index = index;
+	c.flags = flags;
+	c.include = json_object();
+	cap = o->max_transcripts > 0 && (size_t)o->max_transcripts < n ? (size_t)o->max_transcripts : n;
+	json_array_foreach(items, i, it) {
+		json_object_set_new(index, ba_json_str(it, "id", ""), json_integer((json_int_t)i));
+		if (o->only_item ? !strcmp(o->only_item, ba_json_str(it, "id", "")) : i < cap)
+			json_object_set_new(c.include, ba_json_str(it, "id", ""), json_true());
+	}
+	if (o->only_item)
+		ba_buf_puts(b, "<p class=intro>Every model and sample on this item.</p>");
+	else if (cap < n)
+		ba_buf_printf(b, "<p class=intro>The first %zu of %zu items (benchagent report --transcripts all for every item; "
+				 "the review server shows any item's at /report/transcripts?id=ID).</p>", cap, n);
+	else
+		ba_buf_printf(b, "<p class=intro>All %zu items: the exact messages sent, the raw reply, the extracted answer, "
+				 "the score, the judge's rationale.</p>", n);
+	filters(b, data);
+	rc = ba_result_foreach_row(st, json_string_value(json_object_get(data, "key")), 1, tx_row, &c, err);
+	close_item(&c);
+	if (c.shown == 0)
+		ba_rep_note(b, "No stored results for these items.");
+	ba_rep_section_close(b);
+	json_decref(c.include);
+	json_decref(index);
+	json_decref(flags);
+	return rc;
+}

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Checks on a rendered report DOM (from browser.py --dump-dom) against the
+`eval --json` report of the same benchmark: the numbers people read must be
+the numbers eval computed. Also: the plots are there, hostile item text
+stayed text. Prints one line per failed check and exits 1 if any failed.
+
+usage: report_dom.py DOM.html EVAL.json [--hostile ID] [--audit] [--no-audit]
+"""
+import json, sys
+from html.parser import HTMLParser
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
+
+
+class Dom(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tables, self.ids, self.scripts, self.handlers, self.svgs = {}, {}, 0, [], []
+        self.stack, self.cur_table, self.row, self.cell, self.text = [], None, None, None, []
+        self.id_text = []   # [(id, [chunks])] open elements with an id
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for k in a:
+            if k.lower().startswith("on"):
+                self.handlers.append((tag, k))
+        if tag == "script":
+            self.scripts += 1
+        if tag == "svg" and "id" in a:
+            self.svgs.append(a["id"])
+        if tag == "table":
+            self.cur_table = a.get("id")
+            if self.cur_table:
+                self.tables[self.cur_table] = []
+        if tag == "tr" and self.cur_table:
+            self.row = []
+        if tag in ("td", "th") and self.row is not None:
+            self.cell = []
+        if tag == "br" and self.cell is not None:
+            self.cell.append(" ")
+        if tag not in VOID:
+            self.id_text.append((a.get("id"), tag, []))
+
+    def handle_endtag(self, tag):
+        if tag in ("td", "th") and self.cell is not None and self.row is not None:
+            self.row.append(" ".join("".join(self.cell).split()))
+            self.cell = None
+        if tag == "tr" and self.row is not None and self.cur_table:
+            self.tables[self.cur_table].append(self.row)
+            self.row = None
+        if tag == "table":
+            self.cur_table = None
+        if any(t == tag for _, t, _ in self.id_text):
+            while self.id_text:
+                i, t, chunks = self.id_text.pop()
+                if i:
+                    self.ids[i] = "".join(chunks).strip()
+                if t == tag:
+                    break
+
+    def handle_data(self, data):
+        if self.cell is not None:
+            self.cell.append(data)
+        for _, _, chunks in self.id_text:
+            chunks.append(data)
+
+
+fails = []
+
+
+def check(name, ok, detail=""):
+    if not ok:
+        fails.append(name + (": " + detail if detail else ""))
+
+
+def pct(v):
+    return "-" if v is None else "%.1f%%" % (100 * v)
+
+
+def ci(c):
+    return "-" if not c else "[%.1f, %.1f]" % (100 * c[0], 100 * c[1])
+
+
+def main():
+    dom_path, ev_path = sys.argv[1], sys.argv[2]
+    args = sys.argv[3:]
+    d = Dom()
+    d.feed(open(dom_path, encoding="utf-8").read())
+    ev = json.load(open(ev_path))
+
+    # plots
+    want = ["plot-leaderboard", "plot-heatmap", "plot-itemmap", "plot-information", "plot-abilities",
+            "plot-planner", "plot-funnel", "plot-positions", "plot-difficulty", "plot-made", "plot-drift"]
+    if ev.get("size_consistency"):
+        want.append("plot-sizes")
+    if (ev.get("epochs") or 1) > 1:
+        want.append("plot-epochs")
+    for w in want:
+        check("plot " + w + " present", w in d.svgs, "svgs: %s" % d.svgs)
+
+    # leaderboard: every model with eval's accuracy, interval, n, missing
+    rows = {r[1]: r for r in d.tables.get("tbl-leaderboard", [])[1:]}
+    check("leaderboard has every model", len(rows) == len(ev["models"]), str(list(rows)))
+    for m in ev["models"]:
+        r = rows.get(m["model"])
+        if not r:
+            check("leaderboard row " + m["model"], False)
+            continue
+        check("accuracy of " + m["model"], r[2] == pct(m["accuracy"]), "%s vs %s" % (r[2], pct(m["accuracy"])))
+        check("interval of " + m["model"], r[3] == ci(m["ci"]), "%s vs %s" % (r[3], ci(m["ci"])))
+        check("n of " + m["model"], r[4] == str(m["n"]) and r[5] == str(m["missing"]))
+    order = [r[1] for r in d.tables.get("tbl-leaderboard", [])[1:]]
+    best = sorted(ev["models"], key=lambda m: -(m["accuracy"] or 0))
+    check("leaderboard sorted by accuracy", order == [m["model"] for m in best], str(order))
+
+    # per subtask
+    sub = {r[0]: r for r in d.tables.get("tbl-subtasks", [])[1:]}
+    for m in ev["models"]:
+        for j, st in enumerate(ev["subtasks"]):
+            o = m["subtasks"][st]
+            cell = sub.get(m["model"], [""] * 99)[1 + j]
+            exp = "%s %s n=%d" % (pct(o["accuracy"]), ci(o.get("ci")), o["n"])
+            check("subtask cell %s/%s" % (m["model"], st), cell == exp, "%r vs %r" % (cell, exp))
+
+    # paired comparisons
+    pairs = d.tables.get("tbl-pairs", [])[1:]
+    check("every pair listed", len(pairs) == len(ev.get("paired", [])))
+    for r, p in zip(pairs, ev.get("paired", [])):
+        exp = [p["a"], p["b"], "%+.1f" % (100 * p["diff"]), "[%+.1f, %+.1f]" % (100 * p["ci"][0], 100 * p["ci"][1]),
+               str(p["only_a"]), str(p["only_b"]), "%.3g" % p["mcnemar_p"], "%.3g" % p["mcnemar_p_holm"]]
+        check("pair %s vs %s" % (p["a"], p["b"]), r == exp, "%s vs %s" % (r, exp))
+    holm = [p["mcnemar_p_holm"] for p in ev.get("paired", [])]
+    check("Holm p >= raw p", all(p["mcnemar_p_holm"] >= p["mcnemar_p"] - 1e-12 for p in ev.get("paired", [])))
+    check("separability", d.ids.get("separability") == "%.2f" % ev["separability"],
+          "%s vs %.2f" % (d.ids.get("separability"), ev["separability"]))
+
+    # item flags, abilities, planner
+    f = ev["flags"]
+    check("solved by all", d.ids.get("n-solved-all") == str(len(f["solved_by_all"])))
+    check("solved by none", d.ids.get("n-solved-none") == str(len(f["solved_by_none"])))
+    check("negative discrimination", d.ids.get("n-negdisc") == str(len(f["negative_discrimination"])))
+    ab = {r[0]: r for r in d.tables.get("tbl-abilities", [])[1:]}
+    for m in (ev.get("irt") or {}).get("models", []):
+        r = ab.get(m["model"], ["", "", ""])
+        check("theta of " + m["model"], r[1] == "%+.2f" % m["theta"] and r[2] == "%.2f" % m["se"],
+              "%s vs %+.2f (%.2f)" % (r, m["theta"], m["se"]))
+    check("items needed", d.ids.get("items-needed") == str(ev["planner"]["items_needed"]),
+          "%s vs %s" % (d.ids.get("items-needed"), ev["planner"]["items_needed"]))
+
+    # size vs accuracy
+    for fam in ev.get("size_consistency", []):
+        rows = [r for r in d.tables.get("tbl-sizes", []) if r and r[0].startswith("Spearman rho, " + fam["family"])]
+        exp = "%+.2f" % fam["spearman"] if fam["spearman"] is not None else "undefined"
+        check("spearman of " + fam["family"], rows and rows[0][1] == exp, "%s vs %s" % (rows, exp))
+
+    # hostile text stays text: one script (ours), no event handler attribute anywhere
+    check("exactly one script element (the page's own)", d.scripts == 1, "scripts: %d" % d.scripts)
+    check("no event-handler attribute", not d.handlers, str(d.handlers[:5]))
+    if "--hostile" in args:
+        hid = args[args.index("--hostile") + 1]
+        txt = d.ids.get("t-" + hid, "")
+        check("hostile transcript present", bool(txt))
+        check("hostile script text shown as text", "<script>alert(1)</script>" in txt, txt[:200])
+        check("hostile handler text shown as text", "onerror=alert(2)" in txt, txt[:200])
+    if "--audit" in args:
+        check("audit section present", "audit" in d.ids and "plot-audit" in d.svgs)
+    if "--no-audit" in args:
+        check("no audit section without audit.json", "audit" not in d.ids and "plot-audit" not in d.svgs)
+    for x in fails:
+        print("FAIL:", x)
+    print("report_dom: %d checks failed" % len(fails))
+    sys.exit(1 if fails else 0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,227 @@
+#!/usr/bin/env bash
+# benchagent report + the review pages, rendered in headless Chromium:
+# a benchmark with generator, choice, image and hostile items, evaluated
+# by four ba-testserver examinees (two epochs, known sizes), reviewed by
+# two annotators, with and without an audit.json; then
+#  - the report file and the served /report, review index and item pages
+#    load with no console error (CSP refusals included) and no request
+#    beyond the page (file) or the loopback server (served);
+#  - the plots are there and the numbers in the page equal `eval --json`;
+#  - hostile item text (script, event handlers) renders as text;
+#  - the transcript filters and the review keys work in the browser;
+#  - screenshots land in BUILD/screenshots/ for people to look at.
+# The detectors themselves are checked on a page that breaks both rules.
+set -u
+. "$(dirname "$0")/lib/common.sh"
+TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
+LIB=$(cd "$(dirname "$0")/lib" && pwd)
+SHOTS=$BA_BINARY_DIR/screenshots
+mkdir -p "$SHOTS"
+BR="python3 $LIB/browser.py"
+jqe() { jq -e "$@" > /dev/null; }
+# the DOM file of a served page
+domf() { printf 'srv%s.dom' "$(printf %s "$1" | tr -c 'a-z0-9' '_')"; }
+
+ws=$(mktemp -d)
+ts_pid=; rv_pid=
+cleanup() {
+  [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null
+  [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null
+  rm -rf "$ws"
+}
+trap cleanup EXIT
+[ -n "${KEEP_WS:-}" ] && trap 'kill $ts_pid $rv_pid 2>/dev/null' EXIT && echo "ws $ws"
+cd "$ws" || exit 1
+
+# ---- the detectors catch a broken page (so a pass below means something) ----
+printf '<!doctype html><img src="http://192.0.2.1/x.png"><script>undefinedFn()</script>\n' > neg.html
+$BR "file://$ws/neg.html" --dom neg.dom > neg.json
+check "detector sees a console error" jqe '.console | length > 0' neg.json
+check "detector sees an external request" jqe '.requests | map(select(startswith("http://192.0.2.1"))) | length == 1' neg.json
+
+# ---- a benchmark: generator items, choice items, an image item, a hostile item ----
+mkdir -p out/rb/media
+"$BA" --seed 21 gen sample linear_equations --difficulty 2 -n 30 > lin.jsonl
+"$BA" --seed 22 gen sample number_sequences --difficulty 3 -n 24 > seq.jsonl
+{
+  jq -c '{id: ("lin-" + (input_line_number|tostring)), subtask: "lin"} + .' lin.jsonl
+  jq -c '{id: ("seq-" + (input_line_number|tostring)), subtask: "seq"} + .' seq.jsonl
+  for i in $(seq 1 16); do
+    a=$(( (i * 7) % 4 )); L=$(printf "\\x$(printf %x $((65 + a)))")
+    jq -nc --arg i "$i" --arg L "$L" --argjson a "$a" \
+      '{id: ("mc-" + $i), subtask: "mc", answer_type: "choice", difficulty: (($i|tonumber) % 3 + 1),
+        question: ("Which option is number " + $i + " (choice " + $L + ")?"),
+        choices: [range(4) | ("option " + (. | tostring) + (if . == $a then " (right)" else "" end))],
+        answer: $L, source: {kind: "dataset", dataset: "handmade"}}'
+  done
+  # a 2x2 PNG, attached to one item
+  printf 'iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVQI12P4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==' | base64 -d > out/rb/media/dot.png
+  jq -nc '{id: "img-1", subtask: "mc", answer_type: "choice", question: "What colour is the dot in the image?",
+           choices: ["red", "green", "blue", "black"], answer: "D", media: [{type: "image", path: "media/dot.png"}],
+           source: {kind: "dataset", dataset: "handmade"}}'
+  long=$(printf 'A long context line that keeps going. %.0s' $(seq 40))
+  jq -nc --arg long "$long" '{id: "evil", subtask: "mc", answer_type: "choice", context: $long,
+      question: "<script>alert(1)</script><img src=x onerror=alert(2)> What is 2+2?",
+      choices: ["<b onmouseover=\"alert(3)\">4</b>", "5", "6", "7\" onfocus=\"alert(4)"], answer: "A",
+      explanation: "</pre><script>alert(5)</script>",
+      qc: {schema: {verdict: "pass"}, image_needed: {verdict: "skip", reason: "no image"},
+           leakage: {verdict: "fail", reason: "<i onclick=alert(6)>leak</i>"}},
+      source: {kind: "dataset", dataset: "<svg onload=alert(7)>"}}'
+} > out/rb/items.jsonl
+n=$(wc -l < out/rb/items.jsonl)
+echo "# $n items"
+cat > out/rb/manifest.json <<'J'
+{"id": "rb", "benchmark_id": "rb", "target_size": 80, "item_count": 72,
+ "counts_per_subtask": {"lin": 30, "seq": 24, "mc": 18},
+ "checks": {"schema": {"passed": 72, "total": 75}, "verify": {"passed": 72, "total": 72},
+            "duplicate": {"passed": 72, "total": 74}}}
+J
+cat > out/rb/plan.json <<'J'
+{"quotas": [{"subtask": "lin", "source": "gen:linear_equations", "count": 30},
+            {"subtask": "seq", "source": "gen:number_sequences", "count": 25},
+            {"subtask": "mc", "source": "handmade", "count": 25}]}
+J
+jq -s '{items: map({match: .question, answer: .answer, wrong: (if .choices then "B" else .answer + "1" end)})}' \
+  out/rb/items.jsonl > key.json
+cat > rules.json <<'J'
+{"rules": [
+  {"when": {"model": "strong"}, "replies": [{"examinee": {"skill": 0.92, "key": "key.json"}}]},
+  {"when": {"model": "mid"}, "replies": [{"examinee": {"skill": 0.65, "key": "key.json"}}]},
+  {"when": {"model": "weak"}, "replies": [{"examinee": {"skill": 0.4, "key": "key.json"}}]},
+  {"when": {"model": "tiny"}, "replies": [{"examinee": {"skill": 0.2, "key": "key.json"}}]}
+ ], "default": {"content": "I do not know."}}
+J
+"$TS" --rules rules.json --port-file port & ts_pid=$!
+for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
+port=$(cat port)
+cat > benchagent.yaml <<Y
+providers:
+  - name: local
+    protocol: openai
+    base_url: http://127.0.0.1:$port/v1
+    model: strong
+    max_concurrency: 16
+roles:
+  default: local/strong
+gateway:
+  retry_base_ms: 20
+evaluation:
+  resamples: 400
+Y
+M="--model local/strong --model local/mid --model local/weak --model local/tiny"
+S="--size strong=70 --size mid=13 --size weak=7 --size tiny=1 --family strong=fam --family mid=fam --family weak=fam --family tiny=fam"
+"$BA" --json eval out/rb $M $S --epochs 2 > ev.json 2> ev.err
+check "eval exits 0" test $? -eq 0
+check "eval scored 4 models" jqe '.models | length == 4' ev.json
+check "eval has Holm-corrected p" jqe '.paired | all(has("mcnemar_p_holm"))' ev.json
+
+# ---- reviews by two annotators through the review server ----
+"$BA" --json review out/rb --port 0 > rv.out 2> rv.err & rv_pid=$!
+for i in $(seq 100); do [ -s rv.out ] && break; sleep 0.1; done
+rp=$(jq -r .port rv.out)
+R="http://127.0.0.1:$rp"
+post() { curl -s -o /dev/null -w '%{http_code}' -d "id=$1&annotator=$2&verdict=$3&comment=ok" "$R/review"; }
+check "verdict saved" test "$(post lin-1 ann1 accept)" = 303
+post lin-1 ann2 accept > /dev/null; post lin-2 ann1 accept > /dev/null; post lin-2 ann2 reject > /dev/null
+post evil ann1 reject > /dev/null; post evil ann2 reject > /dev/null; post mc-1 ann1 accept > /dev/null
+
+# ---- the report file, without and with an audit ----
+"$BA" report out/rb -o noaudit.html $S > /dev/null 2> rep.err
+check "report without audit exits 0" test $? -eq 0
+cat > out/rb/audit.json <<'J'
+{"format_version": 1, "benchmark": "rb", "threshold": 60, "mock": true,
+ "criteria": ["format_schema", "qa_coherence"],
+ "judges": [{"spec": "mock/judge", "family": "mock", "items_judged": 72, "failed": 0, "self_preference": false}],
+ "overall": {"items": 72, "passed": 60, "pass_rate": 0.8333, "score": {"mean": 81.5, "ci": [78.0, 85.0], "n": 72},
+             "criteria": {"format_schema": {"mean": 90.1, "ci": [88.0, 92.0], "n": 72},
+                          "qa_coherence": {"mean": 72.9, "ci": [69.0, 77.0], "n": 72}}},
+ "agreement": {"judges": 1, "krippendorff_alpha": {"format_schema": null, "qa_coherence": null}},
+ "humans": {"items": 3, "agreement": 0.667, "cohen_kappa": 0.25},
+ "worst": [{"id": "evil", "criterion": "qa_coherence", "min_score": 5, "rationale": "<script>alert(8)</script> bad key"}]}
+J
+"$BA" report out/rb -o rep.html > rep.out 2>> rep.err
+check "report exits 0 (sizes and families remembered from eval)" test $? -eq 0
+check "report says where it wrote" grep -q "rep.html" rep.out
+check "report is self-contained (no http(s) reference but the SVG namespace)" \
+  test "$(grep -o 'https\?://[^" )]*' rep.html | grep -v '^http://www.w3.org/2000/svg$' | wc -l)" -eq 0
+
+$BR "file://$ws/rep.html" --dom rep.dom --png "$SHOTS/report.png" --size 1400,9000 > rep.json
+check "report: no console error" jqe '.console == []' rep.json
+check "report: no request at all" jqe '.requests == []' rep.json
+python3 "$LIB/report_dom.py" rep.dom ev.json --hostile evil --audit
+check "report numbers equal eval --json; plots present; hostile text is text" test $? -eq 0
+$BR "file://$ws/noaudit.html" --dom noaudit.dom > noaudit.json
+python3 "$LIB/report_dom.py" noaudit.dom ev.json --no-audit > /dev/null
+check "no audit section without audit.json" test $? -eq 0
+check "reviews in the report" grep -q 'id="review-acceptance">0.571' rep.dom
+
+# ---- transcript filters, in the browser ----
+cat > harness.js <<'J'
+<script>
+(function(){var f=document.getElementById('tfilter');
+f.elements['model'].value='local/weak';f.elements['outcome'].value='wrong';
+f.dispatchEvent(new Event('change'));
+var vis=[].slice.call(document.querySelectorAll('.txr')).filter(function(r){return !r.hidden&&!r.parentNode.hidden;});
+var bad=vis.filter(function(r){return r.dataset.model!=='local/weak'||r.dataset.outcome!=='wrong';});
+var out=document.createElement('pre');out.id='harness';
+out.textContent='visible='+vis.length+' bad='+bad.length+' count='+document.getElementById('tcount').textContent;
+document.body.appendChild(out);})();
+</script>
+J
+sed 's#</body>#'"$(tr -d '\n' < harness.js | sed 's/[&#]/\\&/g')"'</body>#' rep.html > filt.html
+$BR "file://$ws/filt.html" --dom filt.dom > filt.json
+res=$(grep -o 'visible=[0-9]* bad=[0-9]* count=[0-9]* items shown' filt.dom)
+echo "# filter: $res"
+wrong=$(jq '[.models[] | select(.model == "local/weak")][0] | (.n * 2 * (1 - .accuracy)) | round' ev.json)
+check "filter shows wrong answers of one model only" test -n "$res" -a "${res#*bad=}" != "$res"
+check "filter: none of another model or outcome" echo "$res" | grep -q ' bad=0 '
+check "filter: some rows left" test "$(echo "$res" | sed 's/visible=\([0-9]*\).*/\1/')" -gt 0
+
+# ---- the served pages ----
+for page in "/" "/?flagged=1" "/?disagreement=1&annotator=ann1" "/item?id=evil" "/report" "/report/transcripts?id=img-1"; do
+  $BR "$R$page" --dom "$(domf "$page")" > "$(domf "$page").json"
+  check "served $page: no console error (CSP allows the one script)" jqe '.console == []' "$(domf "$page").json"
+  check "served $page: requests stay on the loopback server" \
+    jqe --arg r "$R/" '.requests | all(startswith($r))' "$(domf "$page").json"
+done
+$BR "$R/item?id=evil" --png "$SHOTS/review-item.png" --size 1400,1800 > /dev/null
+$BR "$R/" --png "$SHOTS/review-index.png" --size 1400,1400 > /dev/null
+$BR "$R/report/transcripts?id=img-1" --png "$SHOTS/transcripts-item.png" --size 1400,1600 > /dev/null
+python3 "$LIB/report_dom.py" "$(domf /report)" ev.json --hostile evil --audit > srv_report.txt
+check "served /report: the same numbers" test $? -eq 0 || cat srv_report.txt
+d=$(domf "/item?id=evil")
+check "review item: hostile question is text" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;' "$d"
+check "review item: one script element" test "$(grep -o '<script' "$d" | wc -l)" -eq 1
+check "review item: no event-handler attribute" bash -c "! grep -Eiq '<[^>]* on[a-z]+=' '$d'"
+check "review item: long context collapsed" grep -q '<details id="context">' "$d"
+check "review item: skipped check is not a failure" grep -q 'class="skip">skipped' "$d"
+check "review item: failed check is bad" grep -q 'class="bad">fail' "$d"
+check "review item: links to its transcripts" grep -q 'href="/report/transcripts?id=evil"' "$d"
+check "transcripts page: links back to the review page" grep -q 'href="/item?id=img-1"' "$(domf "/report/transcripts?id=img-1")"
+check "transcripts page: the image sent is shown" grep -q '<img class="media" alt="image sent" src="data:image/png;base64,' "$(domf "/report/transcripts?id=img-1")"
+check "transcripts page: one item only" test "$(grep -o 'class="tx"' "$(domf "/report/transcripts?id=img-1")" | wc -l)" -eq 1
+check "index: flagged filter keeps flagged items only" \
+  test "$(grep -o '&#9873;\|⚑' "$(domf "/?flagged=1")" | wc -l)" -eq "$(grep -o '<tr><td>[0-9]' "$(domf "/?flagged=1")" | wc -l)"
+check "index: flagged filter shows the failed-check item" grep -q 'id=evil' "$(domf "/?flagged=1")"
+check "index: disagreement filter shows exactly lin-2" \
+  test "$(grep -o 'href="/item?id=[^&]*' "$(domf "/?disagreement=1&annotator=ann1")" | sort -u | tr '\n' ' ')" = 'href="/item?id=lin-2 '
+check "index: questions are cut at a word boundary" bash -c "! grep -Eq '[A-Za-z]…' $(domf /) || grep -Eq ' [^ <]*…' $(domf /)"
+
+# ---- review keys, in the browser: a/r click the buttons, n/p the links ----
+curl -s "$R/item?id=lin-2&annotator=ann1" > item.html
+cat > keys.js <<'J'
+<script>
+(function(){var log=[];HTMLElement.prototype.click=function(){log.push(this.id);};
+['a','r','n','p','j','k','x'].forEach(function(k){document.dispatchEvent(new KeyboardEvent('keydown',{key:k,bubbles:true}));});
+var t=document.querySelector('textarea');t.dispatchEvent(new KeyboardEvent('keydown',{key:'a',bubbles:true}));
+var o=document.createElement('pre');o.id='keys';o.textContent='clicked='+log.join(',');document.body.appendChild(o);})();
+</script>
+J
+sed 's#</body>#'"$(tr -d '\n' < keys.js | sed 's/[&#]/\\&/g')"'</body>#' item.html > keys.html
+$BR "file://$ws/keys.html" --dom keys.dom > keys.json
+echo "# keys: $(grep -o 'clicked=[^<]*' keys.dom)"
+check "keys: a r n p j k map to accept reject next prev next prev; typing in the comment does not" \
+  grep -q 'clicked=btn-accept,btn-reject,lnk-next,lnk-prev,lnk-next,lnk-prev<' keys.dom
+
+ls -la "$SHOTS" | sed 's/^/# /'
+finish
