@@ -124,6 +124,17 @@ int ba_eval_load_matrix(ba_store *st, const char *bench_key, const json_t *items
 json_t *ba_eval_report(const json_t *items, const json_t *models, const double *y,
 		       const ba_eval_opts *opts);
 
+/* Keep report (from ba_eval_run with opts, epochs samples per item) in the
+ * store for bench_key, with the fingerprint of the stored results it was
+ * computed from; nothing is kept when more epochs are stored than it used. */
+int ba_eval_save_report(ba_store *st, const char *bench_key, const ba_eval_opts *opts, int epochs,
+			const json_t *report, ba_error *err);
+/* The kept report of bench_key when it was computed from the results now
+ * stored, for these models (array of specs, in order), every stored epoch,
+ * and the same statistics options, sizes and families; else NULL. New
+ * reference. */
+json_t *ba_eval_saved_report(ba_store *st, const char *bench_key, const ba_eval_opts *opts, const json_t *models);
+
 /* A plain-text table of a report (caller frees). */
 char *ba_eval_format(const json_t *report);
 

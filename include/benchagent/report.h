@@ -52,9 +52,8 @@ int ba_report_render(ba_store *st, const json_t *data, const ba_report_opts *opt
 /* Collect and render into a new string (*html, caller frees; *len). */
 int ba_report_html(ba_store *st, const ba_report_opts *opts, char **html, size_t *len, ba_error *err);
 
-/* The page's one script and its CSP hash source ('sha256-...'), so a
- * server can allow exactly it. Borrowed, static. */
+/* The pages' one script (transcript filters, review keys): inline in the
+ * report file, served as /page.js by the review server. Borrowed, static. */
 const char *ba_report_script(void);
-const char *ba_report_script_csp(void);
 
 #endif

@@ -197,6 +197,11 @@ typedef int (*ba_result_row_fn)(void *ud, const ba_result_row *row, const char *
 int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_result_row_fn fn, void *ud,
 			  ba_error *err);
 
+/* A fingerprint of bench's stored results (row count, last update, score
+ * total, errors): it changes whenever a result is added or replaced.
+ * *epochs (optional): highest stored epoch + 1. 0 or BA_EIO. */
+int ba_result_fingerprint(ba_store *st, const char *bench, char hex[65], int *epochs);
+
 /* ---- verdicts: human reviews, one per (benchmark, item, annotator) ---- */
 /* Store (replacing) a verdict; the caller has validated it. */
 int ba_verdict_put(ba_store *st, const char *bench, const char *item, const char *annotator,

@@ -208,6 +208,8 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		goto cleanup;
 	}
 	ba_run_set_status(st, run_id, "done", NULL);
+	/* kept for `benchagent report` (reused while the stored results are these) */
+	ba_eval_save_report(st, key, &eo, (int)ba_json_int(report, "epochs", eo.epochs), report, NULL);
 	/* the sizes and families given, for `benchagent report` and the review server's /report */
 	if (json_object_size(jsizes) || json_object_size(jfams)) {
 		json_t *mi = json_pack("{s:O, s:O}", "sizes", jsizes, "families", jfams);

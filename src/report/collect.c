@@ -116,31 +116,47 @@ static json_t *stored_model_info(ba_store *st, const char *key)
 static json_t *eval_of(ba_store *st, const ba_report_opts *o, const char *key, const json_t *items, json_t **models_out)
 {
 	ba_eval_opts eo = BA_EVAL_OPTS_INIT;
-	json_t *models = NULL, *rep, *link, *mi = stored_model_info(st, key);
+	json_t *models = json_array(), *rep = NULL, *link, *mi = stored_model_info(st, key);
 	double *y = NULL;
+	size_t i;
 
 	*models_out = NULL;
-	if (ba_eval_load_matrix(st, key, items, o->models, o->nmodels, 0, &models, &y, NULL) != 0 ||
-	    json_array_size(models) == 0) {
-		json_decref(models);
-		json_decref(mi);
-		free(y);
-		return json_null();
-	}
 	eo.bench_dir = o->bench_dir;
 	/* given sizes win; else those eval was given */
 	eo.sizes = json_object_size(o->sizes) ? o->sizes : json_object_get(mi, "sizes");
 	eo.families = json_object_size(o->families) ? o->families : json_object_get(mi, "families");
 	eo.stats = o->stats;
 	eo.plan_half_width = o->plan_half_width;
-	rep = ba_eval_report(items, models, y, &eo);
-	json_object_set_new(rep, "benchmark", json_string(key));
-	if ((link = ba_eval_link(st, o->bench_dir, &eo)) != NULL)
-		json_object_set_new(rep, "linking", link);
+	for (i = 0; i < o->nmodels; i++)
+		json_array_append_new(models, json_string(o->models[i]));
+	if (!o->nmodels)
+		ba_result_models(st, key, models, NULL);
+	if (json_array_size(models) == 0)
+		goto none;
+	/* eval's own report when it was made from exactly these results and options */
+	if ((rep = ba_eval_saved_report(st, key, &eo, models)) != NULL) {
+		json_object_del(rep, "requests");
+		json_object_del(rep, "warnings");
+	} else {
+		json_decref(models);
+		models = NULL;
+		if (ba_eval_load_matrix(st, key, items, o->models, o->nmodels, 0, &models, &y, NULL) != 0 ||
+		    json_array_size(models) == 0)
+			goto none;
+		rep = ba_eval_report(items, models, y, &eo);
+		json_object_set_new(rep, "benchmark", json_string(key));
+		if ((link = ba_eval_link(st, o->bench_dir, &eo)) != NULL)
+			json_object_set_new(rep, "linking", link);
+	}
 	free(y);
 	json_decref(mi);
 	*models_out = models;
 	return rep;
+none:
+	json_decref(models);
+	json_decref(mi);
+	free(y);
+	return json_null();
 }
 
 /* ---- versions: v1 (the root) and root/versions/vN ---- */

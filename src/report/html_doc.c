@@ -7,12 +7,9 @@
  */
 #include "report_internal.h"
 #include "benchagent/alloc.h"
-#include "benchagent/base64.h"
 #include "benchagent/json.h"
-#include "benchagent/sha256.h"
 
 #include <math.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,26 +77,6 @@ static const char script[] =
 const char *ba_report_script(void)
 {
 	return script;
-}
-
-static char csp_src[80];
-static pthread_once_t csp_once = PTHREAD_ONCE_INIT;
-
-static void make_csp(void)
-{
-	unsigned char h[32];
-	char *b64;
-
-	ba_sha256(script, strlen(script), h);
-	b64 = ba_base64_encode(h, 32);
-	snprintf(csp_src, sizeof(csp_src), "'sha256-%s'", b64);
-	free(b64);
-}
-
-const char *ba_report_script_csp(void)
-{
-	pthread_once(&csp_once, make_csp);
-	return csp_src;
 }
 
 void ba_rep_esc(ba_buf *b, const char *s)
@@ -229,7 +206,10 @@ int ba_report_render(ba_store *st, const json_t *data, const ba_report_opts *o, 
 	ba_rep_versions(out, data, o);
 	ba_rep_cost(out, data, o);
 	rc = ba_rep_transcripts(out, st, data, o, err);
-	ba_buf_printf(out, "</main><script>%s</script></body></html>\n", script);
+	if (o->served)  /* the review server serves it (its CSP allows only its own scripts) */
+		ba_buf_puts(out, "</main><script src=\"/page.js\"></script></body></html>\n");
+	else
+		ba_buf_printf(out, "</main><script>%s</script></body></html>\n", script);
 	if (rc == 0 && out->len >= out->max - 64)
 		rc = ba_error_set(err, BA_ELIMIT, "report: the page reached its size cap (%zu MB); use --transcripts N",
 				  out->max >> 20);

@@ -6,8 +6,10 @@
  */
 #include "store_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/sha256.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -210,6 +212,40 @@ int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_
 		r.call_key = (const char *)sqlite3_column_text(s, 9);
 		if (fn(ud, &r, (const char *)sqlite3_column_text(s, 10)))
 			break;
+	}
+out:
+	sqlite3_finalize(s);
+	ba_store_unlock(st);
+	return rc;
+}
+
+int ba_result_fingerprint(ba_store *st, const char *bench, char hex[65], int *epochs)
+{
+	sqlite3_stmt *s = NULL;
+	int rc = 0;
+
+	hex[0] = 0;
+	if (epochs)
+		*epochs = 0;
+	ba_store_lock(st);
+	if (sqlite3_prepare_v2(st->db,
+			       "SELECT COUNT(*), COALESCE(MAX(updated), 0), COALESCE(TOTAL(score), 0), COALESCE(MAX(epoch), -1),"
+			       " COUNT(error) FROM eval_results WHERE bench = ?",
+			       -1, &s, NULL) != SQLITE_OK) {
+		rc = BA_EIO;
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
+	if (sqlite3_step(s) == SQLITE_ROW) {
+		char txt[160];
+		snprintf(txt, sizeof(txt), "%lld|%.6f|%.9g|%d|%lld", (long long)sqlite3_column_int64(s, 0),
+			 sqlite3_column_double(s, 1), sqlite3_column_double(s, 2), sqlite3_column_int(s, 3),
+			 (long long)sqlite3_column_int64(s, 4));
+		ba_sha256_hex(txt, strlen(txt), hex);
+		if (epochs)
+			*epochs = sqlite3_column_int(s, 3) + 1;
+	} else {
+		rc = BA_EIO;
 	}
 out:
 	sqlite3_finalize(s);

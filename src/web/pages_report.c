@@ -45,6 +45,13 @@ int ba_web_report(ba_web_req *req, ba_web_resp *resp)
 	return render(req, resp, NULL);
 }
 
+int ba_web_script(ba_web_req *req, ba_web_resp *resp)
+{
+	(void)req;
+	ba_web_text(resp, 200, "text/javascript; charset=utf-8", ba_strdup(ba_report_script()));
+	return 0;
+}
+
 int ba_web_report_transcripts(ba_web_req *req, ba_web_resp *resp)
 {
 	const char *id = ba_web_arg(req, "id");

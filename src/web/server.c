@@ -35,6 +35,7 @@ static const route routes[] = {
 	{ "GET", "/api/stats", 0, ba_web_api_stats },
 	{ "GET", "/api/items", 0, ba_web_api_items },
 	{ "GET", "/media/", 1, ba_web_media },
+	{ "GET", "/page.js", 0, ba_web_script },
 	{ "GET", "/report", 0, ba_web_report },
 	{ "GET", "/report/transcripts", 0, ba_web_report_transcripts },
 	{ NULL, NULL, 0, NULL },
@@ -145,14 +146,10 @@ static enum MHD_Result reply_send(struct MHD_Connection *c, ba_web_resp *r)
 
 	r->body = NULL;
 	MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "text/plain");
-	{
-		/* the one page script (report filters, review keys) is allowed by its hash only */
-		char csp[256];
-		snprintf(csp, sizeof(csp),
-			 "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src %s; form-action 'self'",
-			 ba_report_script_csp());
-		MHD_add_response_header(resp, "Content-Security-Policy", csp);
-	}
+	/* scripts: only the page's own one, served by this server at /page.js */
+	MHD_add_response_header(resp, "Content-Security-Policy",
+				"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'self'; "
+				"form-action 'self'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(resp, "Cache-Control", "no-store");

@@ -51,6 +51,7 @@ int ba_web_api_items(ba_web_req *req, ba_web_resp *resp);
 int ba_web_media(ba_web_req *req, ba_web_resp *resp);
 /* The report (pages_report.c): the whole page, and one item's transcripts. */
 int ba_web_report(ba_web_req *req, ba_web_resp *resp);
+int ba_web_script(ba_web_req *req, ba_web_resp *resp);   /* /page.js: the pages' one script */
 int ba_web_report_transcripts(ba_web_req *req, ba_web_resp *resp);
 /* Per item (file order) flags for the review filters: 1 solved by all,
  * 2 solved by none, 4 negative discrimination (from stored results), 8 a
