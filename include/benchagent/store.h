@@ -190,12 +190,13 @@ int ba_result_foreach_score(ba_store *st, const char *bench, int epochs, ba_resu
 			    ba_error *err);
 
 /* Every row of bench (scored, failed, judged), ordered by item, model,
- * epoch; with_request joins the request the gateway sent for it
+ * epoch; only the items of items_json (a JSON array of ids) unless it is
+ * NULL; with_request joins the request the gateway sent for it
  * (llm_calls.request through call_key: the exact messages; NULL when not
  * recorded). Pointers in row are borrowed for the call. fn non-zero stops. */
 typedef int (*ba_result_row_fn)(void *ud, const ba_result_row *row, const char *request);
-int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_result_row_fn fn, void *ud,
-			  ba_error *err);
+int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, const char *items_json,
+			  ba_result_row_fn fn, void *ud, ba_error *err);
 
 /* A fingerprint of bench's stored results (row count, last update, score
  * total, errors): it changes whenever a result is added or replaced.

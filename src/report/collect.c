@@ -69,7 +69,15 @@ static json_t *epochs_of(ba_store *st, const char *key, const json_t *items, con
 	a.cnt = ba_calloc(a.nm * MAX_EPOCHS + 1, sizeof(double));
 	a.seen = ba_malloc(a.nm * a.ni + 1);
 	memset(a.seen, -1, a.nm * a.ni + 1);
-	ba_result_foreach_row(st, key, 0, epoch_row, &a, NULL);
+	{
+		int k = 0;
+		char fp[65];
+		/* one sample per item: nothing to compare across samples, no pass over the rows */
+		if (ba_result_fingerprint(st, key, fp, &k) == 0 && k <= 1)
+			a.k = (size_t)(k > 0 ? k : 0);
+		else
+			ba_result_foreach_row(st, key, 0, NULL, epoch_row, &a, NULL);
+	}
 	for (m = 0; m < a.nm; m++) {
 		json_t *pe = json_array();
 		size_t n = 0, cons = 0;

@@ -298,7 +298,18 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 		ba_buf_printf(b, "<p class=intro>All %zu items: the exact messages sent, the raw reply, the extracted answer, "
 				 "the score, the judge's rationale.</p>", n);
 	filters(b, data);
-	rc = ba_result_foreach_row(st, json_string_value(json_object_get(data, "key")), 1, tx_row, &c, err);
+	{
+		/* only the included items' rows are read (a capped report of a large benchmark) */
+		json_t *ids = json_array();
+		const char *k;
+		char *txt;
+		json_object_foreach(c.include, k, v)
+			json_array_append_new(ids, json_string(k));
+		txt = cap < n || o->only_item ? json_dumps(ids, JSON_COMPACT) : NULL;
+		rc = ba_result_foreach_row(st, json_string_value(json_object_get(data, "key")), 1, txt, tx_row, &c, err);
+		free(txt);
+		json_decref(ids);
+	}
 	close_item(&c);
 	if (c.shown == 0)
 		ba_rep_note(b, "No stored results for these items.");

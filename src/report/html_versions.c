@@ -162,6 +162,36 @@ static void cost_row(ba_buf *b, const char *what, const json_t *tot, const json_
 	ba_buf_puts(b, "</tr>");
 }
 
+/* Bars per run and stage: USD when anything was paid, else calls. */
+static void cost_plot(ba_buf *b, const json_t *cost)
+{
+	enum { MAXR = 48 };
+	const char *labels[MAXR];
+	char *owned[MAXR];
+	double v[MAXR], usd = 0;
+	size_t n = 0, i, j;
+	const json_t *c, *r;
+
+	json_array_foreach(cost, i, c)
+		usd += ba_json_num(json_object_get(c, "total"), "cost_usd", 0);
+	json_array_foreach(cost, i, c)
+		json_array_foreach(ba_json_path(c, "by_role.spend"), j, r) {
+			if (n >= MAXR)
+				break;
+			owned[n] = ba_asprintf("%s %s: %s", ba_json_str(c, "kind", ""), ba_json_str(c, "key", ""),
+					       ba_json_str(r, "role", "?"));
+			labels[n] = owned[n];
+			v[n++] = usd > 0 ? ba_json_num(r, "cost_usd", 0) : (double)ba_json_int(r, "calls", 0);
+		}
+	if (n) {
+		ba_svg_hbars(b, "plot-cost", usd > 0 ? "USD by run and stage" : "calls by run and stage (nothing paid)",
+			     labels, v, NULL, NULL, n, usd > 0 ? "%.4f" : "%.0f", usd > 0 ? "USD" : "calls sent");
+		ba_buf_puts(b, "<p class=note>The table below has the same numbers, with tokens and cache savings.</p>");
+	}
+	for (i = 0; i < n; i++)
+		free(owned[i]);
+}
+
 void ba_rep_cost(ba_buf *b, const json_t *data, const ba_report_opts *o)
 {
 	const json_t *cost = json_object_get(data, "cost"), *c, *r;
@@ -177,6 +207,7 @@ void ba_rep_cost(ba_buf *b, const json_t *data, const ba_report_opts *o)
 		ba_rep_section_close(b);
 		return;
 	}
+	cost_plot(b, cost);
 	ba_buf_puts(b, "<table id=tbl-cost><tr><th>run / stage</th><th class=n>calls</th><th class=n>prompt tokens</th>"
 		       "<th class=n>completion tokens</th><th class=n>USD</th><th class=n>cache hits</th><th class=n>saved</th></tr>");
 	json_array_foreach(cost, i, c) {

@@ -177,8 +177,8 @@ out:
 	return rc;
 }
 
-int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_result_row_fn fn, void *ud,
-			  ba_error *err)
+int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, const char *items_json,
+			  ba_result_row_fn fn, void *ud, ba_error *err)
 {
 	sqlite3_stmt *s = NULL;
 	int rc = 0;
@@ -188,15 +188,19 @@ int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, ba_
 			       with_request ?
 			       "SELECT r.model, r.item, r.epoch, r.request_hash, r.response, r.extracted, r.score,"
 			       " r.judge, r.error, r.call_key, c.request FROM eval_results r"
-			       " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?"
+			       " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?1"
+			       " AND (?2 IS NULL OR r.item IN (SELECT value FROM json_each(?2)))"
 			       " ORDER BY r.item, r.model, r.epoch" :
 			       "SELECT model, item, epoch, request_hash, response, extracted, score, judge, error,"
-			       " call_key, NULL FROM eval_results WHERE bench = ? ORDER BY item, model, epoch",
+			       " call_key, NULL FROM eval_results WHERE bench = ?1"
+			       " AND (?2 IS NULL OR item IN (SELECT value FROM json_each(?2))) ORDER BY item, model, epoch",
 			       -1, &s, NULL) != SQLITE_OK) {
 		rc = ba_store_fail(st, err, "report: reading results");
 		goto out;
 	}
 	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
+	if (items_json)
+		sqlite3_bind_text(s, 2, items_json, -1, SQLITE_TRANSIENT);
 	while (sqlite3_step(s) == SQLITE_ROW) {
 		ba_result_row r;
 		r.bench = bench;

@@ -232,5 +232,35 @@ echo "# keys: $(grep -o 'clicked=btn[^<]*' keys.dom)"
 check "keys: a r n p j k map to accept reject next prev next prev; typing in the comment does not" \
   grep -q 'clicked=btn-accept,btn-reject,lnk-next,lnk-prev,lnk-next,lnk-prev<' keys.dom
 
+# ---- versions: refresh, evaluate v2, report on v2 (drift across versions and linking) ----
+"$BA" --json refresh out/rb > f1.json 2> f1.err
+check "refresh wrote versions/v2" test -s out/rb/versions/v2/items.jsonl
+jq -s '{items: map({match: .question, answer: .answer, wrong: (if .choices then "B" else .answer + "1" end)})}' \
+  out/rb/versions/v2/items.jsonl > key.json
+"$BA" --json eval out/rb/versions/v2 $M $S > ev2.json 2> ev2.err
+check "eval v2 exits 0" test $? -eq 0
+"$BA" report out/rb/versions/v2 -o v2.html > /dev/null 2> v2.err
+check "report on v2 exits 0" test $? -eq 0
+$BR "file://$ws/v2.html" --dom v2.dom --png "$SHOTS/report-v2.png" --size 1400,9000 > v2.json
+check "v2 report: no console error, no request" jqe '.console == [] and .requests == []' v2.json
+python3 "$LIB/report_dom.py" v2.dom ev2.json > v2.txt
+check "v2 report: the numbers of eval --json on v2" test $? -eq 0 || cat v2.txt
+LIB=$LIB python3 - v2.dom ev2.json <<'PY'
+import os, sys, json
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read()); ev = json.load(open(sys.argv[2]))
+rows = d.tables.get("tbl-versions", [])
+vers = [r[0] for r in rows[1:] if r and r[0][:1] == "v" and r[0][1:].isdigit()]
+ok = vers == ["v1", "v2"]
+link = {r[0]: r for r in d.tables.get("tbl-linking", [])[1:]}
+for m in ev["linking"]["models"]:
+    r = link.get(m["model"])
+    ok = ok and r is not None and r[1] == "%.1f%%" % (100 * m["accuracy_prev"]) and r[2] == "%.1f%%" % (100 * m["accuracy_now"])
+print("versions", vers, "linking rows", len(link))
+sys.exit(0 if ok and len(link) == len(ev["linking"]["models"]) else 1)
+PY
+check "v2 report: v1 and v2 in the drift table, linking equal to eval's" test $? -eq 0
+
 ls -la "$SHOTS" | sed 's/^/# /'
 finish
