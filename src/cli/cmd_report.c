@@ -90,9 +90,9 @@ static int exec_report(ba_cli *cli, int argc, char **argv)
 	ro.nmodels = (size_t)nmodels;
 	ro.sizes = jsizes;
 	ro.families = jfams;
-	ro.stats.resamples = (int)ba_config_num(cfg, "evaluation", "resamples", 1000);
-	ro.stats.seed = (uint64_t)ba_config_num(cfg, "evaluation", "seed", 1);
-	ro.stats.level = ba_config_num(cfg, "evaluation", "level", 0.95);
+	ro.stats.resamples = cfg->evaluation.resamples;
+	ro.stats.seed = (uint64_t)cfg->evaluation.seed;
+	ro.stats.level = cfg->evaluation.level;
 	ro.plan_half_width = ba_config_num(cfg, "evaluation", "plan_half_width", 0.02);
 	if (cli->seed_set)
 		ro.stats.seed = cli->seed;
