@@ -93,7 +93,7 @@ static int exec_report(ba_cli *cli, int argc, char **argv)
 	ro.stats.resamples = cfg->evaluation.resamples;
 	ro.stats.seed = (uint64_t)cfg->evaluation.seed;
 	ro.stats.level = cfg->evaluation.level;
-	ro.plan_half_width = ba_config_num(cfg, "evaluation", "plan_half_width", 0.02);
+	ro.plan_half_width = cfg->evaluation.plan_half_width;
 	if (cli->seed_set)
 		ro.stats.seed = cli->seed;
 	if (res_s) {

@@ -63,10 +63,10 @@ static int exec_review(ba_cli *cli, int argc, char **argv)
 	if (ba_cli_config(cli, &cfg, &err) != 0 || ba_cli_store(cli, &st, &err) != 0)
 		return ba_cli_fail(cli, &err);
 	/* /report uses eval's statistics settings, so its numbers are eval's */
-	ro.stats.resamples = (int)ba_config_num(cfg, "evaluation", "resamples", 1000);
-	ro.stats.seed = (uint64_t)ba_config_num(cfg, "evaluation", "seed", 1);
-	ro.stats.level = ba_config_num(cfg, "evaluation", "level", 0.95);
-	ro.plan_half_width = ba_config_num(cfg, "evaluation", "plan_half_width", 0.02);
+	ro.stats.resamples = cfg->evaluation.resamples;
+	ro.stats.seed = (uint64_t)cfg->evaluation.seed;
+	ro.stats.level = cfg->evaluation.level;
+	ro.plan_half_width = cfg->evaluation.plan_half_width;
 	if (cli->seed_set)
 		ro.stats.seed = cli->seed;
 	o.report = &ro;
