@@ -11,6 +11,8 @@ PKGS=(
   nginx-light wrk sqlite3 curl python3 python3-yaml openssl
   wordnet-base
   chromium   # headless page tests of the report and the review pages
+  flite1-dev libespeak-ng-dev espeak-ng-data libsndfile1-dev
+  libpocketsphinx-dev pocketsphinx-en-us libtesseract-dev tesseract-ocr-eng libleptonica-dev
 )
 
 missing=()
