@@ -189,6 +189,22 @@ static ba_job *by_cid(batch_set *s, const char *cid)
 	return NULL;
 }
 
+/* Apply every JSON line of a downloaded result file to its job. */
+static void each_line(batch_set *s, const ba_buf *b, void (*fn)(batch_set *, const json_t *))
+{
+	char *text = ba_strndup(ba_buf_cstr(b), b->len), *p, *nl;
+
+	for (p = text; p && *p; p = nl) {
+		json_t *l;
+		if ((nl = strchr(p, '\n')))
+			*nl++ = 0;
+		if ((l = json_loads(p, 0, NULL)))
+			fn(s, l);
+		json_decref(l);
+	}
+	free(text);
+}
+
 /* ---- OpenAI: /files + /batches ---- */
 
 static char *openai_jsonl(batch_set *s)
@@ -293,7 +309,7 @@ static void openai_line(batch_set *s, const json_t *l)
 
 static int openai_download(ba_batch_work *w, batch_set *s, const char *fid, char *err, size_t errlen)
 {
-	char *base = base_of(w->prov), *url = ba_asprintf("%s/files/%s/content", base, fid), *p, *nl;
+	char *base = base_of(w->prov), *url = ba_asprintf("%s/files/%s/content", base, fid);
 	ba_buf b;
 	long status;
 	int rc = -1;
@@ -301,16 +317,7 @@ static int openai_download(ba_batch_work *w, batch_set *s, const char *fid, char
 	ba_buf_init(&b, BATCH_MAX_REPLY);
 	if (bhttp(w->prov, url, NULL, NULL, &b, &status, err, errlen) == 0) {
 		if (status == 200) {
-			char *text = ba_strndup(ba_buf_cstr(&b), b.len);
-			for (p = text; p && *p; p = nl) {
-				json_t *l;
-				if ((nl = strchr(p, '\n')))
-					*nl++ = 0;
-				if ((l = json_loads(p, 0, NULL)))
-					openai_line(s, l);
-				json_decref(l);
-			}
-			free(text);
+			each_line(s, &b, openai_line);
 			rc = 0;
 		} else
 			snprintf(err, errlen, "provider '%s': HTTP %ld downloading %s", w->prov->name, status, fid);
@@ -401,7 +408,7 @@ static void anthropic_line(batch_set *s, const json_t *l)
 
 static int anthropic_results(ba_batch_work *w, batch_set *s, const char *rurl, char *err, size_t errlen)
 {
-	char *base = base_of(w->prov), *text, *p, *nl;
+	char *base = base_of(w->prov);
 	ba_buf b;
 	long status;
 	int rc = -1;
@@ -417,16 +424,7 @@ static int anthropic_results(ba_batch_work *w, batch_set *s, const char *rurl, c
 	ba_buf_init(&b, BATCH_MAX_REPLY);
 	if (bhttp(w->prov, rurl, NULL, NULL, &b, &status, err, errlen) == 0) {
 		if (status == 200) {
-			text = ba_strndup(ba_buf_cstr(&b), b.len);
-			for (p = text; p && *p; p = nl) {
-				json_t *l;
-				if ((nl = strchr(p, '\n')))
-					*nl++ = 0;
-				if ((l = json_loads(p, 0, NULL)))
-					anthropic_line(s, l);
-				json_decref(l);
-			}
-			free(text);
+			each_line(s, &b, anthropic_line);
 			rc = 0;
 		} else
 			snprintf(err, errlen, "provider '%s': HTTP %ld reading batch results", w->prov->name, status);
