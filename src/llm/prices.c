@@ -7,13 +7,16 @@
  * take their family's row. Prices are list prices for standard (not
  * batch, not cached-input) usage as published on openai.com/api/pricing
  * and anthropic.com/pricing; they change: check them, and override per
- * provider when they do.
+ * provider when they do. Checked on 2026-12-01 against the Anthropic
+ * pricing page (docs.anthropic.com/en/docs/about-claude/pricing) and
+ * dated third-party copies of OpenAI's pricing page (March-June 2026);
+ * no newer OpenAI source was reachable from here.
  */
 #include "benchagent/llm.h"
 
 #include <string.h>
 
-const char ba_price_table_date[] = "2025-11-30";
+const char ba_price_table_date[] = "2026-12-01";
 
 typedef struct {
 	const char *model;  /* prefix of the model name */
@@ -23,6 +26,9 @@ typedef struct {
 static const price_row prices[] = {
 	/* OpenAI */
 	{ "gpt-5", 1.25, 10.00 },
+	{ "gpt-5.1", 1.25, 10.00 },
+	{ "gpt-5.4", 2.50, 15.00 },
+	{ "gpt-5-pro", 15.00, 120.00 },
 	{ "gpt-5-mini", 0.25, 2.00 },
 	{ "gpt-5-nano", 0.05, 0.40 },
 	{ "gpt-4.1", 2.00, 8.00 },
@@ -41,7 +47,9 @@ static const price_row prices[] = {
 	{ "text-embedding-3-small", 0.02, 0.0 },
 	{ "text-embedding-3-large", 0.13, 0.0 },
 	/* Anthropic */
+	{ "claude-opus-4-6", 5.00, 25.00 },
 	{ "claude-opus-4-5", 5.00, 25.00 },
+	{ "claude-opus-4-1", 15.00, 75.00 },
 	{ "claude-opus-4", 15.00, 75.00 },
 	{ "claude-sonnet-4", 3.00, 15.00 },
 	{ "claude-haiku-4-5", 1.00, 5.00 },

@@ -35,6 +35,16 @@ static void prices__table_rows_by_prefix(void **state)
 	assert_int_equal(ba_llm_price_lookup("o10", &in, &out), BA_ENOTFOUND);
 	assert_int_equal(ba_llm_price_lookup("gpt-4-0613", &in, &out), 0);
 	assert_true(in == 30.00);
+	/* the newer Opus rows are cheaper than the Opus 4 family row they
+	 * would otherwise fall back to; gpt-5.x is not a '-' continuation */
+	assert_int_equal(ba_llm_price_lookup("claude-opus-4-6", &in, &out), 0);
+	assert_true(in == 5.00 && out == 25.00);
+	assert_int_equal(ba_llm_price_lookup("claude-opus-4-1-20250805", &in, &out), 0);
+	assert_true(in == 15.00 && out == 75.00);
+	assert_int_equal(ba_llm_price_lookup("gpt-5.4", &in, &out), 0);
+	assert_true(in == 2.50 && out == 15.00);
+	assert_int_equal(ba_llm_price_lookup("gpt-5-pro", &in, &out), 0);
+	assert_true(in == 15.00 && out == 120.00);
 	assert_int_equal(ba_llm_price_lookup("qwen2-7b", &in, &out), BA_ENOTFOUND);
 	assert_int_equal(ba_llm_price_lookup(NULL, &in, &out), BA_ENOTFOUND);
 }
