@@ -71,6 +71,9 @@ typedef struct ba_tts_opts {
 
 /* Synthesise text (UTF-8, <= 4000 bytes) into *out at BA_AUDIO_RATE. */
 int ba_tts(const char *text, const ba_tts_opts *o, ba_audio *out, ba_error *err);
+/* The espeak-ng voice name of lang ("zh" -> "cmn"; borrowed). A variant
+ * is appended as "+f3" etc. */
+const char *ba_tts_espeak_voice(const char *lang);
 /* Whether the engine for lang is flite ("en") or espeak-ng. */
 const char *ba_tts_engine(const char *lang);
 /* The English flite voices, best recognised first (measured, docs/audio.md):

@@ -96,9 +96,16 @@ static int synth_flite(const char *text, const ba_tts_opts *o, ba_audio *out, ba
 /* Language codes espeak-ng names differently. */
 static const char *espeak_voice(const char *lang)
 {
+	if (!lang)
+		return "en";
 	if (!strcmp(lang, "zh") || !strncmp(lang, "zh-", 3))
 		return "cmn";
 	return lang;
+}
+
+const char *ba_tts_espeak_voice(const char *lang)
+{
+	return espeak_voice(lang);
 }
 
 /* espeak-ng 1.51 carries wave-generator state from one utterance to the

@@ -68,6 +68,35 @@ static const ba_tool tools[] = {
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"asks_for\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":80},"
 			 "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},\"additionalProperties\":false}",
 	  .default_args = "{\"n\":3}", .run = ba_tool_metadata_question },
+	{ .name = "text_to_speech", .kind = BA_TOOL_PURE,
+	  .description = "Speak the context (or question) as WAV audio: flite for English, espeak-ng for other languages, one voice per speaker of a 'Name: line' dialogue; English speech is recognised back (pocketsphinx) and re-made or rejected above the WER threshold.",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"source\":{\"enum\":[\"context\",\"question\",\"both\"]},"
+			 "\"lang\":{\"type\":\"string\",\"minLength\":2,\"maxLength\":16},\"voice\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":32},"
+			 "\"voices\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":32},\"maxItems\":5},"
+			 "\"rate\":{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2},\"pitch\":{\"type\":\"number\",\"minimum\":-12,\"maximum\":12},"
+			 "\"keep_text\":{\"type\":\"boolean\"}},\"additionalProperties\":false}",
+	  .default_args = "{\"source\":\"context\"}", .run = ba_tool_text_to_speech,
+	  .consumes = "text", .produces = "audio" },
+	{ .name = "audio_noise", .kind = BA_TOOL_PURE,
+	  .description = "Mix noise (white, pink, babble, hum) into the item's speech at a target SNR: intensity low/medium/high = 15/10/5 dB, or snr in dB; the mix is measured (within 0.5 dB, no clipping).",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"white\",\"pink\",\"babble\",\"hum\"]},"
+			 "\"intensity\":{\"enum\":[\"low\",\"medium\",\"high\"]},\"snr\":{\"type\":\"number\",\"minimum\":-5,\"maximum\":40}},"
+			 "\"additionalProperties\":false}",
+	  .default_args = "{\"kind\":\"babble\",\"intensity\":\"low\"}", .run = ba_tool_audio_noise },
+	{ .name = "audio_effect", .kind = BA_TOOL_PURE,
+	  .description = "Perturb the item's audio: speed, pitch (semitones), telephone band (300-3400 Hz), clipping, or reverb.",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"speed\",\"pitch\",\"telephone\",\"clip\",\"reverb\"]},"
+			 "\"factor\":{\"type\":\"number\",\"minimum\":0.5,\"maximum\":2},\"semitones\":{\"type\":\"number\",\"minimum\":-12,\"maximum\":12},"
+			 "\"lo\":{\"type\":\"number\",\"minimum\":0,\"maximum\":4000},\"hi\":{\"type\":\"number\",\"minimum\":100,\"maximum\":7900},"
+			 "\"gain_db\":{\"type\":\"number\",\"minimum\":-40,\"maximum\":40},\"level\":{\"type\":\"number\",\"minimum\":0.01,\"maximum\":1},"
+			 "\"room\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1},\"wet\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1}},"
+			 "\"required\":[\"kind\"],\"additionalProperties\":false}",
+	  .default_args = "{\"kind\":\"telephone\"}", .run = ba_tool_audio_effect },
+	{ .name = "ocr_check", .kind = BA_TOOL_PURE,
+	  .description = "Read the item's image with OCR (tesseract): reject it when the labels it must show (expect, else the scene's labels) are not legible, or (key_hidden) when the key is written in the picture.",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"expect\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"maxItems\":50},"
+			 "\"key_hidden\":{\"type\":\"boolean\"},\"scale\":{\"type\":\"number\",\"minimum\":1,\"maximum\":4}},\"additionalProperties\":false}",
+	  .default_args = "{}", .run = ba_tool_ocr_check },
 };
 
 const ba_tool *ba_tool_table(size_t *n)

@@ -18,5 +18,9 @@ int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t 
 int ba_tool_image_crop(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_metadata_question(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_image_degrade(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_text_to_speech(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_audio_noise(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_audio_effect(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_ocr_check(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 
 #endif

@@ -28,7 +28,8 @@ static void test_table(void **state)
 	const ba_tool *t = ba_tool_table(&n);
 	static const char *want[] = { "context_construction", "question_rewrite", "dialogue_synthesis",
 				      "reasoning_transform", "distractor_writing", "choice_shuffle",
-				      "answer_normalize", "image_crop", "image_degrade", "metadata_question", NULL };
+				      "answer_normalize", "image_crop", "image_degrade", "metadata_question",
+				      "text_to_speech", "audio_noise", "audio_effect", "ocr_check", NULL };
 	(void)state;
 	for (i = 0; want[i]; i++)
 		assert_non_null(ba_tool_find(want[i]));
@@ -47,7 +48,7 @@ static void test_table(void **state)
 			pure++;
 	}
 	assert_int_equal(llm, 5);
-	assert_int_equal(pure, 5); /* + metadata_question (type-B sources) */
+	assert_int_equal(pure, 9); /* + metadata_question (type-B sources), 3 audio tools, ocr_check */
 	{
 		ba_error e = BA_ERROR_INIT;
 		json_t *bad = J("{\"kind\":\"melt\",\"severity\":9}");
