@@ -136,13 +136,37 @@ static int mock_query(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm
 }
 
 /* ---- design ---- */
+static json_t *mock_schema(const json_t *mods)
+{
+	json_t *sch = json_pack("{s:s, s:s, s:s, s:s, s:s}", "question", "string", "context", "string",
+				"choices", "list", "answer", "string", "explanation", "string?");
+	size_t k;
+
+	for (k = 0; k < json_array_size(mods); k++)
+		if (!strcmp(json_string_value(json_array_get(mods, k)), "image")) {
+			json_object_set_new(sch, "image", json_string("image"));
+			/* the image is the item's input: a passage is optional */
+			json_object_set_new(sch, "context", json_string("string?"));
+		}
+	return sch;
+}
+
+static json_t *pack_subtask(const char *name, const char *desc, const json_t *mods, json_t *kw, size_t i,
+			    const char *why)
+{
+	return json_pack("{s:s, s:s, s:O, s:s, s:o, s:o, s:i, s:s}", "name", name, "description", desc,
+			 "modalities", mods, "answer_type", "choice", "schema", mock_schema(mods), "keywords", kw,
+			 "difficulty", (int)(2 + i % 3), "rationale", why);
+}
+
+/* A subtask for one keyword group of the analysis (when the request's
+ * clauses are used up, e.g. more subtasks asked for capacity). */
 static json_t *mock_subtask(const json_t *analysis, size_t i, const char *desc)
 {
 	const json_t *kw = json_object_get(analysis, "keywords");
 	size_t n = json_array_size(kw), k;
-	json_t *group = json_array(), *sch;
+	json_t *group = json_array(), *st;
 	ba_buf name = BA_BUF_INIT(512), d = BA_BUF_INIT(4096);
-	const json_t *mods = json_object_get(analysis, "modalities");
 
 	for (k = 0; k < 3 && n; k++)
 		json_array_append(group, json_array_get(kw, (i * 3 + k) % n));
@@ -156,31 +180,54 @@ static json_t *mock_subtask(const json_t *analysis, size_t i, const char *desc)
 		ba_buf_puts(&d, clip);
 		free(clip);
 	}
-	sch = json_pack("{s:s, s:s, s:s, s:s, s:s}", "question", "string", "context", "string",
-			"choices", "list", "answer", "string", "explanation", "string?");
-	for (k = 0; k < json_array_size(mods); k++)
-		if (!strcmp(json_string_value(json_array_get(mods, k)), "image")) {
-			json_object_set_new(sch, "image", json_string("image"));
-			/* the image is the item's input: a passage is optional */
-			json_object_set_new(sch, "context", json_string("string?"));
-		}
+	st = pack_subtask(ba_buf_cstr(&name), ba_buf_cstr(&d), json_object_get(analysis, "modalities"), group, i,
+			  "covers a distinct group of the request's keywords");
+	ba_buf_free(&name);
+	ba_buf_free(&d);
+	return st;
+}
+
+/* A subtask for one capability the request names (ba_planner_clauses):
+ * named after the clause, its keywords the clause's content words and
+ * the topic words that go with it. */
+static json_t *clause_subtask(const json_t *analysis, const json_t *clause, size_t i, const char *request)
+{
+	const char *c = ba_json_str(clause, "clause", "");
+	json_t *kw = ba_planner_keywords(c, 4), *t;
+	ba_buf d = BA_BUF_INIT(4096);
+	char *name = ba_text_clip(c, 70);
+	size_t j;
+
+	if (name[0] >= 'a' && name[0] <= 'z')
+		name[0] = (char)(name[0] - 32);
+	ba_buf_printf(&d, "%c%s.", c[0] >= 'a' && c[0] <= 'z' ? c[0] - 32 : c[0], c[0] ? c + 1 : "");
+	json_array_foreach(json_object_get(clause, "topic"), j, t) {
+		size_t k;
+		int dup = 0;
+		for (k = 0; k < json_array_size(kw); k++)
+			dup |= !strcmp(json_string_value(json_array_get(kw, k)), json_string_value(t));
+		ba_buf_printf(&d, "%s%s", j ? ", " : " Part of a benchmark on: ", json_string_value(t));
+		if (!dup && json_array_size(kw) < 6)
+			json_array_append(kw, t);
+	}
 	{
-		json_t *st = json_pack("{s:s, s:s, s:O, s:s, s:o, s:o, s:i, s:s}", "name", ba_buf_cstr(&name),
-				       "description", ba_buf_cstr(&d), "modalities", mods, "answer_type",
-				       "choice", "schema", sch, "keywords", group, "difficulty",
-				       (int)(2 + i % 3), "rationale",
-				       "covers a distinct group of the request's keywords");
-		ba_buf_free(&name);
+		/* the request itself stays out of the description: quoted there it
+		 * would pull every subtask towards the same sources */
+		char *clip = ba_text_clip(request, 160), *why = ba_asprintf("one capability the request names: %s", clip);
+		json_t *st = pack_subtask(name, ba_buf_cstr(&d), json_object_get(analysis, "modalities"), kw, i, why);
+		free(clip);
+		free(why);
 		ba_buf_free(&d);
+		free(name);
 		return st;
 	}
 }
 
 static int mock_design(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
-	json_t *s = ba_agent_request_state(req), *subs, *fb, *f, *st;
+	json_t *s = ba_agent_request_state(req), *subs, *fb, *f, *st, *clauses;
 	const json_t *analysis;
-	size_t i, j, want;
+	size_t i, j, want, nclauses;
 	long round;
 	int capacity_fb = 0;
 
@@ -225,23 +272,32 @@ static int mock_design(void *ud, const ba_llm_request *req, uint64_t seed, ba_ll
 			return 0;
 		}
 	}
-	want = json_array_size(json_object_get(analysis, "keywords")) >= 4 ? 2 : 1;
+	clauses = ba_planner_clauses(ba_json_str(json_object_get(s, "query"), "description", ""));
+	nclauses = json_array_size(clauses);
+	want = nclauses ? nclauses : json_array_size(json_object_get(analysis, "keywords")) >= 4 ? 2 : 1;
+	if (nclauses && round > 1 && !capacity_fb)
+		want = json_array_size(subs); /* a discarded capability is not proposed again */
 	if (capacity_fb)
 		want += (size_t)(round > 1 ? round - 1 : 1);
 	if (want > (size_t)ba_json_int(s, "max_subtasks", 6))
 		want = (size_t)ba_json_int(s, "max_subtasks", 6);
 	if (json_array_size(subs) < want) {
-		json_t *args = mock_subtask(analysis, json_array_size(subs) + (size_t)(round - 1),
-					    ba_json_str(json_object_get(s, "query"), "description", ""));
+		size_t idx = json_array_size(subs);
+		json_t *args = round == 1 && idx < nclauses
+				       ? clause_subtask(analysis, json_array_get(clauses, idx), idx,
+							ba_json_str(json_object_get(s, "query"), "description", ""))
+				       : mock_subtask(analysis, idx + (size_t)(round - 1),
+						      ba_json_str(json_object_get(s, "query"), "description", ""));
 		json_array_foreach(fb, i, f)
 			if (json_string_value(f) && strstr(json_string_value(f), "modalities"))
 				json_object_set_new(args, "modalities", json_pack("[s]", "text"));
 		add_call(resp, "propose_subtask", args, seed);
 	} else {
 		add_call(resp, "finish",
-			 json_pack("{s:s}", "rationale", "the subtasks cover the request's keyword groups"),
+			 json_pack("{s:s}", "rationale", "the subtasks cover what the request asks for"),
 			 seed);
 	}
+	json_decref(clauses);
 	json_decref(s);
 	return 0;
 }
@@ -416,22 +472,32 @@ static json_t *mock_transformation(const json_t *st, const json_t *cand, const j
 }
 
 static json_t *mock_score(const json_t *st, const json_t *request_kw, const json_t *cand,
-			  const json_t *all, size_t rank)
+			  const json_t *all, size_t rank, double top)
 {
 	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
 	json_t *fm, *tr, *have = cand_terms(cand), *want, *t;
 	size_t nreq, mapped;
-	double f, fr, align, ralign, cov, simp;
+	double f, fn, rel, fr, align, ralign, cov, simp;
 	char *buf;
 
 	want = want_terms(json_object_get(st, "keywords"), NULL);
 	f = overlap(want, have, all);
+	{
+		json_t *nt = want_terms(NULL, ba_json_str(st, "name", ""));
+		fn = overlap(nt, have, all);
+		json_decref(nt);
+	}
+	rel = ba_json_num(cand, "retrieval", 0) / (top > 0.55 ? top : 0.55);
 	fr = overlap(request_kw, have, all);
 	fm = mock_field_map(st, cand, &nreq, &mapped);
 	tr = mock_transformation(st, cand, fm);
-	/* half the keywords, half how well retrieval matched the card (the
-	 * hybrid score: name counted twice, both views) */
-	align = 0.1 + 0.6 * f + 0.6 * ba_json_num(cand, "retrieval", 0) + (rank == 0 && f > 0 ? 0.05 : 0);
+	/* the keywords, and how close retrieval put the card to the best one
+	 * (the hybrid score over both views, relative to the best candidate's
+	 * or to 0.55 when even the best matched poorly): squared, so a card
+	 * far behind the best is judged unrelated however easy its fields */
+	align = 0.05 + 0.35 * f + 0.6 * rel * rel + (rank == 0 && f > 0 ? 0.05 : 0);
+	if (fn == 0 && align > 0.35)
+		align = 0.35; /* not one word of the capability the subtask names */
 	ralign = 0.15 + 2.5 * fr;
 	if (align > 1)
 		align = 1;
@@ -442,8 +508,9 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 		cov = 1;
 	simp = json_array_size(tr) <= 2 ? 0.8 : json_array_size(tr) <= 3 ? 0.6 : 0.45;
 	buf = ba_asprintf("%.0f%% of the subtask's distinguishing keywords and %.0f%% of the request's "
-			  "appear in its card; %zu of its schema fields map to source fields",
-			  f * 100, fr * 100, mapped);
+			  "appear in its card (%.0f%% of the words naming the capability); retrieval %.2f "
+			  "(%.2f of the best); %zu of its schema fields map to source fields",
+			  f * 100, fr * 100, fn * 100, ba_json_num(cand, "retrieval", 0), rel, mapped);
 	t = json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:s}", "source",
 		      ba_json_str(cand, "source", ""), "alignment", align, "request_alignment", ralign,
 		      "coverage", cov, "simplicity", simp, "risk", gen ? 0.1 : 0.25, "overall",
@@ -458,6 +525,7 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
 	json_t *s = ba_agent_request_state(req), *scores, *c, *all, *rkw;
+	double top = 0;
 	size_t i;
 
 	(void)ud;
@@ -469,7 +537,10 @@ static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba
 	rkw = want_terms(NULL, ba_json_str(json_object_get(s, "request"), "description", ""));
 	scores = json_array();
 	json_array_foreach(json_object_get(s, "candidates"), i, c)
-		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, i));
+		if (ba_json_num(c, "retrieval", 0) > top)
+			top = ba_json_num(c, "retrieval", 0);
+	json_array_foreach(json_object_get(s, "candidates"), i, c)
+		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, i, top));
 	add_call(resp, "score_candidates",
 		 json_pack("{s:o, s:s}", "scores", scores, "rationale",
 			   "scored by distinguishing keyword overlap with the subtask and the request, "

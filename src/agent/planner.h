@@ -64,6 +64,10 @@ json_t *ba_alloc_repair(const json_t *pairs, const json_t *subtasks, const json_
 
 /* Mock helpers shared with mock.c. */
 json_t *ba_planner_keywords(const char *text, size_t max);
+/* The capabilities a request asks for, as the design mock reads them
+ * (mock_clauses.c): [{clause, topic: [the topic words that go with it]}].
+ * New ref; empty when the request has no clause. */
+json_t *ba_planner_clauses(const char *desc);
 
 /* retrieve.c / prefs.c: modalities a text asks for ([text, image?,
  * audio?], new ref); the modality rule (*via: conversions needed); the

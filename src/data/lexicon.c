@@ -289,7 +289,7 @@ void ba_text_expand(json_t *qterms, const char *text, double w, int (*known)(voi
 				continue;
 		}
 		rel = json_array();
-		ba_lexicon_related(lx, json_string_value(t), 2, rel);
+		ba_lexicon_related(lx, json_string_value(t), 1, rel);
 		json_array_foreach(rel, j, r)
 			if (strcmp(json_string_value(r), json_string_value(t)))
 				ba_text_weigh(qterms, json_string_value(r), w);

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Issue 12 item 7, as a user reads it: a mock plan for a long request has
-# subtask descriptions clipped at a word boundary with an ellipsis (never
-# mid-word) and plan.json has no float noise (0.10000000000000001).
+# subtask names and descriptions clipped at a word boundary with an ellipsis
+# (never mid-word) and plan.json has no float noise (0.10000000000000001).
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
@@ -24,14 +24,14 @@ p = json.load(open(sys.argv[1])); q = json.load(open(sys.argv[2]))
 words = set(re.findall(r"[A-Za-z]+", q["description"]))
 clipped = 0
 for s in p["subtasks"]:
-    d = s["description"]
+  for d in (s["name"], s["description"]):
     if d.endswith("\u2026"):
         clipped += 1
         last = re.findall(r"[A-Za-z]+", d[:-1])[-1]
         assert last in words, ("cut mid-word", last, d)
 assert clipped > 0, "the long request was not clipped at all"
 PY
-check "descriptions clipped at a word boundary with an ellipsis" test $? -eq 0
+check "names and descriptions clipped at a word boundary with an ellipsis" test $? -eq 0
 python3 - "$tmp/plan.json" <<'PY'
 import re, sys
 text = open(sys.argv[1]).read()

@@ -85,103 +85,125 @@ static json_t *make(ba_config *cfg, const json_t *q, int *rc, char *msg, size_t 
 	return plan;
 }
 
-/* The source ids of accepted groundings of the subtask whose keywords hold kw. */
-static json_t *accepted_for(const json_t *plan, const char *kw)
+/* The accepted sources of the subtask whose name contains `name`, as a
+ * sorted comma-separated list; the best one into best (if given). */
+static const char *grounded(const json_t *plan, const char *name, char *best, size_t bestn)
 {
-	json_t *out = json_array(), *s, *g, *k;
-	size_t i, j;
+	static char out[1024];
+	const char *ids[16];
+	json_t *s, *g;
+	size_t i, j, n = 0, len = 0, found = 0;
+	double top = -1;
 
 	json_array_foreach(json_object_get(plan, "subtasks"), i, s) {
-		int has = 0;
-		json_array_foreach(json_object_get(s, "keywords"), j, k)
-			has |= !strcmp(json_string_value(k), kw);
-		if (!has)
+		if (!strstr(ba_json_str(s, "name", ""), name))
 			continue;
-		json_array_foreach(json_object_get(plan, "groundings"), j, g)
-			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")) &&
-			    json_is_true(json_object_get(g, "accepted")))
-				json_array_append_new(out, json_string(ba_json_str(g, "source", "")));
+		found++;
+		json_array_foreach(json_object_get(plan, "groundings"), j, g) {
+			double f = ba_json_num(json_object_get(g, "scores"), "final", 0);
+			if (strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")) ||
+			    !json_is_true(json_object_get(g, "accepted")) || n >= 16)
+				continue;
+			ids[n++] = ba_json_str(g, "source", "");
+			if (best && f > top) {
+				top = f;
+				snprintf(best, bestn, "%s", ba_json_str(g, "source", ""));
+			}
+		}
 	}
+	assert_int_equal(found, 1); /* exactly one subtask has that name */
+	for (i = 1; i < n; i++) /* insertion sort */
+		for (j = i; j > 0 && strcmp(ids[j - 1], ids[j]) > 0; j--) {
+			const char *t = ids[j];
+			ids[j] = ids[j - 1];
+			ids[j - 1] = t;
+		}
+	out[0] = 0;
+	for (i = 0; i < n; i++)
+		len += (size_t)snprintf(out + len, sizeof(out) - len, "%s%s", i ? "," : "", ids[i]);
 	return out;
 }
 
-static int contains(const json_t *arr, const char *v)
+static json_t *plan_shared(ba_config *cfg, const char *file)
 {
-	size_t i;
-	json_t *x;
-	json_array_foreach(arr, i, x)
-		if (!strcmp(json_string_value(x), v))
-			return 1;
-	return 0;
+	json_t *q = shared_query(file), *plan;
+	int rc;
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	json_decref(q);
+	return plan;
 }
 
-/* The best accepted source of the subtasks with keyword kw. */
-static const char *best_for(const json_t *plan, const char *kw)
-{
-	static char best[128];
-	json_t *s, *g, *k;
-	double top = -1;
-	size_t i, j;
-
-	best[0] = 0;
-	json_array_foreach(json_object_get(plan, "subtasks"), i, s) {
-		int has = 0;
-		json_array_foreach(json_object_get(s, "keywords"), j, k)
-			has |= !strcmp(json_string_value(k), kw);
-		if (!has)
-			continue;
-		json_array_foreach(json_object_get(plan, "groundings"), j, g)
-			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")) &&
-			    json_is_true(json_object_get(g, "accepted")) &&
-			    ba_json_num(json_object_get(g, "scores"), "final", 0) > top) {
-				top = ba_json_num(json_object_get(g, "scores"), "final", 0);
-				snprintf(best, sizeof(best), "%s", ba_json_str(g, "source", ""));
-			}
-	}
-	return best;
-}
-
+/* Every subtask of every shared query (but the speech one, below) and the
+ * sources that ground it: the capabilities the request names, each on the
+ * sources a person would pick, and nothing unrelated. */
 static void test_shared_queries_grounded(void **state)
 {
 	ba_config *cfg = mock_config(NULL);
-	json_t *q, *plan, *acc;
+	char best[128];
+	const char *acc;
+	json_t *plan;
+
+	(void)state;
+	/* causal: the cause-or-effect subtask on the causal dataset, the
+	 * temporal one on the two temporal datasets and no causal one */
+	plan = plan_shared(cfg, "causal_and_temporal_reasoning.json");
+	assert_int_equal(json_array_size(json_object_get(plan, "subtasks")), 2);
+	assert_string_equal(grounded(plan, "cause or effect", NULL, 0), "ds:7fb63e11");
+	assert_string_equal(grounded(plan, "Order events in time", best, sizeof(best)), "ds:37a67448,ds:ca4f9ec3");
+	assert_string_equal(best, "ds:ca4f9ec3"); /* ordering two events: Temporal-Event-Reasoning first */
+	json_decref(plan);
+	/* several accounts of one event: event coreference first, no causal dataset */
+	plan = plan_shared(cfg, "multi_perspective_event_reasoning.json");
+	acc = grounded(plan, "true nature of an event", best, sizeof(best));
+	assert_string_equal(best, "ds:0fa3ee6d");
+	assert_null(strstr(acc, "ds:7fb63e11"));
+	assert_null(strstr(acc, "ds:2681e85c"));
+	json_decref(plan);
+	/* charts: each of the three capabilities on chart generators only */
+	plan = plan_shared(cfg, "visual_chart_reading.json");
+	assert_int_equal(json_array_size(json_object_get(plan, "subtasks")), 3);
+	assert_string_equal(grounded(plan, "Read exact values", NULL, 0), "gen:chart_reading,gen:line_chart_reading");
+	assert_string_equal(grounded(plan, "Compare series", best, sizeof(best)), "gen:chart_reading,gen:line_chart_reading");
+	assert_string_equal(best, "gen:line_chart_reading"); /* series are lines */
+	assert_string_equal(grounded(plan, "derived quantity", best, sizeof(best)), "gen:chart_reading,gen:line_chart_reading");
+	json_decref(plan);
+	/* arithmetic: word problems, dates and logic puzzles, each on its generator */
+	plan = plan_shared(cfg, "arithmetic_logic_offline.json");
+	assert_int_equal(json_array_size(json_object_get(plan, "subtasks")), 3);
+	assert_string_equal(grounded(plan, "arithmetic word problems", NULL, 0), "gen:arithmetic_word_problems");
+	assert_string_equal(grounded(plan, "Date and calendar", NULL, 0), "gen:date_arithmetic");
+	acc = grounded(plan, "logic puzzles", best, sizeof(best));
+	assert_string_equal(best, "gen:knights_knaves");
+	assert_string_equal(acc, "gen:boolean_formulas,gen:knights_knaves");
+	json_decref(plan);
+	ba_config_free(cfg);
+}
+
+/* A multimodal knowledge request: grounded on image datasets whose
+ * questions need knowledge (art, chemistry), not on chart generators. */
+static void test_multimodal_knowledge(void **state)
+{
+	char path[4096];
+	ba_config *cfg = mock_config(NULL);
+	json_t *q, *plan, *g;
+	size_t i, n = 0;
 	int rc;
 
 	(void)state;
-	/* the temporal subtask on a temporal dataset, first */
-	q = shared_query("causal_and_temporal_reasoning.json");
+	snprintf(path, sizeof(path), "%s/tests/data/grounding/multimodal_knowledge.json", BA_SOURCE_DIR);
+	q = load_query(path);
 	plan = make(cfg, q, &rc, NULL, 0);
 	assert_int_equal(rc, 0);
-	assert_true(!strcmp(best_for(plan, "temporal"), "ds:ca4f9ec3") ||
-		    !strcmp(best_for(plan, "temporal"), "ds:37a67448"));
-	assert_string_equal(best_for(plan, "causal"), "ds:7fb63e11");
-	json_decref(plan);
-	json_decref(q);
-	/* several accounts of one event: event coreference first */
-	q = shared_query("multi_perspective_event_reasoning.json");
-	plan = make(cfg, q, &rc, NULL, 0);
-	assert_int_equal(rc, 0);
-	assert_string_equal(best_for(plan, "event"), "ds:0fa3ee6d");
-	json_decref(plan);
-	json_decref(q);
-	/* chart reading: chart generators, never a text dataset */
-	q = shared_query("visual_chart_reading.json");
-	plan = make(cfg, q, &rc, NULL, 0);
-	assert_int_equal(rc, 0);
-	acc = accepted_for(plan, "read");
-	assert_true(contains(acc, "gen:chart_reading") || contains(acc, "gen:line_chart_reading"));
-	assert_false(contains(acc, "ds:7fb63e11"));
-	json_decref(acc);
-	json_decref(plan);
-	json_decref(q);
-	/* arithmetic: the word-problem generator, no narrative dataset */
-	q = shared_query("arithmetic_logic_offline.json");
-	plan = make(cfg, q, &rc, NULL, 0);
-	assert_int_equal(rc, 0);
-	assert_string_equal(best_for(plan, "arithmetic"), "gen:arithmetic_word_problems");
-	acc = accepted_for(plan, "arithmetic");
-	assert_false(contains(acc, "ds:2681e85c"));
-	json_decref(acc);
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		const char *src = ba_json_str(g, "source", "");
+		if (!json_is_true(json_object_get(g, "accepted")))
+			continue;
+		n++;
+		assert_true(!strcmp(src, "ds:9155fd9c") || !strcmp(src, "ds:791bc8ca") || !strcmp(src, "ds:5f3dbd05") ||
+			    !strcmp(src, "ds:a538c57a"));
+	}
+	assert_true(n >= 2);
 	json_decref(plan);
 	json_decref(q);
 	ba_config_free(cfg);
@@ -206,7 +228,9 @@ static void test_speech_through_tts(void **state)
 	json_array_foreach(json_object_get(plan, "subtasks"), i, s)
 		json_array_foreach(json_object_get(s, "modalities"), j, t)
 			audio += !strcmp(json_string_value(t), "audio");
-	assert_true(audio >= 1);
+	/* every subtask keeps its audio (none had to fall back to text) */
+	assert_int_equal(audio, json_array_size(json_object_get(plan, "subtasks")));
+	assert_int_equal(json_array_size(json_object_get(plan, "subtasks")), 3);
 	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
 		int has = 0;
 		if (!json_is_true(json_object_get(g, "accepted")))
@@ -214,6 +238,10 @@ static void test_speech_through_tts(void **state)
 		json_array_foreach(json_object_get(g, "transformation"), j, t)
 			has |= !strcmp(ba_json_str(t, "tool", ""), "test_text_to_speech");
 		assert_true(has); /* every text source of an audio subtask is spoken */
+		/* and it is a dialogue: daily dialogues, TV-scene dialogues, everyday chats */
+		assert_true(!strcmp(ba_json_str(g, "source", ""), "ds:f219959e") ||
+			    !strcmp(ba_json_str(g, "source", ""), "ds:cc0d075c") ||
+			    !strcmp(ba_json_str(g, "source", ""), "ds:37a67448"));
 		via++;
 		dialog |= !strcmp(ba_json_str(g, "source", ""), "ds:f219959e") ||
 			  !strcmp(ba_json_str(g, "source", ""), "ds:cc0d075c");
@@ -364,6 +392,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_shared_queries_grounded),
+		cmocka_unit_test(test_multimodal_knowledge),
 		cmocka_unit_test(test_speech_through_tts),
 		cmocka_unit_test(test_nothing_fits_refused),
 		cmocka_unit_test(test_type_b_source),
