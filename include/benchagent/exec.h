@@ -86,6 +86,24 @@ json_t *ba_exec_outcome_get(ba_store *st, int64_t run_id);
 /* Whether a JSON document is a plan (has "subtasks" and "quotas"). */
 int ba_exec_doc_is_plan(const json_t *doc);
 
+/* Whether a plan can build, before any paid call: up to per_quota units of
+ * every quota are built dry (the real first draft, the pure tools, the LLM
+ * tools replaced by placeholders of the fields they own; no model, no
+ * store) and checked for what no model step changes: the schema's required
+ * fields, the answer type against the subtask's, the options, the media.
+ * *problems (new ref) gets [{quota, subtask, source, reason}] for every
+ * quota most of whose dry units fail; reason is one line naming the quota,
+ * subtask, source and the first failure (half or more failing: rejected). Errors only for a broken plan or
+ * generator registry. Dataset sources need cfg->pools. */
+#define BA_EXEC_FEASIBLE_UNITS 4
+int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_quota, json_t **problems,
+			     ba_error *err);
+
+/* ba_exec_plan_feasibility as a gate: 0 when every quota can build, else
+ * BA_EINVAL with the first problem's line in err (the others are logged
+ * as warnings). */
+int ba_exec_plan_check(const ba_config *cfg, const json_t *plan, ba_error *err);
+
 /* Register the executor's and verifier's mock responders (roles realize,
  * inspect, repair, fix) so an offline mock run makes sensible items.
  * Idempotent; call before creating the gateway. */

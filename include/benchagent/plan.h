@@ -44,6 +44,14 @@ typedef struct ba_plan_tool_info {
 } ba_plan_tool_info;
 void ba_plan_register_tools(const ba_plan_tool_info *tools, size_t n);
 int ba_plan_tool_registered(const char *name);
+/* The executor's feasibility check (ba_exec_plan_feasibility), registered
+ * when the executor is linked in: the planner dry-builds its accepted
+ * (subtask, source) pairs with it and sends a pair that cannot build back
+ * to grounding. fn gets a plan-shaped document and sets *problems to
+ * [{subtask, source, reason}]. NULL while no executor is linked. */
+typedef int (*ba_plan_feasible_fn)(const ba_config *cfg, const json_t *plan, json_t **problems,
+				   ba_error *err);
+void ba_plan_register_feasibility(ba_plan_feasible_fn fn);
 /* [{tool, from, to}] of the registered conversion tools (new ref). */
 json_t *ba_plan_conversions(void);
 

@@ -223,6 +223,46 @@ static json_t *clause_subtask(const json_t *analysis, const json_t *clause, size
 	}
 }
 
+/* Feedback "stN 'name': cannot build from SRC: ... the source gives X
+ * answers ..." (the executor's dry build): take the source's answer type,
+ * without options, the material in the question (context optional); a
+ * missing context alone makes the context optional. 1 when a revision
+ * was proposed, 0 when it was made already, -1 when no revision helps. */
+static int cannot_build_revision(const json_t *st, const char *msg, ba_llm_response *resp, uint64_t seed)
+{
+	static const char *const types[] = { "numeric", "short", "binary", "label", "span", "open", NULL };
+	const char *g = strstr(msg, "the source gives ");
+	const char *at = ba_json_str(st, "answer_type", "");
+	json_t *sch = json_deep_copy(json_object_get(st, "schema")), *args;
+	const char *want = NULL;
+	int i, changed = 0;
+
+	for (i = 0; g && types[i]; i++)
+		if (!strncmp(g + 17, types[i], strlen(types[i])) && g[17 + strlen(types[i])] == ' ')
+			want = types[i];
+	if (!json_is_object(sch))
+		sch = json_object();
+	if (want && strcmp(want, at)) {
+		json_object_del(sch, "choices");
+		changed = 1;
+	}
+	if ((want || strstr(msg, "requires a context")) && json_object_get(sch, "context") &&
+	    strcmp(ba_json_str(sch, "context", ""), "string?")) {
+		json_object_set_new(sch, "context", json_string("string?"));
+		changed = 1;
+	}
+	if (!changed) {
+		json_decref(sch);
+		return want || strstr(msg, "requires a context") ? 0 : -1;
+	}
+	args = json_pack("{s:s, s:o, s:s}", "id", ba_json_str(st, "id", ""), "schema", sch, "rationale",
+			 "the dry build showed the grounded source cannot make items of this shape");
+	if (want)
+		json_object_set_new(args, "answer_type", json_string(want));
+	add_call(resp, "revise_subtask", args, seed);
+	return 1;
+}
+
 static int mock_design(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
 	json_t *s = ba_agent_request_state(req), *subs, *fb, *f, *st, *clauses;
@@ -253,6 +293,15 @@ static int mock_design(void *ud, const ba_llm_request *req, uint64_t seed, ba_ll
 			size_t n = strlen(id);
 			if (strncmp(msg, id, n) || msg[n] != ' ')
 				continue;
+			if (strstr(msg, "cannot build")) {
+				int r = cannot_build_revision(st, msg, resp, seed);
+				if (r > 0) {
+					json_decref(s);
+					return 0;
+				}
+				if (r == 0)
+					continue; /* already revised */
+			}
 			if (strstr(msg, "modalities")) {
 				if (json_array_size(json_object_get(st, "modalities")) <= 1)
 					continue; /* already revised */

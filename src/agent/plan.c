@@ -217,6 +217,195 @@ static char *unfit_summary(const json_t *unfit)
 	return ba_buf_detach(&b);
 }
 
+static ba_plan_feasible_fn feasible_fn;
+
+void ba_plan_register_feasibility(ba_plan_feasible_fn fn)
+{
+	feasible_fn = fn;
+}
+
+static json_t *find_grounding(json_t *grounding, const char *subtask, const char *source)
+{
+	json_t *g;
+	size_t i;
+	json_array_foreach(json_object_get(grounding, "groundings"), i, g)
+		if (!strcmp(ba_json_str(g, "subtask", ""), subtask) && !strcmp(ba_json_str(g, "source", ""), source))
+			return g;
+	return NULL;
+}
+
+/* Dry-build every accepted pair (the executor's feasibility check): a pair
+ * that cannot build loses its acceptance (the grounding says why); a
+ * subtask left without a buildable source goes back to design through
+ * feedback and the grounding's "ungrounded" list. */
+static int send_back_infeasible(planner *p, const json_t *query, const json_t *subtasks, json_t *grounding,
+				int round, json_t *feedback, json_t *r_ground, ba_error *err)
+{
+	json_t *pairs = accepted_pairs(grounding), *doc, *quotas = json_array(), *pr, *problems = NULL, *e, *st;
+	size_t i, j;
+	int rc;
+
+	if (!feasible_fn || json_array_size(pairs) == 0) {
+		json_decref(pairs);
+		json_decref(quotas);
+		return 0;
+	}
+	json_array_foreach(pairs, i, pr) {
+		long d = 3;
+		json_array_foreach(subtasks, j, st)
+			if (!strcmp(ba_json_str(st, "id", ""), ba_json_str(pr, "subtask", "")))
+				d = (long)ba_json_int(st, "difficulty", 3);
+		/* the deterministic allocator's range: [d-1, d] */
+		json_array_append_new(quotas, json_pack("{s:s, s:s, s:i, s:[I, I]}", "subtask",
+							ba_json_str(pr, "subtask", ""), "source",
+							ba_json_str(pr, "source", ""), "count", 4, "difficulty",
+							(json_int_t)(d > 1 ? d - 1 : 1), (json_int_t)(d < 5 ? d : 5)));
+	}
+	doc = json_pack("{s:i, s:O, s:O, s:O, s:O, s:o}", "version", 1, "query", query, "subtasks", subtasks,
+			"sources", json_object_get(grounding, "sources"), "groundings",
+			json_object_get(grounding, "groundings"), "quotas", quotas);
+	rc = feasible_fn(p->cfg, doc, &problems, err);
+	json_decref(doc);
+	if (rc != 0) {
+		json_decref(pairs);
+		return rc;
+	}
+	json_array_foreach(problems, i, e) {
+		json_t *g = find_grounding(grounding, ba_json_str(e, "subtask", ""), ba_json_str(e, "source", ""));
+		if (!g)
+			continue;
+		json_object_set_new(g, "accepted", json_false());
+		json_object_set(g, "infeasible", json_object_get(e, "reason"));
+		json_array_append_new(r_ground, json_sprintf("round %d: not accepted: %s", round,
+							     ba_json_str(e, "reason", "")));
+		BA_INFO("%s", ba_json_str(e, "reason", ""));
+	}
+	json_decref(pairs);
+	pairs = accepted_pairs(grounding);
+	json_array_foreach(subtasks, i, st) {
+		const char *id = ba_json_str(st, "id", "");
+		json_t *first = NULL;
+		json_array_foreach(problems, j, e)
+			if (!first && !strcmp(ba_json_str(e, "subtask", ""), id))
+				first = e;
+		if (!first || subtask_grounded(pairs, id))
+			continue;
+		json_array_append_new(feedback, json_sprintf("%s '%s': cannot build from %s: %s", id,
+							     ba_json_str(st, "name", ""),
+							     ba_json_str(first, "source", ""),
+							     ba_json_str(first, "reason", "")));
+		json_array_append_new(json_object_get(grounding, "ungrounded"),
+				      json_pack("{s:s, s:O, s:O}", "subtask", id, "feedback",
+						json_array_get(feedback, json_array_size(feedback) - 1), "message",
+						json_array_get(feedback, json_array_size(feedback) - 1)));
+	}
+	json_decref(problems);
+	json_decref(pairs);
+	return 0;
+}
+
+/* After allocation: the quotas as allocated, dry-built. Quotas that cannot
+ * build lose their pair (the grounding says why, rationale.allocation too);
+ * subtasks left without a pair are dropped. 1 when something changed
+ * (allocate again), 0 when every quota builds, <0 on error. *dropped gets
+ * the reasons (new ref) when it returns 1. */
+static int reallocate_infeasible(planner *p, const json_t *query, json_t *grounding, const json_t *alloc,
+				 json_t **kept, json_t **pairs, json_t *r_alloc, json_t *r_design, json_t **dropped,
+				 ba_error *err)
+{
+	json_t *doc, *problems = NULL, *e, *st, *k2;
+	size_t i;
+	int rc;
+
+	*dropped = NULL;
+	if (!feasible_fn)
+		return 0;
+	doc = json_pack("{s:i, s:O, s:O, s:O, s:O, s:O}", "version", 1, "query", query, "subtasks", *kept,
+			"sources", json_object_get(grounding, "sources"), "groundings",
+			json_object_get(grounding, "groundings"), "quotas", json_object_get(alloc, "quotas"));
+	rc = feasible_fn(p->cfg, doc, &problems, err);
+	json_decref(doc);
+	if (rc != 0)
+		return rc;
+	if (json_array_size(problems) == 0) {
+		json_decref(problems);
+		return 0;
+	}
+	*dropped = json_array();
+	json_array_foreach(problems, i, e) {
+		json_t *g = find_grounding(grounding, ba_json_str(e, "subtask", ""), ba_json_str(e, "source", ""));
+		if (g) {
+			json_object_set_new(g, "accepted", json_false());
+			json_object_set(g, "infeasible", json_object_get(e, "reason"));
+		}
+		json_array_append_new(r_alloc, json_sprintf("not allocated: %s", ba_json_str(e, "reason", "")));
+		json_array_append(*dropped, json_object_get(e, "reason"));
+		BA_INFO("%s", ba_json_str(e, "reason", ""));
+	}
+	json_decref(problems);
+	json_decref(*pairs);
+	*pairs = accepted_pairs(grounding);
+	k2 = json_array();
+	json_array_foreach(*kept, i, st) {
+		if (subtask_grounded(*pairs, ba_json_str(st, "id", ""))) {
+			json_array_append(k2, st);
+			continue;
+		}
+		json_array_append_new(r_design, json_sprintf("dropped %s '%s': none of its quotas can build",
+							     ba_json_str(st, "id", ""), ba_json_str(st, "name", "")));
+	}
+	json_decref(*kept);
+	*kept = k2;
+	return 1;
+}
+
+/* Allocation; quotas that cannot build (dry-built by the executor) lose
+ * their pair and allocation runs again without them (at most 3 times).
+ * On an error *kept is freed. */
+static int allocate(planner *p, const json_t *query, json_t *grounding, const json_t *models, long target,
+		    json_t **kept, json_t **pairs, json_t **alloc, int *mock, json_t *history, json_t *r_alloc,
+		    json_t *r_design, ba_error *err)
+{
+	size_t i, j;
+	int rc;
+
+	for (j = 1;; j++) {
+		json_t *kp = json_array(), *pr, *dropped = NULL;
+		char name[32];
+		snprintf(name, sizeof(name), j == 1 ? "allocation" : "allocation.%zu", j);
+		json_array_foreach(*pairs, i, pr)
+			json_array_append(kp, pr);
+		json_decref(*alloc);
+		*alloc = NULL;
+		rc = stage(p, name, json_pack("{s:O, s:O, s:I, s:O}", "subtasks", *kept, "pairs", kp, "target_size",
+					     (json_int_t)target, "models", models),
+			   ba_planner_allocation, alloc, err);
+		json_decref(kp);
+		if (rc != 0)
+			break;
+		*mock |= json_is_true(json_object_get(*alloc, "mock"));
+		take_history(history, json_object_get(*alloc, "history"));
+		take_strings(r_alloc, json_object_get(*alloc, "rationale"));
+		if (j >= 3 || (rc = reallocate_infeasible(p, query, grounding, *alloc, kept, pairs, r_alloc, r_design,
+							  &dropped, err)) == 0)
+			break;
+		if (rc < 0)
+			break;
+		rc = 0;
+		if (json_array_size(*kept) == 0)
+			rc = ba_error_set(err, BA_ENOTFOUND, "no quota of this request can build: %s",
+					  json_string_value(json_array_get(dropped, 0)));
+		json_decref(dropped);
+		if (rc != 0)
+			break;
+	}
+	if (rc != 0) {
+		json_decref(*kept);
+		*kept = NULL;
+	}
+	return rc;
+}
+
 static json_t *gen_names(const planner *p)
 {
 	json_t *a = json_array();
@@ -313,14 +502,18 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 		}
 		take_history(history, json_object_get(grounding, "history"));
 		take_strings(r_ground, json_object_get(grounding, "rationale"));
-		json_decref(pairs);
-		pairs = accepted_pairs(grounding);
 		ung = json_object_get(grounding, "ungrounded");
 		json_decref(feedback);
 		feedback = json_array();
 		json_array_foreach(ung, i, g)
 			json_array_append_new(feedback, json_string(ba_json_str(g, "feedback", "")));
-		if (json_array_size(ung) == 0) {
+		if (!json_is_array(ung))
+			json_object_set_new(grounding, "ungrounded", json_array());
+		if ((rc = send_back_infeasible(&p, query, subtasks, grounding, round, feedback, r_ground, err)) != 0)
+			goto cleanup_params;
+		json_decref(pairs);
+		pairs = accepted_pairs(grounding);
+		if (json_array_size(feedback) == 0) {
 			long cap = total_capacity(pairs);
 			if (cap < 0 || cap >= target || extra_rounds >= p.a_rounds - 1 ||
 			    round >= p.g_rounds + p.a_rounds - 1)
@@ -372,23 +565,9 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	}
 
 	/* 4. allocation */
-	{
-		json_t *kp = json_array(), *pr;
-		json_array_foreach(pairs, i, pr)
-			json_array_append(kp, pr);
-		if ((rc = stage(&p, "allocation", json_pack("{s:O, s:O, s:I, s:O}", "subtasks", kept,
-							  "pairs", kp, "target_size", (json_int_t)target,
-							  "models", models),
-				ba_planner_allocation, &alloc, err)) != 0) {
-			json_decref(kp);
-			json_decref(kept);
-			goto cleanup_params;
-		}
-		json_decref(kp);
-	}
-	mock |= json_is_true(json_object_get(alloc, "mock"));
-	take_history(history, json_object_get(alloc, "history"));
-	take_strings(r_alloc, json_object_get(alloc, "rationale"));
+	if ((rc = allocate(&p, query, grounding, models, target, &kept, &pairs, &alloc, &mock, history, r_alloc,
+			   r_design, err)) != 0)
+		goto cleanup_params;
 
 	/* the plan: only what kept subtasks use */
 	groundings = json_array();

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "benchagent/text.h"
 #include "benchagent/alloc.h"
+#include "benchagent/exec.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/llm.h"
@@ -29,7 +30,9 @@ const ba_command ba_cmd_plan = {
 		"-o PATH or <output>/<id>/plan.json; edit it and run `benchagent build PLAN.json`.\n"
 		"Every stage is stored in the workspace: an unchanged rerun costs nothing and an\n"
 		"interrupted run resumes. The pool comes from `pool:` in benchagent.yaml or --pool.\n"
-		"--check PLAN.json validates a (possibly edited) plan against the format rules.\n"
+		"--check PLAN.json validates a (possibly edited) plan against the format rules and\n"
+		"dry-builds a few units of every quota (no model call): a quota that cannot build\n"
+		"is one line naming its subtask, source and reason, and the exit code is 1.\n"
 		"Examples:\n"
 		"  benchagent plan --pool ../shared/datasets/general-bench-subset query.json\n"
 		"  benchagent plan --provider mock query.json -o plan.json\n",
@@ -59,6 +62,30 @@ static void summary(const json_t *plan, const char *path)
 	}
 }
 
+/* plan --check: every quota dry-built (ba_exec_plan_feasibility); each
+ * one that cannot build is one line on stderr. */
+static int check_feasible(ba_cli *cli, const json_t *plan, const char *path)
+{
+	ba_error err = BA_ERROR_INIT;
+	ba_config *cfg;
+	json_t *problems = NULL, *e;
+	size_t i, n;
+
+	if (ba_cli_config(cli, &cfg, &err) != 0 ||
+	    ba_exec_plan_feasibility(cfg, plan, BA_EXEC_FEASIBLE_UNITS, &problems, &err) != 0) {
+		ba_error_prefix(&err, "%s: ", path);
+		return ba_cli_fail(cli, &err);
+	}
+	n = json_array_size(problems);
+	json_array_foreach(problems, i, e)
+		fprintf(stderr, "%s: %s\n", path, ba_json_str(e, "reason", ""));
+	json_decref(problems);
+	if (n == 0)
+		return BA_EXIT_OK;
+	fprintf(stderr, "benchagent: %s: %zu quota(s) cannot build\n", path, n);
+	return BA_EXIT_FAIL;
+}
+
 static int exec_plan(ba_cli *cli, int argc, char **argv)
 {
 	ba_error err = BA_ERROR_INIT;
@@ -86,6 +113,10 @@ static int exec_plan(ba_cli *cli, int argc, char **argv)
 			ba_error_prefix(&err, "%s: ", pos[0]);
 			json_decref(plan);
 			return ba_cli_fail(cli, &err);
+		}
+		if ((rc = check_feasible(cli, plan, pos[0])) != BA_EXIT_OK) {
+			json_decref(plan);
+			return rc;
 		}
 		printf("%s: ok\n", pos[0]);
 		json_decref(plan);

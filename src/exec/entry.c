@@ -133,6 +133,9 @@ int ba_exec_build_doc(const ba_config *cfg, ba_store *st, const json_t *doc, con
 		return rc;
 	if ((m = wants_model(cfg, doc, o, err)) < 0)
 		return m;
+	/* an edited plan that cannot build is refused before any call */
+	if (ba_exec_doc_is_plan(doc) && (rc = ba_exec_plan_check(cfg, doc, err)) != 0)
+		return ba_error_prefix(err, "plan: "), rc;
 	if (m)
 		return ba_exec_build_model(cfg, st, doc, o, summary, err);
 	return ba_exec_build_offline(cfg, st, doc, o, summary, err);
@@ -168,7 +171,8 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 			ba_error_prefix(err, "plan: ");
 			goto cleanup;
 		}
-	} else if ((rc = ba_plan_make(gw, st, cfg, query, run_id, &plan, err)) != 0) {
+	} else if ((rc = ba_plan_make(gw, st, cfg, query, run_id, &plan, err)) != 0 ||
+		   (rc = ba_exec_plan_check(cfg, plan, err)) != 0) {
 		goto cleanup;
 	}
 	if (o->seed_set)

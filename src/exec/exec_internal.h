@@ -30,6 +30,7 @@ typedef struct ba_exec_ctx {
 	pthread_mutex_t mu;      /* guards datasets, models, mock */
 	json_t *models;          /* set of models used: object name -> true */
 	int mock;
+	int dry;                 /* feasibility dry run: no store, no model, media not copied */
 	int inspector, repair;   /* verification: LLM inspector and repair enabled */
 	long unverified;         /* inspector unavailable: left for a rerun */
 	long steps_run, steps_cached, steps_failed, llm_step_plans, refused_step_plans;
@@ -64,6 +65,8 @@ int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, co
 int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err);
 /* Run every unit on the worker pool. */
 int ba_exec_run_all(ba_exec_ctx *x, const json_t *units, ba_error *err);
+/* Post-step normalisation every item gets: choices imply a letter answer. */
+void ba_exec_settle_answer(json_t *draft);
 /* Turn a draft into an items.jsonl-shaped item (new ref). */
 json_t *ba_exec_finalize(const json_t *state);
 

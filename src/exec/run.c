@@ -111,7 +111,7 @@ static const char *purpose_of(const json_t *tr, const char *tool)
 }
 
 /* Post-step normalisation every item gets: choices imply a letter answer. */
-static void settle_answer(json_t *d)
+void ba_exec_settle_answer(json_t *d)
 {
 	json_t *choices = json_object_get(d, "choices");
 	const char *a = ba_json_str(d, "answer", NULL);
@@ -220,7 +220,7 @@ int ba_exec_unit_run(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 		if ((rc = put_state(x, unit, "pending", state, err)) != 0)
 			goto cleanup;
 	}
-	settle_answer(json_object_get(state, "draft"));
+	ba_exec_settle_answer(json_object_get(state, "draft"));
 	rc = put_state(x, unit, "built", state, err);
 cleanup:
 	free(status);

@@ -1,6 +1,6 @@
 #!/bin/bash
 # `benchagent plan --provider mock` end to end over the real pool for every shared query: a valid
-# plan (plan --check), marked mock, quotas summing to the target, sources within capacity; the
+# plan (plan --check: valid and every quota dry-builds), marked mock, quotas summing to the target, sources within capacity; the
 # default output path; a rerun reuses every stage.
 set -u
 . "$(dirname "$0")/lib/common.sh"
@@ -12,7 +12,8 @@ for q in "$BA_SHARED_DIR"/queries/*.json; do
   name=$(basename "$q" .json)
   ws=$tmp/$name; mkdir -p "$ws"
   check "$name: plan" "$BA" --workspace "$ws" --provider mock --pool "$POOL" plan "$q" -o "$ws/plan.json"
-  check "$name: valid" "$BA" --workspace "$ws" plan --check "$ws/plan.json"
+  # --check dry-builds every quota, so it reads the pool the plan was made from
+  check "$name: valid" "$BA" --workspace "$ws" --pool "$POOL" plan --check "$ws/plan.json"
   check "$name: content" python3 -c '
 import json, sys
 p = json.load(open(sys.argv[1])); q = json.load(open(sys.argv[2]))
