@@ -90,13 +90,31 @@ static void dry_media(json_t *d)
 	}
 }
 
-static int has_image(const json_t *d)
+static int has_media(const json_t *d)
 {
 	json_t *m;
 	size_t i;
 	json_array_foreach(json_object_get(d, "media"), i, m)
-		if (!strcmp(ba_json_str(m, "type", ""), "image") && !ba_json_bool(m, "missing", 0))
+		if (!ba_json_bool(m, "missing", 0))
 			return 1;
+	return 0;
+}
+
+/* A conversion tool's stand-in (a tool whose table line names what it
+ * produces from what it consumes, e.g. text_to_speech): the item gets a
+ * placeholder medium of that type when it has text to convert. */
+static int dry_convert(const ba_tool *t, const json_t *in, json_t **out, char *why, size_t wlen)
+{
+	if (t->consumes && !strcmp(t->consumes, "text") && !*ba_json_str(in, "context", "") &&
+	    !*ba_json_str(in, "question", "")) {
+		snprintf(why, wlen, "step %s: no text to convert to %s", t->name, t->produces);
+		return -1;
+	}
+	*out = json_deep_copy(in);
+	if (!json_is_array(json_object_get(*out, "media")))
+		json_object_set_new(*out, "media", json_array());
+	json_array_append_new(json_object_get(*out, "media"),
+			      json_pack("{s:s, s:s, s:s}", "type", t->produces, "path", "(dry)", "sha256", DRY_SHA));
 	return 0;
 }
 
@@ -135,15 +153,10 @@ static int dry_unit(ba_exec_ctx *x, const json_t *unit, char *why, size_t wlen)
 		if (t && t->kind == BA_TOOL_LLM) {
 			if (dry_llm(tool, json_object_get(s, "args"), draft, &out, why, wlen) != 0)
 				ok = 0;
-		} else if (!strncmp(tool, "image_", 6)) {
-			/* the image tools change only the picture, which a dry run
-			 * does not copy: they need one */
-			if (!has_image(draft)) {
-				snprintf(why, wlen, "step %s: the item has no image", tool);
+		} else if (t && t->produces) {
+			/* a conversion (text -> audio): media the dry run does not make */
+			if (dry_convert(t, draft, &out, why, wlen) != 0)
 				ok = 0;
-			} else {
-				out = json_incref(draft);
-			}
 		} else {
 			ba_tool_ctx tc = { 0 };
 			char label[64];
@@ -152,7 +165,16 @@ static int dry_unit(ba_exec_ctx *x, const json_t *unit, char *why, size_t wlen)
 			tc.ordinal = (long)ba_json_int(unit, "ordinal", 0);
 			tc.subtask = subtask;
 			ba_error_clear(&e);
-			if (ba_tool_run(&tc, tool, json_object_get(s, "args"), draft, &out, &e) != 0) {
+			if (ba_tool_run(&tc, tool, json_object_get(s, "args"), draft, &out, &e) == 0) {
+				/* ran for real */
+			} else if (strstr(e.msg, "store")) {
+				/* a media tool (image, audio, OCR) changes or reads only the
+				 * media, which a dry run does not copy: it needs some */
+				if (has_media(draft))
+					out = json_incref(draft);
+				else
+					snprintf(why, wlen, "step %s: the item has no media to work on", tool), ok = 0;
+			} else {
 				const char *dat = ba_json_str(draft, "answer_type", "short");
 				const char *sat = ba_json_str(subtask, "answer_type", "short");
 				/* a step failing on an answer of the wrong type: say so first */
