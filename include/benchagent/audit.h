@@ -99,6 +99,10 @@ size_t ba_audit_mean_ci(const double *v, size_t n, double *mean, double *lo, dou
  * NAN (average ranks for ties). NAN with fewer than 3 pairs or no spread. */
 double ba_audit_spearman(const double *x, const double *y, size_t n);
 
+/* The order the criteria are listed in for (judge, item): a seeded
+ * shuffle of 0..NCRIT-1 into order[] (the position-bias control). */
+void ba_audit_order(uint64_t seed, const char *judge, const char *item, int order[BA_AUDIT_NCRIT]);
+
 /* A plain-text summary of a report (caller frees). */
 char *ba_audit_format(const json_t *report);
 
@@ -107,5 +111,37 @@ char *ba_audit_format(const json_t *report);
  * the prompt carries (empty answer, choice key out of range, missing
  * image), so a dry run and offline demo give sensible numbers. */
 void ba_audit_register_mocks(void);
+
+/* ---- the build gate (build --audit) ---- */
+
+/* What the gate needs besides the item: the panel, the pass threshold,
+ * the criteria-order seed, the user's request and the folder the item's
+ * media paths are relative to. */
+typedef struct ba_audit_gate_opts {
+	const char *const *judges;    /* "provider/model" specs */
+	size_t njudges;
+	double threshold;             /* pass: every criterion's panel mean >= this */
+	uint64_t seed;
+	const char *request;          /* the user's request or NULL */
+	const char *media_root;       /* item media paths are relative to this (NULL: no images) */
+	int64_t run_id;
+} ba_audit_gate_opts;
+
+/* A short signature of the gate (judges, threshold, seed and the audit
+ * prompts): a verdict recorded under another signature is stale. */
+void ba_audit_gate_signature(const ba_audit_gate_opts *o, char out[17]);
+
+/* Judge one item with every judge of the panel while a build runs (one
+ * synchronous gateway call per judge: cached, budgeted, schema-validated
+ * and re-asked like every audit call, so a rebuild sends nothing) and
+ * decide it exactly as `benchagent audit` would: *verdict (new ref) is
+ * {verdict "pass"|"fail", gate (the signature), threshold, score (the
+ * lowest panel criterion mean), mean, criterion, judge, reason
+ * ("<criterion> <score>: <rationale>", the check being "audit"), scores {criterion: panel
+ * mean}, judges, mock}. Thread-safe (the gateway is). Fails (item not
+ * decided) when a judge's reply could not be obtained or validated, with
+ * the judge and item named; BA_EBUDGET when the budget stops it. */
+int ba_audit_gate_item(ba_gateway *gw, const ba_audit_gate_opts *o, const json_t *subtask,
+		       const json_t *item, json_t **verdict, ba_error *err);
 
 #endif

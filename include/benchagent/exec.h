@@ -39,6 +39,16 @@
  * budget stops the run (state is kept: rerun to resume). */
 int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err);
+/* ba_exec_build with the audit gate (build --audit, docs/audit.md): every
+ * unit verification accepted is judged by gate's panel and rejected (check
+ * "audit") when its weakest criterion's panel mean is below the threshold;
+ * replenishment rounds make new units in place of the rejected ones. gate
+ * NULL is ba_exec_build (which also takes back units rejected by an
+ * earlier gate alone). The manifest gets "audit_gate". */
+struct ba_audit_gate_opts;
+int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
+			const char *outdir, const struct ba_audit_gate_opts *gate, json_t **manifest,
+			ba_error *err);
 
 /* The whole build for the CLI: doc is a query {id, description,
  * target_size} or a plan (it has "subtasks" and "quotas": validated with
@@ -64,6 +74,10 @@ typedef struct ba_exec_build_opts {
 	int offline;               /* the no-model path even when a model is configured */
 	int provider_mock;         /* --provider mock: with a pool, the model path on the mock */
 	const char *gen_dir;       /* extra generators (*.lua) for the no-model path */
+	/* build --audit: judges ("provider/model") gate every item; 0 judges = no gate */
+	const char *const *audit_judges;
+	size_t naudit_judges;
+	double audit_threshold;    /* pass: every criterion's panel mean >= this (0..100) */
 } ba_exec_build_opts;
 
 #define BA_EXEC_BUILD_OPTS_INIT { 0 }

@@ -212,5 +212,22 @@ int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t 
 int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
 			 uint64_t seed, json_t **items, json_t **stats, ba_error *err);
 
+/* build --audit on the offline path: fn judges a candidate that passed the
+ * generator's schema and verify() (before the duplicate index): 0 accepts
+ * it (*verdict, a new ref, becomes its qc.audit), 1 rejects it (a redraw
+ * follows, counted as the check "audit"; up to 3 rejected draws per unit
+ * are stored with the unit as examples), <0 stops the build with err
+ * (state is kept: a rerun resumes). The signature goes into every unit
+ * key, so a changed gate never reuses items another gate let through. */
+typedef int (*ba_gen_gate_fn)(void *ud, const json_t *item, json_t **verdict, ba_error *err);
+typedef struct ba_gen_gate {
+	ba_gen_gate_fn fn;
+	void *ud;
+	const char *signature;
+} ba_gen_gate;
+int ba_gen_build_offline_gated(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
+			       uint64_t seed, const ba_gen_gate *gate, json_t **items, json_t **stats,
+			       ba_error *err);
+
 
 #endif

@@ -52,8 +52,6 @@ typedef struct audit_runner {
 	int budget_stop;
 } audit_runner;
 
-/* Criteria order for (judge, item) (seeded shuffle of 0..NCRIT-1). */
-void ba_audit_order(uint64_t seed, const char *judge, const char *item, int order[BA_AUDIT_NCRIT]);
 /* Run every job (see judge.c). */
 int ba_audit_judge_all(audit_runner *r, ba_error *err);
 int ba_audit_any_done(audit_runner *r);

@@ -20,10 +20,13 @@
 #define MAX_IMAGE_BYTES ((size_t)20 << 20)
 #define MAX_DATA_BYTES ((size_t)4 << 20)
 
-/* JSON text of v with '<' and '>' escaped (caller frees), NULL when too large. */
-static char *data_json(const json_t *v)
+/* JSON text of v with '<' and '>' escaped (caller frees), NULL when too
+ * large. order: JSON_PRESERVE_ORDER (a view we built in a fixed order) or
+ * JSON_SORT_KEYS (anything else: a plan's subtask has its keys in the order
+ * it was made or in the stored order, and the request must not change). */
+static char *data_json(const json_t *v, size_t order)
 {
-	char *raw = json_dumps(v, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+	char *raw = json_dumps(v, JSON_INDENT(2) | order | JSON_ENCODE_ANY);
 	ba_buf b = BA_BUF_INIT(MAX_DATA_BYTES);
 	const char *p;
 	char *out = NULL;
@@ -122,12 +125,12 @@ int ba_audit_messages(const char *dir, const char *request, const json_t *subtas
 {
 	json_t *view = item_view(item), *parts = json_array(), *vars = NULL;
 	json_t *jreq = json_string(request ? request : "(not recorded)");
-	char *ji = data_json(view), *jr = data_json(jreq), *js = NULL, *keys = NULL, *crit, *text = NULL;
+	char *ji = data_json(view, JSON_PRESERVE_ORDER), *jr = data_json(jreq, JSON_PRESERVE_ORDER), *js = NULL, *keys = NULL, *crit, *text = NULL;
 	char *note;
 	int nimg = 0, rc;
 
 	*messages = NULL;
-	js = subtask ? data_json(subtask) : ba_strdup("\"(no subtask description)\"");
+	js = subtask ? data_json(subtask, JSON_SORT_KEYS) : ba_strdup("\"(no subtask description)\"");
 	crit = criteria_text(order, &keys);
 	if (!ji || !jr || !js) {
 		rc = ba_error_set(err, BA_ELIMIT, "item %s: too large to audit", ba_json_str(item, "id", "?"));

@@ -296,3 +296,16 @@ int ba_cli_pairs(const ba_command *cmd, const char **vals, int n, const char *op
 	}
 	return 0;
 }
+
+void ba_cli_audit_defaults(ba_config *cfg, const char **vals, int max, int *n, int thr_given, double *thr)
+{
+	json_t *sec = ba_config_section(cfg, "audit"), *v;
+	size_t i;
+
+	if (*n == 0)
+		json_array_foreach(json_object_get(sec, "judges"), i, v)
+			if (json_is_string(v) && *n < max)
+				vals[(*n)++] = json_string_value(v);
+	if (!thr_given && json_is_number(json_object_get(sec, "threshold")))
+		*thr = json_number_value(json_object_get(sec, "threshold"));
+}

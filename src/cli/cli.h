@@ -96,6 +96,11 @@ int ba_cli_parse(const ba_command *cmd, int argc, char **argv, const ba_opt *opt
  * ba_cli_parse would keep only the last). 0 or a usage exit code. */
 int ba_cli_take_repeat(const ba_command *cmd, int *argc, char **argv, const char *name, const char **vals, int max,
 		       int *n);
+/* The audit panel and threshold from benchagent.yaml (audit.judges,
+ * audit.threshold) where the command line gave none: judges appended to
+ * vals (borrowed from cfg) up to max; *thr set when thr_given is 0 and the
+ * file has one. */
+void ba_cli_audit_defaults(ba_config *cfg, const char **vals, int max, int *n, int thr_given, double *thr);
 /* MODEL=VALUE pairs into obj (positive numbers of billions when numeric).
  * 0 or a usage exit code. */
 int ba_cli_pairs(const ba_command *cmd, const char **vals, int n, const char *opt, int numeric, json_t *obj);

@@ -36,18 +36,6 @@ const ba_command ba_cmd_audit = {
 	.exec = exec_audit,
 };
 
-/* Judges from benchagent.yaml audit.judges when none are given. */
-static int config_judges(ba_config *cfg, const char **judges, int *n)
-{
-	json_t *sec = ba_config_section(cfg, "audit"), *v;
-	size_t i;
-
-	json_array_foreach(json_object_get(sec, "judges"), i, v)
-		if (json_is_string(v) && *n < MAX_JUDGES)
-			judges[(*n)++] = json_string_value(v);
-	return *n;
-}
-
 static int parse_numbers(ba_cli *cli, const char *thr_s, const char *lim_s, const char *conc_s,
 			 ba_audit_opts *ao)
 {
@@ -119,10 +107,9 @@ static int exec_audit(ba_cli *cli, int argc, char **argv)
 		return ec;
 	if (ba_cli_config(cli, &cfg, &err) != 0 || ba_cli_store(cli, &st, &err) != 0)
 		return ba_cli_fail(cli, &err);
-	if (njudges == 0 && config_judges(cfg, judges, &njudges) == 0)
+	ba_cli_audit_defaults(cfg, judges, MAX_JUDGES, &njudges, thr_s != NULL, &ao.threshold);
+	if (njudges == 0)
 		return ba_cli_usage(&ba_cmd_audit, "give at least one --judge PROVIDER/MODEL (or audit.judges in benchagent.yaml)");
-	if (!thr_s && json_is_number(json_object_get(ba_config_section(cfg, "audit"), "threshold")))
-		ao.threshold = json_number_value(json_object_get(ba_config_section(cfg, "audit"), "threshold"));
 	ao.bench_dir = pos[0];
 	ao.judges = judges;
 	ao.njudges = (size_t)njudges;

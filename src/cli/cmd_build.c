@@ -27,7 +27,8 @@ static const char *const build_roles[] = { "query", "design", "grounding", "allo
 const ba_command ba_cmd_build = {
 	.name = "build",
 	.summary = "Build a verified benchmark from a request (QUERY.json) or an edited plan (PLAN.json).",
-	.usage = "benchagent build QUERY.json|PLAN.json [--out DIR] [--offline] [--gen-dir DIR] [--allow-short]",
+	.usage = "benchagent build QUERY.json|PLAN.json [--out DIR] [--offline] [--gen-dir DIR] [--allow-short]\n"
+		 "       [--audit] [--judge PROVIDER/MODEL ...] [--audit-threshold N]",
 	.help = "QUERY.json is {\"id\", \"description\", \"target_size\"}; PLAN.json is a plan.json from an\n"
 		"earlier build (edit it and build again: only what changed is redone).\n"
 		"With no model configured (or --provider mock, or --offline) the request is mapped to\n"
@@ -41,6 +42,12 @@ const ba_command ba_cmd_build = {
 		"                  default 8.0, is the BM25 score the best generator must reach)\n"
 		"  --gen-dir DIR   also use the generators (*.lua) in DIR\n"
 		"  --allow-short   exit 0 even when fewer items than target_size were made\n"
+		"  --audit         gate the build with the audit panel (docs/audit.md): every item that\n"
+		"                  passed verification is scored by each judge on the six criteria;\n"
+		"                  one whose weakest criterion's panel mean is below the threshold is\n"
+		"                  rejected (check \"audit\") and made again while the source lasts\n"
+		"  --judge P/M     a gate judge (repeatable, implies --audit; default audit.judges)\n"
+		"  --audit-threshold N  the gate's pass mark, 0-100 (default audit.threshold or 60)\n"
 		"  --seed N        (global) seed for every draw (default 1); same seed, same items\n"
 		"Example:\n"
 		"  benchagent build ../shared/queries/arithmetic_logic_offline.json\n",
@@ -88,21 +95,50 @@ static void print_summary(ba_cli *cli, const json_t *sum)
 		printf("  top failure reasons:\n");
 	json_array_foreach(json_object_get(sum, "failures"), i, v)
 		printf("  %6lld  %s\n", ba_json_int(v, "count", 0), ba_json_str(v, "reason", ""));
+	if ((v = json_object_get(json_object_get(sum, "checks"), "audit")) != NULL)
+		printf("  audit gate: %lld of %lld judged items passed\n", ba_json_int(v, "passed", 0),
+		       ba_json_int(v, "total", 0));
 	if (!cli->json)
 		ba_cli_print_item_cost(ba_json_num(sum, "cost_usd", 0), ba_json_int(sum, "items", 0), cli->dry_run);
+}
+
+#define MAX_JUDGES 16
+
+/* --audit / --judge / --audit-threshold into o (judges: storage for the specs). */
+static int gate_options(ba_config *cfg, int audit, const char *thr_s, const char **judges, int njudges,
+			ba_exec_build_opts *o)
+{
+	o->audit_threshold = 60;
+	if (thr_s) {
+		char *end;
+		o->audit_threshold = strtod(thr_s, &end);
+		if (end == thr_s || *end || !(o->audit_threshold >= 0 && o->audit_threshold <= 100))
+			return ba_cli_usage(&ba_cmd_build, "--audit-threshold: '%s' is not a number from 0 to 100", thr_s);
+	}
+	if (!audit && njudges == 0 && !thr_s)
+		return 0;
+	ba_cli_audit_defaults(cfg, judges, MAX_JUDGES, &njudges, thr_s != NULL, &o->audit_threshold);
+	if (njudges == 0)
+		return ba_cli_usage(&ba_cmd_build, "--audit needs judges: give --judge PROVIDER/MODEL (or audit.judges "
+						  "in benchagent.yaml)");
+	o->audit_judges = judges;
+	o->naudit_judges = (size_t)njudges;
+	return 0;
 }
 
 static int exec_build(ba_cli *cli, int argc, char **argv)
 {
 	ba_error err = BA_ERROR_INIT;
 	ba_exec_build_opts o = BA_EXEC_BUILD_OPTS_INIT;
-	const char *outopt = NULL;
-	int npos, ec = BA_EXIT_OK, rc, allow_short = 0;
+	const char *outopt = NULL, *judges[MAX_JUDGES], *thr_s = NULL;
+	int npos, ec = BA_EXIT_OK, rc, allow_short = 0, audit = 0, njudges = 0;
 	const ba_opt opts[] = {
 		{ "out", 0, 1, &outopt, NULL },
 		{ "offline", 0, 0, NULL, &o.offline },
 		{ "gen-dir", 0, 1, &o.gen_dir, NULL },
 		{ "allow-short", 0, 0, NULL, &allow_short },
+		{ "audit", 0, 0, NULL, &audit },
+		{ "audit-threshold", 0, 1, &thr_s, NULL },
 		{ NULL, 0, 0, NULL, NULL }
 	};
 	char *pos[1], *outroot = NULL;
@@ -110,6 +146,8 @@ static int exec_build(ba_cli *cli, int argc, char **argv)
 	ba_store *st;
 	ba_config *cfg;
 
+	if ((ec = ba_cli_take_repeat(&ba_cmd_build, &argc, argv, "--judge", judges, MAX_JUDGES, &njudges)) != 0)
+		return ec;
 	if (ba_cli_parse(&ba_cmd_build, argc, argv, opts, pos, 1, &npos, &ec))
 		return ec;
 	if (npos != 1)
@@ -128,7 +166,11 @@ static int exec_build(ba_cli *cli, int argc, char **argv)
 			goto fail;
 		}
 	}
-	if (ba_cli_config(cli, &cfg, &err) != 0 || ba_cli_store(cli, &st, &err) != 0)
+	if (ba_cli_config(cli, &cfg, &err) != 0)
+		goto fail;
+	if ((ec = gate_options(cfg, audit, thr_s, judges, njudges, &o)) != 0)
+		goto done;
+	if (ba_cli_store(cli, &st, &err) != 0)
 		goto fail;
 	outroot = out_root(cli, cfg, outopt);
 	o.outroot = outroot;

@@ -7,6 +7,7 @@
  */
 #include "exec_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/audit.h"
 #include "benchagent/benchout.h"
 #include "benchagent/gen.h"
 #include "benchagent/json.h"
@@ -261,12 +262,15 @@ static json_t *versions(ba_exec_ctx *x)
  * switches from cfg; the generator registry when the plan has generator
  * sources). Undo with ctx_free. */
 static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
-		    int64_t run_id, ba_error *err)
+		    int64_t run_id, const ba_audit_gate_opts *gate, ba_error *err)
 {
 	json_t *src;
 	size_t i;
 
 	memset(x, 0, sizeof(*x));
+	x->gate = gate;
+	if (gate)
+		ba_audit_gate_signature(gate, x->gate_sig);
 	x->gw = gw;
 	x->st = st;
 	x->cfg = cfg;
@@ -326,6 +330,27 @@ static void round_clear(round_out *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* build --audit: the panel judges what verification accepted (states
+ * loaded into r->states, reloaded when the gate changed any). */
+static int gate_pass(ba_exec_ctx *x, round_out *r, ba_error *err)
+{
+	json_t *todo;
+	int rc;
+
+	if ((rc = load_states(x, &r->states, err)) != 0)
+		return rc;
+	todo = ba_exec_gate_units(x, r->units, r->states);
+	if (json_array_size(todo) > 0) {
+		rc = ba_exec_parallel(x, todo, ba_exec_unit_gate, "audit", err);
+		json_decref(r->states);
+		r->states = NULL;
+		if (rc == 0)
+			rc = load_states(x, &r->states, err);
+	}
+	json_decref(todo);
+	return rc;
+}
+
 /* Build, verify and dedup every unit, then ask again for what a quota is
  * short of while its source lasts (replenishment rounds). *rounds_used
  * gets the last round's number. */
@@ -350,7 +375,7 @@ static int run_rounds(ba_exec_ctx *x, int rounds, double thr, int shingle, round
 			if (rc != 0)
 				break;
 		}
-		if ((rc = load_states(x, &r->states, err)) != 0 ||
+		if ((rc = gate_pass(x, r, err)) != 0 ||
 		    (rc = collect(x, r->units, r->states, thr, shingle, &r->cands, &r->pq, &r->sc, err)) != 0)
 			break;
 		json_array_foreach(json_object_get(x->plan, "quotas"), i, q) {
@@ -503,6 +528,12 @@ static json_t *manifest_extra(ba_exec_ctx *x, const round_out *r, json_t *subtas
 int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err)
 {
+	return ba_exec_build_gated(gw, st, cfg, plan, run_id, outdir, NULL, manifest, err);
+}
+
+int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
+			const char *outdir, const ba_audit_gate_opts *gate, json_t **manifest, ba_error *err)
+{
 	ba_exec_ctx x;
 	round_out r = { 0 };
 	json_t *items = NULL, *mextra = NULL, *subtasks_out = NULL;
@@ -515,7 +546,9 @@ int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json
 	if ((rc = validate_plan(plan, err)) != 0)
 		return rc;
 	ba_exec_register_mocks();
-	if ((rc = ctx_init(&x, gw, st, cfg, plan, run_id, err)) != 0)
+	if (gate && !gw)
+		return ba_error_set(err, BA_EINVAL, "build --audit: the judges need a model gateway");
+	if ((rc = ctx_init(&x, gw, st, cfg, plan, run_id, gate, err)) != 0)
 		goto cleanup;
 	if ((rc = ba_item_foreach(st, run_id, NULL, cursor_fn, &x, err)) != 0)
 		goto cleanup;
@@ -525,6 +558,8 @@ int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json
 			     &subtasks_out);
 	mextra = manifest_extra(&x, &r, subtasks_out, round, thr, rounds);
 	subtasks_out = NULL;
+	if (gate)
+		json_object_set_new(mextra, "audit_gate", ba_exec_gate_manifest(gate, x.gate_sig));
 	rc = ba_benchout_write(outdir, json_object_get(plan, "query"), plan, items, mextra, st, err);
 	if (rc == 0 && manifest)
 		*manifest = json_incref(json_object_get(mextra, "executor"));

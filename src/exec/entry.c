@@ -5,6 +5,7 @@
  */
 #include "exec_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/audit.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/plan.h"
@@ -43,6 +44,7 @@ static json_t *model_summary(ba_gateway *gw, const json_t *query, const json_t *
 	json_object_set_new(sum, "prompt_tokens", json_integer(gs.prompt_tokens));
 	json_object_set_new(sum, "completion_tokens", json_integer(gs.completion_tokens));
 	json_object_set_new(sum, "failures", ba_verify_top_reasons(json_object_get(man, "failures"), 5));
+	json_object_set(sum, "checks", json_object_get(man, "checks"));
 	return sum;
 }
 
@@ -149,7 +151,8 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 	json_t *query, *plan = NULL, *man = NULL;
 	char *safe = NULL, *outdir = NULL;
 	int64_t run_id = 0;
-	int rc, is_plan = ba_exec_doc_is_plan(doc);
+	ba_audit_gate_opts gate;
+	int rc, gated, is_plan = ba_exec_doc_is_plan(doc);
 
 	*summary = NULL;
 	query = is_plan ? json_object_get(doc, "query") : (json_t *)doc;
@@ -160,6 +163,7 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 	ba_run_set_status(st, run_id, "running", NULL);
 	ba_plan_register_mocks();
 	ba_exec_register_mocks();
+	gated = ba_exec_gate_init(o, query, st, run_id, &gate);
 	gopt.dry_run = o->dry_run;
 	gopt.no_cache = o->no_cache;
 	gopt.run_id = run_id;
@@ -179,7 +183,7 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 		json_object_set_new(plan, "seed", json_integer((json_int_t)(o->seed & 0x7fffffffffffLL)));
 	safe = ba_path_sanitize(ba_json_str(query, "id", "benchmark"));
 	outdir = ba_path_join(o->outroot ? o->outroot : "out", safe);
-	if ((rc = ba_exec_build(gw, st, cfg, plan, run_id, outdir, &man, err)) != 0)
+	if ((rc = ba_exec_build_gated(gw, st, cfg, plan, run_id, outdir, gated ? &gate : NULL, &man, err)) != 0)
 		goto cleanup;
 	*summary = model_summary(gw, query, plan, man, outdir);
 	ba_exec_outcome_record(st, run_id, *summary);

@@ -34,6 +34,8 @@ typedef struct ba_exec_ctx {
 	int inspector, repair;   /* verification: LLM inspector and repair enabled */
 	long unverified;         /* inspector unavailable: left for a rerun */
 	long steps_run, steps_cached, steps_failed, llm_step_plans, refused_step_plans;
+	const struct ba_audit_gate_opts *gate;  /* build --audit: the panel, or NULL */
+	char gate_sig[17];                      /* ba_audit_gate_signature of gate */
 } ba_exec_ctx;
 
 /* plan lookups (borrowed) */
@@ -63,6 +65,25 @@ int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, co
 		     ba_error *err);
 /* Verify one built unit (deterministic checks, inspector, repair). */
 int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err);
+/* build --audit (gate.c): the units the gate has to look at, from their
+ * states {key: {status, data}} (checked, or rejected by the gate alone,
+ * with no verdict under this gate; with no gate, those with a stale
+ * verdict), and the gate on one of them: judged by the panel, rejected
+ * below the threshold; without a gate, the gate's own rejections are
+ * taken back. */
+json_t *ba_exec_gate_units(ba_exec_ctx *x, const json_t *units, const json_t *states);
+int ba_exec_unit_gate(ba_exec_ctx *x, const json_t *unit, ba_error *err);
+/* The gate of a build: 1 with *g filled when o names judges (the mock
+ * auditor registered: call before the gateway is made), 0 without. */
+int ba_exec_gate_init(const ba_exec_build_opts *o, const json_t *query, ba_store *st, int64_t run_id,
+		      struct ba_audit_gate_opts *g);
+/* ba_gen_build_offline_gated with the panel of g as the gate (reg: the
+ * generator registry). */
+int ba_exec_gate_offline(ba_gateway *gw, const struct ba_audit_gate_opts *g, void *reg, ba_store *st,
+			 int64_t run_id, const json_t *plan, uint64_t seed, json_t **items, json_t **stats,
+			 ba_error *err);
+/* The manifest's "audit_gate": {judges, threshold, seed, signature}. New ref. */
+json_t *ba_exec_gate_manifest(const struct ba_audit_gate_opts *gate, const char *sig);
 /* Run every unit on the worker pool. */
 int ba_exec_run_all(ba_exec_ctx *x, const json_t *units, ba_error *err);
 /* Post-step normalisation every item gets: choices imply a letter answer. */

@@ -9,6 +9,7 @@
  */
 #include "exec_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/audit.h"
 #include "benchagent/benchout.h"
 #include "benchagent/fs.h"
 #include "benchagent/gen.h"
@@ -60,6 +61,8 @@ static int write_offline(const char *outdir, const json_t *query, const json_t *
 	int rc;
 
 	json_object_set(extra, "failures", json_object_get(stats, "failures"));
+	if (json_object_get(stats, "audit_gate"))
+		json_object_set(extra, "audit_gate", json_object_get(stats, "audit_gate"));
 	rc = ba_benchout_write(outdir, query, plan, items, extra, st, err);
 	json_decref(extra);
 	return rc;
@@ -72,7 +75,10 @@ int ba_exec_build_offline(const ba_config *cfg, ba_store *st, const json_t *doc,
 	const json_t *query = is_plan ? json_object_get(doc, "query") : doc;
 	uint64_t seed = o->seed_set ? o->seed : 1;
 	ba_gen_registry *reg = NULL;
-	json_t *plan = NULL, *items = NULL, *stats = NULL;
+	ba_gateway *gw = NULL;
+	ba_audit_gate_opts gate;
+	char sig[17];
+	json_t *plan = NULL, *items = NULL, *stats = NULL, *gate_manifest = NULL;
 	char *safe = NULL, *outdir = NULL;
 	int64_t run_id = 0;
 
@@ -90,10 +96,24 @@ int ba_exec_build_offline(const ba_config *cfg, ba_store *st, const json_t *doc,
 		goto cleanup;
 	}
 	ba_run_set_status(st, run_id, "running", NULL);
-	if ((rc = ba_gen_build_offline(reg, st, run_id, plan, seed, &items, &stats, err)) != 0)
+	if (ba_exec_gate_init(o, query, st, run_id, &gate)) {
+		/* build --audit: the judges are models even when the items are not */
+		ba_gateway_options gopt = BA_GATEWAY_OPTIONS_INIT;
+		gopt.dry_run = o->dry_run;
+		gopt.no_cache = o->no_cache;
+		gopt.run_id = run_id;
+		if ((rc = ba_gateway_new(&gw, cfg, st, &gopt, err)) != 0 ||
+		    (rc = ba_exec_gate_offline(gw, &gate, reg, st, run_id, plan, seed, &items, &stats, err)) != 0)
+			goto cleanup;
+		ba_audit_gate_signature(&gate, sig);
+		gate_manifest = ba_exec_gate_manifest(&gate, sig);
+	} else if ((rc = ba_gen_build_offline(reg, st, run_id, plan, seed, &items, &stats, err)) != 0) {
 		goto cleanup;
+	}
 	safe = ba_path_sanitize(ba_json_str(query, "id", "benchmark"));
 	outdir = ba_path_join(o->outroot ? o->outroot : "out", safe);
+	if (gate_manifest)
+		json_object_set(stats, "audit_gate", gate_manifest);
 	if ((rc = write_offline(outdir, query, plan, items, stats, seed, reg, st, err)) != 0)
 		goto cleanup;
 	*summary = json_pack("{s:s, s:s, s:s, s:I, s:I, s:O, s:o, s:O, s:I, s:I, s:o}", "mode", "offline",
@@ -112,6 +132,8 @@ cleanup:
 	if (run_id)
 		ba_run_set_status(st, run_id, rc != 0 ? "failed" : ba_exec_outcome_status(*summary), NULL);
 	ba_gen_registry_free(reg);
+	ba_gateway_free(gw);
+	json_decref(gate_manifest);
 	json_decref(plan);
 	json_decref(items);
 	json_decref(stats);

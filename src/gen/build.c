@@ -65,6 +65,10 @@ typedef struct obuild {
 	long reused, generated, since_commit;
 	int in_tx;
 	long delay_ms;
+	const ba_gen_gate *gate;  /* build --audit, or NULL */
+	json_t *gate_rejected;    /* the current unit's draws the gate rejected: [{check, reason, question}] */
+	int fatal;                /* the gate could not decide: stop the build */
+	ba_error fatal_err;
 } obuild;
 
 /* A stored unit: replay its draw history so a rerun reports the same
@@ -83,6 +87,12 @@ static json_t *reuse_unit(obuild *b, const char *key)
 		sf = (long)ba_json_int(att, "schema_fail", 0);
 		vf = (long)ba_json_int(att, "verify_fail", 0);
 		dp = (long)ba_json_int(att, "duplicate", 0);
+		if (b->gate) {
+			long af = (long)ba_json_int(att, "audit_fail", 0);
+			for (k = 0; k < af; k++)
+				count(b->checks, "audit", 0);
+			count(b->checks, "audit", 1);
+		}
 		for (k = 0; k < sf; k++)
 			count(b->checks, "schema", 0);
 		for (k = 0; k < 1 + vf + dp; k++)
@@ -102,11 +112,58 @@ static json_t *reuse_unit(obuild *b, const char *key)
 	return item;
 }
 
+/* build --audit: the panel judges a candidate that passed its own checks.
+ * 0: passed (its verdict kept in cand's "_audit" until the qc is made);
+ * 1: rejected (cand freed, a redraw follows; the draw is kept as an
+ * example); 1 with b->fatal: no judgement could be made (the build stops). */
+static int gate_draw(obuild *b, const char *sub, json_t **cand, int att[4])
+{
+	json_t *v = NULL;
+	int g;
+
+	json_object_set_new(*cand, "subtask", json_string(sub));
+	/* the gateway records the judge's call in the store from its own
+	 * thread: no transaction of ours may be open while it runs */
+	if (b->in_tx) {
+		b->in_tx = 0;
+		b->since_commit = 0;
+		if ((g = ba_store_commit(b->st, &b->fatal_err)) != 0) {
+			b->fatal = g;
+			json_decref(*cand);
+			*cand = NULL;
+			return 1;
+		}
+	}
+	g = b->gate->fn(b->gate->ud, *cand, &v, &b->fatal_err);
+	if (g < 0) {
+		b->fatal = g;
+		json_decref(*cand);
+		*cand = NULL;
+		return 1;
+	}
+	if (g > 0) {
+		att[3]++;
+		count(b->checks, "audit", 0);
+		if (json_array_size(b->gate_rejected) < 3)
+			json_array_append_new(b->gate_rejected,
+					      json_pack("{s:s, s:s, s:s}", "check", "audit", "reason",
+							ba_json_str(v, "reason", "audit"), "question",
+							ba_json_str(*cand, "question", "")));
+		json_decref(v);
+		json_decref(*cand);
+		*cand = NULL;
+		return 1;
+	}
+	count(b->checks, "audit", 1);
+	json_object_set_new(*cand, "_audit", v);
+	return 0;
+}
+
 /* Draw a unit until an item passes the generator's schema, its own
  * verify() and the duplicate index (MAX_DRAWS at most). NULL with msg
  * saying why when none did; attempts counts the failed draws. */
 static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char *gname, const ba_gen_info *gi,
-			 int d, int att[3], char *msg, size_t mlen)
+			 int d, int att[4], char *msg, size_t mlen)
 {
 	ba_error e2 = BA_ERROR_INIT;
 	json_t *item = NULL;
@@ -137,6 +194,11 @@ static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char
 			continue;
 		}
 		count(b->checks, "verify", 1);
+		if (b->gate && gate_draw(b, sub, &cand, att) != 0) {
+			if (b->fatal)
+				return NULL;
+			continue;
+		}
 		if (ba_dedup_add(b->seen, cand) >= 0) {
 			att[2]++;
 			count(b->checks, "duplicate", 0);
@@ -145,25 +207,32 @@ static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char
 		}
 		count(b->checks, "duplicate", 1);
 		json_object_set_new(cand, "subtask", json_string(sub));
-		json_object_set_new(cand, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}", "schema", "verdict",
-							  "pass", "verify", "verdict", "pass", "score", score,
-							  "duplicate", "verdict", "pass", "redraws", att[2]));
+		{
+			json_t *av = json_incref(json_object_get(cand, "_audit"));
+			json_object_del(cand, "_audit");
+			json_object_set_new(cand, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}", "schema", "verdict",
+								  "pass", "verify", "verdict", "pass", "score", score,
+								  "duplicate", "verdict", "pass", "redraws", att[2]));
+			if (av)
+				json_object_set_new(json_object_get(cand, "qc"), "audit", av);
+		}
 		json_object_set_new(cand, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}", "steps", "tool",
 								  "generator", "generator", gname, "version",
 								  gi->version, "models", "mock", 0));
 		item = cand;
 	}
 	if (!item) {
-		const char *why = e2.msg[0] ? e2.msg : att[2] ? "every draw was a duplicate" : "failed checks";
+		const char *why = e2.msg[0] ? e2.msg : att[3] ? "every draw scored below the audit threshold" :
+				  att[2] ? "every draw was a duplicate" : "failed checks";
 		snprintf(msg, mlen, "%s: no acceptable item after %d draws (%.200s)", key, MAX_DRAWS, why);
-		ba_verify_count_reason(b->failures, att[2] && !e2.msg[0] ? "duplicate" : e2.msg[0] ? "generator" : "verify",
+		ba_verify_count_reason(b->failures, e2.msg[0] ? "generator" : att[3] ? "audit" : att[2] ? "duplicate" : "verify",
 				       why);
 	}
 	return item;
 }
 
 /* Store an accepted unit (transactions of BATCH items). */
-static int store_unit(obuild *b, const char *key, const char *sub, const json_t *item, const int att[3],
+static int store_unit(obuild *b, const char *key, const char *sub, const json_t *item, const int att[4],
 		      ba_error *err)
 {
 	json_t *rec;
@@ -176,6 +245,10 @@ static int store_unit(obuild *b, const char *key, const char *sub, const json_t 
 	}
 	rec = json_pack("{s:O,s:{s:i,s:i,s:i}}", "item", item, "attempts", "schema_fail", att[0], "verify_fail",
 			att[1], "duplicate", att[2]);
+	if (b->gate) {
+		json_object_set_new(json_object_get(rec, "attempts"), "audit_fail", json_integer(att[3]));
+		json_object_set(rec, "rejected", b->gate_rejected);
+	}
 	rc = ba_item_put(b->st, b->run_id, key, sub, "done", rec, err);
 	json_decref(rec);
 	if (rc != 0)
@@ -231,8 +304,8 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 		return rc;
 	qid = ba_json_str(ba_json_path(plan, "query"), "id", "benchmark");
 	for (i = 0; i < cnt; i++) {
-		char key[256], msg[700];
-		int att[3] = { 0, 0, 0 };
+		char key[256], skey[300], msg[700];
+		int att[4] = { 0, 0, 0, 0 };
 		json_t *item, *final;
 		const char *k2;
 		json_t *v2;
@@ -241,8 +314,16 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 		 * or generator never reuses a stale item */
 		snprintf(key, sizeof(key), "%s/%s@%.12s/s%llu/d%d/%06ld", sub, gname, gi->version,
 			 (unsigned long long)b->seed, d, i);
-		if (!(item = reuse_unit(b, key))) {
+		/* a gated unit is stored apart (its draws are the same: an item
+		 * the gate passes is the one the ungated build makes) */
+		snprintf(skey, sizeof(skey), "%s%s%s", key, b->gate ? "/audit-" : "", b->gate ? b->gate->signature : "");
+		if (!(item = reuse_unit(b, skey))) {
+			json_array_clear(b->gate_rejected);
 			if (!(item = draw_unit(b, key, sub, gname, gi, d, att, msg, sizeof(msg)))) {
+				if (b->fatal) {
+					*err = b->fatal_err;
+					return b->fatal;
+				}
 				BA_WARN("%s", msg);
 				json_array_append_new(b->shortfall, json_string(msg));
 				ba_progress_add(prog, 1, 0);
@@ -263,7 +344,7 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 				continue;
 			}
 			exhausted = 0;
-			if ((rc = store_unit(b, key, sub, item, att, err)) != 0) {
+			if ((rc = store_unit(b, skey, sub, item, att, err)) != 0) {
 				json_decref(item);
 				return rc;
 			}
@@ -282,6 +363,13 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 
 int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
 			 uint64_t seed, json_t **items_out, json_t **stats_out, ba_error *err)
+{
+	return ba_gen_build_offline_gated(reg, st, run_id, plan, seed, NULL, items_out, stats_out, err);
+}
+
+int ba_gen_build_offline_gated(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
+			       uint64_t seed, const ba_gen_gate *gate, json_t **items_out, json_t **stats_out,
+			       ba_error *err)
 {
 	json_t *quotas = json_object_get(plan, "quotas"), *q, *items = json_array(), *per_sub = json_object();
 	obuild b = { reg, st, run_id, seed, NULL, json_object(), json_object(), json_array(), 0, 0, 0, 0, 0 };
@@ -305,6 +393,8 @@ int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, con
 	if (b.delay_ms < 0 || b.delay_ms > 1000)
 		b.delay_ms = 0;
 	ba_dedup_new(&b.seen, GEN_DUP_THRESHOLD, 3);
+	b.gate = gate;
+	b.gate_rejected = json_array();
 	prog = ba_progress_start("generate", total);
 	json_array_foreach(quotas, qi, q)
 		if ((rc = build_quota(&b, plan, qi, q, items, per_sub, prog, err)) != 0)
@@ -318,6 +408,7 @@ int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, con
 	ba_progress_done(prog);
 out:
 	ba_dedup_free(b.seen);
+	json_decref(b.gate_rejected);
 	if (rc != 0) {
 		json_decref(items);
 		json_decref(per_sub);

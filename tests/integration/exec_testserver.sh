@@ -55,7 +55,14 @@ common = [
          *[js({"question": "Step %d: given the events described, which happened in the order stated?" % i,
                "explanation": "Follow the events through the text."}) for i in range(150)]),
 ]
-text = {"rules": common + [
+# build --audit's judge: fails the item rewritten as "Case 5" on qa_coherence, passes the rest
+crit = ["format_schema", "qa_coherence", "context_question_correspondence", "target_signal_dependency",
+        "skill_specific_challenge", "user_intention_alignment"]
+def judgement(low=None):
+    return js({c: {"score": 5 if c == low else 90, "rationale": "scripted %s" % c} for c in crit})
+judge = [{"when": {"model": "judge-m", "body_contains": "Case 5: which"}, "replies": [judgement("qa_coherence")]},
+         {"when": {"model": "judge-m"}, "replies": [judgement()]}]
+text = {"rules": judge + common + [
     rule("strict benchmark item inspector", bad, ok),
     rule("You plan repairs", js({"repairable": True, "changes_substance": True,
                                  "edits": [{"field": "choices", "instruction": "make option A the answer"}],
@@ -114,6 +121,39 @@ check "text rerun succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.js
 check "text rerun sends nothing" test "$(requests)" = "$n1"
 check "text rerun same items" cmp -s "$tmp/text1.jsonl" "$out/items.jsonl"
 
+# ---- 1a. build --audit on the model path: the judge fails the "Case 5" item, which is rejected
+# by the check "audit" and replaced by a replenishment round; a rerun judges nothing again; a
+# build without --audit takes the gate's rejection back and gives the first items again
+check "text build has the item the judge fails" grep -q "Case 5: which" "$tmp/text1.jsonl"
+n0=$(requests)
+"$BA" --workspace "$ws" -q --json build "$DATA/plan_text.json" --audit --judge local/judge-m > "$tmp/gate1.json" 2> "$tmp/gate1.err"
+check "gated text build succeeds" test $? -eq 0
+check "gated text build items" py '
+import json, sys
+d = sys.argv[1]
+items = [json.loads(l) for l in open(d + "/items.jsonl")]
+assert len(items) == 24, len(items)
+assert not any("Case 5: which" in i["question"] for i in items), "the failed item was kept"
+for it in items:
+    a = it["qc"]["audit"]
+    assert a["verdict"] == "pass" and a["score"] == 90 and a["judges"] == ["local/judge-m"], a
+m = json.load(open(d + "/manifest.json"))
+assert m["checks"]["audit"]["failed"] == 1, m["checks"]["audit"]
+assert m["checks"]["audit"]["passed"] >= 24, m["checks"]["audit"]
+assert m["audit_gate"]["judges"] == ["local/judge-m"] and m["audit_gate"]["threshold"] == 60, m["audit_gate"]
+' "$out"
+check "gated text build: 23 of the first items kept" test "$(jq -r .question "$out/items.jsonl" | grep -cxFf <(jq -r .question "$tmp/text1.jsonl"))" -eq 23
+check "the gate's rejection is stored with its reason" bash -c "sqlite3 '$ws/.benchagent/state.db' \"select data from items where status='rejected'\" | grep -q 'qa_coherence 5: scripted qa_coherence'"
+check "gated summary names the audit rejection" grep -q '"reason":"audit: qa_coherence N: scripted' "$tmp/gate1.json"
+cp "$out/items.jsonl" "$tmp/gate1.jsonl"
+n1=$(requests)
+check "gated rerun succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.json" --audit --judge local/judge-m
+check "gated rerun sends nothing" test "$(requests)" = "$n1"
+check "gated rerun same items" cmp -s "$tmp/gate1.jsonl" "$out/items.jsonl"
+check "ungated rebuild succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.json"
+check "ungated rebuild sends nothing" test "$(requests)" = "$n1"
+check "ungated rebuild gives the first items again" cmp -s "$tmp/text1.jsonl" "$out/items.jsonl"
+
 # ---- 1b. a token budget stops the build (resumable); a bigger budget finishes it without
 # paying again for what was done
 start_server "$tmp/text.json"
@@ -168,8 +208,8 @@ def rule(contains, *replies):
     return {"when": {"path": "/chat/completions", "body_contains": contains}, "replies": list(replies)}
 ok = {"json": {"answerable_without_input": False, "answer_correct": True, "answer_hinted": False,
                "ambiguous": False, "verdict": "pass", "reason": "fine"}}
-keep = [r for r in text["rules"] if "inspector" not in r["when"]["body_contains"]
-        and "positions balanced" not in r["when"]["body_contains"]]
+keep = [r for r in text["rules"] if "inspector" not in r["when"].get("body_contains", "")
+        and "positions balanced" not in r["when"].get("body_contains", "")]
 full = {"rules": [rule("You plan how one source sample", {"json": {"steps": []}}),
                   rule("strict benchmark item inspector", ok)] + keep + plan_rules["rules"],
         "default": plan_rules.get("default")}

@@ -2,7 +2,9 @@
  * test_audit_stats.c - the audit's statistics against published and hand
  * computed values: Krippendorff's alpha (interval) on Krippendorff's own
  * worked example, Cohen's kappa on a hand-computed table, t intervals,
- * Spearman with missing values, and the panel summary of hand-made scores.
+ * Spearman with missing values, the panel summary of hand-made scores, the
+ * length-bias warning (hand-computed Spearman) and the position-bias
+ * control (criteria order).
  */
 #include "support.h"
 #include "benchagent/audit.h"
@@ -168,6 +170,129 @@ static void test_messages_hostile(void **state)
 	free(dir);
 }
 
+/* n items whose question is 10, 20, .. chars long; every criterion of item
+ * i scored score[i] by one judge. */
+static json_t *length_report(size_t n, const double *score)
+{
+	json_t *items = json_array(), *judges = json_pack("[s]", "p/j1"), *rep;
+	double *y = calloc(n * BA_AUDIT_NCRIT, sizeof(double));
+	ba_audit_opts o = BA_AUDIT_OPTS_INIT;
+	char q[200], id[32];
+	size_t i;
+	int c;
+
+	for (i = 0; i < n; i++) {
+		memset(q, 'x', (i + 1) * 10);
+		q[(i + 1) * 10] = 0;
+		snprintf(id, sizeof(id), "i%zu", i);
+		json_array_append_new(items, json_pack("{s:s, s:s, s:s}", "id", id, "subtask", "s1", "question", q));
+		for (c = 0; c < BA_AUDIT_NCRIT; c++)
+			y[i * BA_AUDIT_NCRIT + c] = score[i];
+	}
+	rep = ba_audit_summarize(items, judges, y, NULL, NULL, NULL, &o);
+	free(y);
+	json_decref(items);
+	json_decref(judges);
+	return rep;
+}
+
+static int has_warning(const json_t *rep, const char *prefix)
+{
+	json_t *w;
+	size_t i;
+
+	json_array_foreach(json_object_get(rep, "warnings"), i, w)
+		if (!strncmp(json_string_value(w), prefix, strlen(prefix)))
+			return 1;
+	return 0;
+}
+
+/* Length bias: scores rising with length (rho 1) over 12 items warn;
+ * the same over 9 items (fewer than 10) and a shuffled order over 12
+ * do not. The shuffle gives the score ranks 3 10 1 8 12 5 6 2 11 4 9 7 to
+ * length ranks 1..12: sum d^2 = 244, rho = 1 - 6 * 244 / (12 * 143) =
+ * 0.1469 < 0.3. */
+static void test_length_bias(void **state)
+{
+	static const int perm[12] = { 3, 10, 1, 8, 12, 5, 6, 2, 11, 4, 9, 7 };
+	double up[12], mixed[12];
+	json_t *rep, *len;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < 12; i++) {
+		up[i] = 40 + 4 * (double)(i + 1);
+		mixed[i] = 40 + 4 * (double)perm[i];
+	}
+	rep = length_report(12, up);
+	len = json_object_get(json_object_get(rep, "bias"), "length");
+	assert_true(fabs(json_real_value(json_object_get(len, "spearman")) - 1) < 1e-9);
+	assert_int_equal(json_integer_value(json_object_get(len, "items")), 12);
+	assert_true(json_is_true(json_object_get(len, "warning")));
+	assert_true(has_warning(rep, "length bias: "));
+	assert_true(fabs(json_real_value(json_object_get(json_array_get(json_object_get(rep, "judges"), 0),
+							  "length_spearman")) - 1) < 1e-9);
+	json_decref(rep);
+
+	rep = length_report(9, up);
+	len = json_object_get(json_object_get(rep, "bias"), "length");
+	assert_true(fabs(json_real_value(json_object_get(len, "spearman")) - 1) < 1e-9);
+	assert_true(json_is_false(json_object_get(len, "warning")));
+	assert_false(has_warning(rep, "length bias: "));
+	json_decref(rep);
+
+	rep = length_report(12, mixed);
+	len = json_object_get(json_object_get(rep, "bias"), "length");
+	assert_true(fabs(json_real_value(json_object_get(len, "spearman")) - 0.1469) < 1e-4);
+	assert_true(json_is_false(json_object_get(len, "warning")));
+	assert_false(has_warning(rep, "length bias: "));
+	json_decref(rep);
+
+	/* falling with length warns as well (|rho| >= 0.3) */
+	for (i = 0; i < 12; i++)
+		up[i] = 100 - 4 * (double)(i + 1);
+	rep = length_report(12, up);
+	len = json_object_get(json_object_get(rep, "bias"), "length");
+	assert_true(fabs(json_real_value(json_object_get(len, "spearman")) + 1) < 1e-9);
+	assert_true(json_is_true(json_object_get(len, "warning")));
+	json_decref(rep);
+}
+
+/* Position bias control: the criteria order is a permutation, a function
+ * of (seed, judge, item), and over 600 items every criterion is listed in
+ * every position about equally often (expected 100; 60..140 is beyond 4
+ * standard deviations of a fair shuffle). */
+static void test_position_order(void **state)
+{
+	int count[BA_AUDIT_NCRIT][BA_AUDIT_NCRIT] = { { 0 } }, order[BA_AUDIT_NCRIT], again[BA_AUDIT_NCRIT];
+	int other_seed = 0, other_judge = 0, k, c, p;
+	char id[32];
+
+	(void)state;
+	for (k = 0; k < 600; k++) {
+		int seen[BA_AUDIT_NCRIT] = { 0 };
+		snprintf(id, sizeof(id), "item-%d", k);
+		ba_audit_order(1, "p/j1", id, order);
+		for (p = 0; p < BA_AUDIT_NCRIT; p++) {
+			assert_true(order[p] >= 0 && order[p] < BA_AUDIT_NCRIT);
+			assert_int_equal(seen[order[p]]++, 0);
+			count[order[p]][p]++;
+		}
+		ba_audit_order(1, "p/j1", id, again);
+		assert_memory_equal(order, again, sizeof(order));
+		ba_audit_order(2, "p/j1", id, again);
+		other_seed += memcmp(order, again, sizeof(order)) != 0;
+		ba_audit_order(1, "p/j2", id, again);
+		other_judge += memcmp(order, again, sizeof(order)) != 0;
+	}
+	for (c = 0; c < BA_AUDIT_NCRIT; c++)
+		for (p = 0; p < BA_AUDIT_NCRIT; p++)
+			assert_true(count[c][p] >= 60 && count[c][p] <= 140);
+	/* 719 of 720 orders differ from a given one */
+	assert_true(other_seed > 550);
+	assert_true(other_judge > 550);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_spearman_missing),
 		cmocka_unit_test(test_summarize_hand),
 		cmocka_unit_test(test_messages_hostile),
+		cmocka_unit_test(test_length_bias),
+		cmocka_unit_test(test_position_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
