@@ -6,6 +6,7 @@ set -euo pipefail
 PKGS=(
   build-essential cmake pkg-config git
   libcurl4-openssl-dev libjansson-dev libsqlite3-dev liblua5.4-dev
+  libpq-dev postgresql   # the shared team store (libpq) and the server its tests start
   libcairo2-dev libyaml-dev libmicrohttpd-dev libcmocka-dev
   libpng-dev libjpeg-dev zlib1g-dev
   nginx-light wrk sqlite3 curl python3 python3-yaml openssl

@@ -71,6 +71,8 @@ typedef struct ba_execution_cfg {
 	long long seed;           /* when the plan has none (1) */
 	int step_retries;         /* retries of a failed step (1; 0..20) */
 	char *fallback_role;      /* role for retries ("default") */
+	int queue;                /* units through the store's work queue: -1 = when the store is shared (auto) */
+	double lease_s;           /* a claimed unit's lease, renewed while it runs (30; 1..3600) */
 } ba_execution_cfg;
 
 typedef struct ba_verification_cfg {
@@ -135,6 +137,7 @@ typedef struct ba_config {
 	char **pools;             /* dataset-card pool directories */
 	size_t npools;
 	char *output_dir;         /* default "out" */
+	char *store;              /* store: "sqlite" or postgresql://...; NULL = sqlite ($BENCHAGENT_STORE wins) */
 	char *provider_override;  /* --provider: every role uses this provider */
 	ba_gateway_cfg gateway;
 	ba_execution_cfg execution;

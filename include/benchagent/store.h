@@ -1,6 +1,8 @@
 /*
  * store.h - the workspace store: SQLite (WAL) at <workspace>/.benchagent/state.db
- * plus content-addressed media files under <workspace>/.benchagent/media/.
+ * (the embedded default) or a shared PostgreSQL database (a team store:
+ * `store: postgresql://...` or $BENCHAGENT_STORE), plus content-addressed
+ * media files under <workspace>/.benchagent/media/.
  *
  * One handle may be shared by many threads: every call takes the store's
  * (recursive) lock, and ba_store_lock()/unlock() group several calls into
@@ -10,8 +12,9 @@
  *
  * The store owns its SQL: every table has typed functions here and no
  * other module prepares statements or sees a database type, so another
- * backend could sit behind the same API. (src/store/store_internal.h gives
- * the store's own files and the store's tests the SQLite connection.)
+ * backend sits behind the same API: src/store/sql_sqlite.c and sql_pg.c.
+ * (src/store/store_internal.h gives the store's own files and the store's
+ * tests the statement interface and the SQLite connection.)
  */
 #ifndef BA_STORE_H
 #define BA_STORE_H
@@ -28,7 +31,15 @@ typedef struct ba_store ba_store;
  * database comes from a newer schema, BA_EBUSY when it stays locked, BA_EIO
  * when the workspace is not writable. */
 int ba_store_open(ba_store **out, const char *workspace, ba_error *err);
+/* Open the store target names: NULL, "" or "sqlite" = the workspace's
+ * SQLite file; "postgresql://..." (or "postgres://") = that PostgreSQL
+ * database, with the workspace still holding media and outputs. Errors
+ * name the URL without its credentials. */
+int ba_store_open_at(ba_store **out, const char *workspace, const char *target, ba_error *err);
+int ba_store_is_url(const char *target);
 void ba_store_close(ba_store *st);
+const char *ba_store_backend(const ba_store *st);  /* "sqlite" or "postgresql" */
+const char *ba_store_label(const ba_store *st);    /* file path or URL without credentials */
 /* A private copy of st in workspace dir (created): the database is copied
  * with SQLite's backup API (cache, stages, items, everything), the media
  * folder is shared through a symlink. Used by --dry-run, so a dry run sees
@@ -82,6 +93,10 @@ json_t *ba_stage_list(ba_store *st, int64_t run_id);
 /* ---- items: per-run work units with a status and JSON data ---- */
 int ba_item_put(ba_store *st, int64_t run_id, const char *key, const char *subtask,
 		const char *status, const json_t *data, ba_error *err);
+/* Like ba_item_put, but a unit already present is left as it is (another
+ * worker sharing the store may have advanced it). */
+int ba_item_add(ba_store *st, int64_t run_id, const char *key, const char *subtask,
+		const char *status, const json_t *data, ba_error *err);
 /* New ref or BA_ENOTFOUND; status_out (optional) gets a copy (free it). */
 int ba_item_get(ba_store *st, int64_t run_id, const char *key, json_t **data,
 		char **status_out, ba_error *err);
@@ -94,6 +109,37 @@ int ba_item_foreach(ba_store *st, int64_t run_id, const char *status, ba_item_fn
 long ba_item_count(ba_store *st, int64_t run_id, const char *status);
 /* {key: status} of every item of a run. New ref. */
 json_t *ba_item_statuses(ba_store *st, int64_t run_id);
+
+/* ---- work queue (work_queue): units several processes share ----
+ * One row per (run, stage, unit key) with the unit's JSON. A worker claims
+ * the first open unit (FOR UPDATE SKIP LOCKED on PostgreSQL) with a lease
+ * until now + lease_s; a lease that runs out (its worker died) makes the
+ * unit claimable again; done is final until the unit is enqueued again. */
+typedef struct ba_queue_unit {
+	char *key;
+	json_t *unit;   /* new ref */
+	int attempts;   /* claims so far, this one included */
+} ba_queue_unit;
+/* Add units (JSON objects with "key") in one transaction; an open or
+ * leased unit is left as it is; a done one is opened again only when it
+ * was done before `since` (an earlier invocation: the caller's start
+ * time), never when a worker of the same build just finished it. */
+int ba_queue_enqueue(ba_store *st, int64_t run_id, const char *stage, const json_t *units, double since,
+		     ba_error *err);
+/* Claim one open unit: 0 (filled *out), BA_ENOTFOUND (none open now) or an
+ * error. */
+int ba_queue_claim(ba_store *st, int64_t run_id, const char *stage, const char *worker, double lease_s,
+		   ba_queue_unit *out, ba_error *err);
+void ba_queue_unit_clear(ba_queue_unit *u);
+/* Extend every lease worker holds to now + lease_s; returns how many. */
+long ba_queue_renew(ba_store *st, const char *worker, double lease_s);
+/* done = 1: the unit is finished; 0: give it back (open) for another worker. */
+int ba_queue_complete(ba_store *st, int64_t run_id, const char *stage, const char *key, const char *worker,
+		      int done, ba_error *err);
+/* Units of (run, stage) not done (open or leased), or -1. */
+long ba_queue_pending(ba_store *st, int64_t run_id, const char *stage);
+/* Statistics of (run, stage): {units, done, claims, workers: {worker: units done}}. New ref. */
+json_t *ba_queue_stats(ba_store *st, int64_t run_id, const char *stage);
 
 /* ---- media: content-addressed files ---- */
 /* Store bytes; sha_out gets the hex digest, relpath_out (optional,

@@ -68,6 +68,15 @@ void ba_cli_print_model(ba_cli *cli, const char *label, const char *spec)
 	ba_model_ref_clear(&ref);
 }
 
+const char *ba_cli_store_target(const ba_cli *cli)
+{
+	const char *env = getenv("BENCHAGENT_STORE");
+
+	if (env && *env)
+		return env;
+	return cli->cfg ? cli->cfg->store : NULL;
+}
+
 int ba_cli_store(ba_cli *cli, ba_store **out, ba_error *err)
 {
 	ba_store *real = NULL;
@@ -77,7 +86,7 @@ int ba_cli_store(ba_cli *cli, ba_store **out, ba_error *err)
 		*out = cli->store;
 		return 0;
 	}
-	if ((rc = ba_store_open(&real, cli->workspace, err)) != 0)
+	if ((rc = ba_store_open_at(&real, cli->workspace, ba_cli_store_target(cli), err)) != 0)
 		return rc;
 	if (!cli->dry_run) {
 		cli->store = real;

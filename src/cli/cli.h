@@ -58,6 +58,8 @@ const ba_command *ba_command_find(const char *name);
  * On the first load prints, on stderr, the provider/model of each role of
  * cli->cmd->roles (not with -q). */
 int ba_cli_config(ba_cli *cli, ba_config **out, ba_error *err);
+/* The store target: $BENCHAGENT_STORE, else the config's store: (NULL = SQLite). */
+const char *ba_cli_store_target(const ba_cli *cli);
 /* Lazily open the workspace store. Borrowed. With --dry-run this is a
  * private copy in a temporary workspace (cli->dry_dir): the run sees the
  * cache and finished work, and nothing it does reaches the real store. */

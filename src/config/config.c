@@ -23,7 +23,7 @@ const char *const ba_config_roles[] = {
 
 /* Top-level keys besides the module sections (sections.c). */
 static const char *const known_top[] = {
-	"providers", "roles", "solvers", "budget", "pool", "output",
+	"providers", "roles", "solvers", "budget", "pool", "output", "store",
 	"audit", /* read by cmd_audit (threshold) */
 	NULL
 };
@@ -462,7 +462,16 @@ static int parse_tree(vctx *v, ba_config *cfg, json_t *root)
 		return ba_cfg_bad(v, "output", "expected a directory path");
 	if (j) {
 		free(cfg->output_dir);
+	free(cfg->store);
 		cfg->output_dir = ba_strdup(json_string_value(j));
+	}
+	j = json_object_get(root, "store");
+	if (j && !json_is_null(j)) {
+		const char *t = json_string_value(j);
+		if (!t || (strcmp(t, "sqlite") != 0 && strncmp(t, "postgresql://", 13) != 0 &&
+			   strncmp(t, "postgres://", 11) != 0))
+			return ba_cfg_bad(v, "store", "expected sqlite or a postgresql://... URL");
+		cfg->store = ba_strdup(t);
 	}
 	return ba_config_sections_parse(v, cfg, root);
 }

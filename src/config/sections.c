@@ -44,6 +44,8 @@ static const field fields[] = {
 	{ "execution", "seed", F_I64, C(execution.seed), 1, 0, BIG, NULL },
 	{ "execution", "step_retries", F_INT, C(execution.step_retries), 1, 0, 20, NULL },
 	{ "execution", "fallback_role", F_STR, C(execution.fallback_role), 0, 0, 0, "default" },
+	{ "execution", "queue", F_AUTOBOOL, C(execution.queue), -1, 0, 1, NULL },
+	{ "execution", "lease_s", F_NUM, C(execution.lease_s), 30, 1, 3600, NULL },
 	{ "verification", "near_duplicate_threshold", F_NUM, C(verification.near_duplicate_threshold), 0.8, 0, 1, NULL },
 	{ "verification", "shingle", F_INT, C(verification.shingle), 3, 1, 16, NULL },
 	{ "verification", "replenish_rounds", F_INT, C(verification.replenish_rounds), 2, 0, 20, NULL },

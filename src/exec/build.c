@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 {
@@ -282,6 +283,14 @@ static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_confi
 	x->workers = cfg->execution.workers;
 	x->step_retries = cfg->execution.step_retries;
 	x->fallback_role = cfg->execution.fallback_role;
+	x->queue = cfg->execution.queue >= 0 ? cfg->execution.queue : !strcmp(ba_store_backend(st), "postgresql");
+	x->lease_s = cfg->execution.lease_s;
+	x->started = ba_now();
+	{
+		char host[128] = "host";
+		gethostname(host, sizeof(host) - 1);
+		snprintf(x->worker, sizeof(x->worker), "%s:%ld", host, (long)getpid());
+	}
 	x->inspector = cfg->verification.inspector;
 	x->repair = cfg->verification.repair;
 	x->datasets = json_object();

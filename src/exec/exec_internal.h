@@ -36,6 +36,10 @@ typedef struct ba_exec_ctx {
 	long steps_run, steps_cached, steps_failed, llm_step_plans, refused_step_plans;
 	const struct ba_audit_gate_opts *gate;  /* build --audit: the panel, or NULL */
 	char gate_sig[17];                      /* ba_audit_gate_signature of gate */
+	int queue;               /* stages through the store's work queue (queue.c) */
+	double lease_s;          /* a claimed unit's lease */
+	double started;          /* when this build began (ba_queue_enqueue's since) */
+	char worker[160];        /* this process in the queue: host:pid */
 } ba_exec_ctx;
 
 /* plan lookups (borrowed) */
@@ -63,6 +67,10 @@ int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err);
 typedef int (*ba_exec_unit_fn)(ba_exec_ctx *x, const json_t *unit, ba_error *err);
 int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage,
 		     ba_error *err);
+/* The same through the store's work queue (x->queue): units are enqueued
+ * and claimed with leases, shared with every process building this run;
+ * returns when no unit of the stage is left undone by anyone. */
+int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage, ba_error *err);
 /* Verify one built unit (deterministic checks, inspector, repair). */
 int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err);
 /* build --audit (gate.c): the units the gate has to look at, from their

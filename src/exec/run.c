@@ -85,7 +85,9 @@ int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 			json_object_set_new(state, "draft", draft);
 			draft = NULL;
 		}
-		rc = put_state(x, u, status, state, err);
+		/* another process sharing the store may have made (and advanced) it */
+		rc = ba_item_add(x->st, x->run_id, ba_json_str(u, "key", ""), ba_json_str(u, "subtask", ""), status,
+				 state, err);
 		json_decref(draft);
 		json_decref(state);
 		if (rc != 0)
@@ -277,6 +279,8 @@ int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, co
 	int n = x->workers, i;
 	pthread_t *th;
 
+	if (x->queue)
+		return ba_exec_queued(x, units, fn, stage, err);
 	if (json_array_size(units) == 0)
 		return 0;
 	p.prog = ba_progress_start(stage, (long)json_array_size(units));

@@ -8,7 +8,7 @@
  *
  * The gateway's loop thread calls get/put/hit for every request, so their
  * statements are prepared once per thread and connection and kept
- * (SQLITE_PREPARE_PERSISTENT); ba_store_thread_release() drops them.
+ * (persistent statements); ba_store_thread_release() drops them.
  */
 #include "store_internal.h"
 #include "benchagent/alloc.h"
@@ -17,40 +17,38 @@
 #include <string.h>
 
 enum { ST_GET, ST_PUT, ST_HIT, ST_N };
-static __thread sqlite3 *stmt_db;
-static __thread sqlite3_stmt *stmts[ST_N];
+static __thread void *stmt_db;
+static __thread ba_sql *stmts[ST_N];
 
 void ba_store_thread_release(void)
 {
 	int i;
 
 	for (i = 0; i < ST_N; i++) {
-		sqlite3_finalize(stmts[i]);
+		ba_sql_finalize(stmts[i]);
 		stmts[i] = NULL;
 	}
 	stmt_db = NULL;
 }
 
 /* Borrowed, reset statement, or NULL; call with the store lock held. */
-static sqlite3_stmt *stmt(ba_store *st, int which, const char *sql)
+static ba_sql *stmt(ba_store *st, int which, const char *sql)
 {
-	if (stmt_db != st->db) {
+	if (stmt_db != st->conn) {
 		ba_store_thread_release();
-		stmt_db = st->db;
+		stmt_db = st->conn;
 	}
-	if (!stmts[which] &&
-	    sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmts[which], NULL) != SQLITE_OK) {
+	if (!stmts[which] && ba_sql_prepare_persistent(st, sql, &stmts[which]) != 0) {
 		stmts[which] = NULL;
 		return NULL;
 	}
-	sqlite3_reset(stmts[which]);
-	sqlite3_clear_bindings(stmts[which]);
+	ba_sql_reset(stmts[which]);
 	return stmts[which];
 }
 
 int ba_call_get(ba_store *st, const char *key, ba_call_row *out)
 {
-	sqlite3_stmt *s;
+	ba_sql *s;
 	int rc = BA_ENOTFOUND;
 
 	memset(out, 0, sizeof(*out));
@@ -60,18 +58,18 @@ int ba_call_get(ba_store *st, const char *key, ba_call_row *out)
 	if (!(s = stmt(st, ST_GET, "SELECT response, prompt_tokens, completion_tokens, cost, provider, model "
 				  "FROM llm_calls WHERE key = ?1 AND status = 'ok' AND mock = 0")))
 		goto out;
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0)) {
-		out->response = ba_strdup((const char *)sqlite3_column_text(s, 0));
-		out->prompt_tokens = sqlite3_column_int64(s, 1);
-		out->completion_tokens = sqlite3_column_int64(s, 2);
-		out->cost_usd = sqlite3_column_double(s, 3);
-		out->provider = ba_strdup((const char *)sqlite3_column_text(s, 4));
-		out->model = ba_strdup((const char *)sqlite3_column_text(s, 5));
+	ba_sql_text(s, 1, key);
+	if (ba_sql_step(s) == BA_SQL_ROW && ba_sql_col_text(s, 0)) {
+		out->response = ba_strdup(ba_sql_col_text(s, 0));
+		out->prompt_tokens = ba_sql_col_int(s, 1);
+		out->completion_tokens = ba_sql_col_int(s, 2);
+		out->cost_usd = ba_sql_col_real(s, 3);
+		out->provider = ba_strdup(ba_sql_col_text(s, 4));
+		out->model = ba_strdup(ba_sql_col_text(s, 5));
 		out->status = "ok";
 		rc = 0;
 	}
-	sqlite3_reset(s);
+	ba_sql_reset(s);
 out:
 	ba_store_unlock(st);
 	return rc;
@@ -87,7 +85,7 @@ void ba_call_row_clear(ba_call_row *r)
 
 int ba_call_put(ba_store *st, const ba_call_row *r)
 {
-	sqlite3_stmt *s;
+	ba_sql *s;
 	int rc = 0;
 
 	if (!st)
@@ -108,26 +106,25 @@ int ba_call_put(ba_store *st, const ba_call_row *r)
 		rc = BA_EIO;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, r->key, 64, SQLITE_STATIC);
+	ba_sql_textn(s, 1, r->key, 64);
 	if (r->run_id)
-		sqlite3_bind_int64(s, 2, r->run_id);
-	sqlite3_bind_text(s, 3, r->role ? r->role : "default", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, r->provider ? r->provider : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, r->model ? r->model : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 6, r->request ? r->request : "{}", -1, SQLITE_STATIC);
+		ba_sql_int(s, 2, r->run_id);
+	ba_sql_text(s, 3, r->role ? r->role : "default");
+	ba_sql_text(s, 4, r->provider ? r->provider : "");
+	ba_sql_text(s, 5, r->model ? r->model : "");
+	ba_sql_text(s, 6, r->request ? r->request : "{}");
 	if (r->response)
-		sqlite3_bind_text(s, 7, r->response, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 8, r->status, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 9, r->prompt_tokens);
-	sqlite3_bind_int64(s, 10, r->completion_tokens);
-	sqlite3_bind_double(s, 11, r->cost_usd);
-	sqlite3_bind_double(s, 12, r->latency_ms);
-	sqlite3_bind_int(s, 13, r->mock);
-	sqlite3_bind_double(s, 14, ba_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
+		ba_sql_text(s, 7, r->response);
+	ba_sql_text(s, 8, r->status);
+	ba_sql_int(s, 9, r->prompt_tokens);
+	ba_sql_int(s, 10, r->completion_tokens);
+	ba_sql_real(s, 11, r->cost_usd);
+	ba_sql_real(s, 12, r->latency_ms);
+	ba_sql_int(s, 13, r->mock);
+	ba_sql_real(s, 14, ba_now());
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = BA_EIO;
-	sqlite3_reset(s);
-	sqlite3_clear_bindings(s);
+	ba_sql_reset(s);
 out:
 	ba_store_unlock(st);
 	return rc;
@@ -136,42 +133,41 @@ out:
 void ba_call_hit(ba_store *st, const char *key, int64_t run_id, const char *role, const char *model,
 		 double saved_usd)
 {
-	sqlite3_stmt *s;
+	ba_sql *s;
 
 	if (!st)
 		return;
 	ba_store_lock(st);
 	if ((s = stmt(st, ST_HIT, "INSERT INTO llm_hits(key, run_id, role, model, saved_usd, created)"
 				 " VALUES(?1,?2,?3,?4,?5,?6)"))) {
-		sqlite3_bind_text(s, 1, key, 64, SQLITE_STATIC);
+		ba_sql_textn(s, 1, key, 64);
 		if (run_id)
-			sqlite3_bind_int64(s, 2, run_id);
-		sqlite3_bind_text(s, 3, role ? role : "default", -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 4, model ? model : "", -1, SQLITE_STATIC);
-		sqlite3_bind_double(s, 5, saved_usd);
-		sqlite3_bind_double(s, 6, ba_now());
-		sqlite3_step(s);
-		sqlite3_reset(s);
-		sqlite3_clear_bindings(s);
-	}
+			ba_sql_int(s, 2, run_id);
+		ba_sql_text(s, 3, role ? role : "default");
+		ba_sql_text(s, 4, model ? model : "");
+		ba_sql_real(s, 5, saved_usd);
+		ba_sql_real(s, 6, ba_now());
+		ba_sql_step(s);
+		ba_sql_reset(s);
+		}
 	ba_store_unlock(st);
 }
 
 static double sum_query(ba_store *st, const char *sql, int64_t run_id)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	double v = 0;
 
 	if (!st)
 		return 0;
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) == SQLITE_OK) {
+	if (ba_sql_prepare(st, sql, &s) == 0) {
 		if (run_id)
-			sqlite3_bind_int64(s, 1, run_id);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			v = sqlite3_column_double(s, 0);
+			ba_sql_int(s, 1, run_id);
+		if (ba_sql_step(s) == BA_SQL_ROW)
+			v = ba_sql_col_real(s, 0);
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return v;
 }
@@ -193,38 +189,38 @@ long long ba_call_spent_tokens(ba_store *st, int64_t run_id)
 /* Run one grouped query into a JSON array of objects (column names as keys). */
 static json_t *query(ba_store *st, const char *sql, int64_t run)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	json_t *arr = json_array();
 	int i, n;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, sql, -1, &s, NULL) != SQLITE_OK)
+	if (ba_sql_prepare(st, sql, &s) != 0)
 		goto out;
 	if (run)
-		sqlite3_bind_int64(s, 1, run);
-	n = sqlite3_column_count(s);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+		ba_sql_int(s, 1, run);
+	n = ba_sql_col_count(s);
+	while (ba_sql_step(s) == BA_SQL_ROW) {
 		json_t *o = json_object();
 		for (i = 0; i < n; i++) {
-			const char *name = sqlite3_column_name(s, i);
-			switch (sqlite3_column_type(s, i)) {
-			case SQLITE_INTEGER:
-				json_object_set_new(o, name, json_integer(sqlite3_column_int64(s, i)));
+			const char *name = ba_sql_col_name(s, i);
+			switch (ba_sql_col_type(s, i)) {
+			case BA_SQL_INT:
+				json_object_set_new(o, name, json_integer(ba_sql_col_int(s, i)));
 				break;
-			case SQLITE_FLOAT:
-				json_object_set_new(o, name, json_real(sqlite3_column_double(s, i)));
+			case BA_SQL_FLOAT:
+				json_object_set_new(o, name, json_real(ba_sql_col_real(s, i)));
 				break;
-			case SQLITE_NULL:
+			case BA_SQL_NULL:
 				json_object_set_new(o, name, json_null());
 				break;
 			default:
-				json_object_set_new(o, name, json_string((const char *)sqlite3_column_text(s, i)));
+				json_object_set_new(o, name, json_string(ba_sql_col_text(s, i)));
 			}
 		}
 		json_array_append_new(arr, o);
 	}
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return arr;
 }
@@ -235,14 +231,14 @@ static char *sql_for(const char *group, const char *table, int64_t run)
 	const char *where_run = run ? " AND run_id = ?1" : "";
 
 	if (!strcmp(table, "calls"))
-		return ba_asprintf("SELECT %s, COUNT(*) AS calls, SUM(status = 'ok') AS ok, SUM(status != 'ok') AS failed,"
+		return ba_asprintf("SELECT %s, COUNT(*) AS calls, SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS ok, SUM(CASE WHEN status != 'ok' THEN 1 ELSE 0 END) AS failed,"
 				   " SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens,"
-				   " ROUND(SUM(cost), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s GROUP BY %s ORDER BY %s",
+				   " ROUND(CAST(SUM(cost) AS NUMERIC), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s GROUP BY %s ORDER BY %s",
 				   group, where_run, group, group);
 	if (strstr(group, "provider"))
 		group = "model"; /* hits are recorded per model */
-	return ba_asprintf("SELECT %s, COUNT(*) AS hits, ROUND(SUM(saved_usd), 6) AS saved_usd FROM llm_hits"
-			   " WHERE 1%s GROUP BY %s ORDER BY %s", group, where_run, group, group);
+	return ba_asprintf("SELECT %s, COUNT(*) AS hits, ROUND(CAST(SUM(saved_usd) AS NUMERIC), 6) AS saved_usd FROM llm_hits"
+			   " WHERE 1 = 1%s GROUP BY %s ORDER BY %s", group, where_run, group, group);
 }
 
 static json_t *section(ba_store *st, const char *group, int64_t run)
@@ -259,13 +255,13 @@ json_t *ba_call_cost_report(ba_store *st, int64_t run)
 	json_t *out, *tot, *hits, *mock;
 	char *sql;
 
-	sql = ba_asprintf("SELECT COUNT(*) AS calls, COALESCE(SUM(status != 'ok'), 0) AS failed,"
+	sql = ba_asprintf("SELECT COUNT(*) AS calls, COALESCE(SUM(CASE WHEN status != 'ok' THEN 1 ELSE 0 END), 0) AS failed,"
 			  " COALESCE(SUM(prompt_tokens), 0) AS prompt_tokens, COALESCE(SUM(completion_tokens), 0) AS completion_tokens,"
-			  " ROUND(COALESCE(SUM(cost), 0), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s",
+			  " ROUND(CAST(COALESCE(SUM(cost), 0) AS NUMERIC), 6) AS cost_usd FROM llm_calls WHERE mock = 0%s",
 			  run ? " AND run_id = ?1" : "");
 	tot = query(st, sql, run);
 	free(sql);
-	sql = ba_asprintf("SELECT COUNT(*) AS hits, ROUND(COALESCE(SUM(saved_usd), 0), 6) AS saved_usd FROM llm_hits WHERE 1%s",
+	sql = ba_asprintf("SELECT COUNT(*) AS hits, ROUND(CAST(COALESCE(SUM(saved_usd), 0) AS NUMERIC), 6) AS saved_usd FROM llm_hits WHERE 1 = 1%s",
 			  run ? " AND run_id = ?1" : "");
 	hits = query(st, sql, run);
 	free(sql);

@@ -25,7 +25,7 @@ int ba_media_put(ba_store *st, const void *data, size_t len, const char *ext,
 {
 	char sha[65], sub[3];
 	char *rel, *abs, *dir;
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	if (!ext_ok(ext))
@@ -42,20 +42,19 @@ int ba_media_put(ba_store *st, const void *data, size_t len, const char *ext,
 	}
 	if (rc == 0) {
 		ba_store_lock(st);
-		if (sqlite3_prepare_v2(st->db,
-				       "INSERT OR IGNORE INTO media(sha256, path, mime, bytes, created) VALUES(?,?,?,?,?)",
-				       -1, &s, NULL) != SQLITE_OK) {
+		if (ba_sql_prepare(st, "INSERT INTO media(sha256, path, mime, bytes, created) VALUES(?,?,?,?,?)"
+				       " ON CONFLICT(sha256) DO NOTHING", &s) != 0) {
 			rc = ba_store_fail(st, err, "media put");
 		} else {
-			sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 2, rel, -1, SQLITE_STATIC);
-			sqlite3_bind_text(s, 3, mime, -1, SQLITE_STATIC);
-			sqlite3_bind_int64(s, 4, (sqlite3_int64)len);
-			sqlite3_bind_double(s, 5, ba_now());
-			if (sqlite3_step(s) != SQLITE_DONE)
+			ba_sql_text(s, 1, sha);
+			ba_sql_text(s, 2, rel);
+			ba_sql_text(s, 3, mime);
+			ba_sql_int(s, 4, (int64_t)len);
+			ba_sql_real(s, 5, ba_now());
+			if (ba_sql_step(s) != BA_SQL_DONE)
 				rc = ba_store_fail(st, err, "media put");
 		}
-		sqlite3_finalize(s);
+		ba_sql_finalize(s);
 		ba_store_unlock(st);
 	}
 	if (rc == 0) {
@@ -74,16 +73,16 @@ int ba_media_put(ba_store *st, const void *data, size_t len, const char *ext,
 
 char *ba_media_path(ba_store *st, const char *sha)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	char *path = NULL;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT path FROM media WHERE sha256 = ?", -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, sha, -1, SQLITE_STATIC);
-		if (sqlite3_step(s) == SQLITE_ROW)
-			path = ba_path_join(st->workspace, (const char *)sqlite3_column_text(s, 0));
+	if (ba_sql_prepare(st, "SELECT path FROM media WHERE sha256 = ?", &s) == 0) {
+		ba_sql_text(s, 1, sha);
+		if (ba_sql_step(s) == BA_SQL_ROW)
+			path = ba_path_join(st->workspace, ba_sql_col_text(s, 0));
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return path;
 }

@@ -13,17 +13,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+static void bind_opt_text(ba_sql *s, int i, const char *v)
 {
 	if (v)
-		sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+		ba_sql_text(s, i, v);
 	else
-		sqlite3_bind_null(s, i);
+		ba_sql_null(s, i);
 }
 
 int ba_result_put_many(ba_store *st, const ba_result_row *rows, size_t n, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	size_t k;
 	int rc;
 	double now = ba_now();
@@ -31,39 +31,40 @@ int ba_result_put_many(ba_store *st, const ba_result_row *rows, size_t n, ba_err
 	ba_store_lock(st);
 	if ((rc = ba_store_begin(st, err)) != 0)
 		goto unlock;
-	if (sqlite3_prepare_v2(st->db,
-			       "INSERT OR REPLACE INTO eval_results(bench, model, item, epoch, request_hash,"
+	if (ba_sql_prepare(st, "INSERT INTO eval_results(bench, model, item, epoch, request_hash,"
 			       " response, extracted, score, judge, error, call_key, updated)"
-			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
+			       " VALUES(?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT(bench, model, item, epoch) DO UPDATE SET"
+			       " request_hash = excluded.request_hash, response = excluded.response,"
+			       " extracted = excluded.extracted, score = excluded.score, judge = excluded.judge,"
+			       " error = excluded.error, call_key = excluded.call_key, updated = excluded.updated", &s) != 0) {
 		rc = ba_store_fail(st, err, "eval: saving results");
 		ba_store_rollback(st);
 		goto unlock;
 	}
 	for (k = 0; k < n; k++) {
 		const ba_result_row *r = &rows[k];
-		sqlite3_reset(s);
-		sqlite3_bind_text(s, 1, r->bench, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 2, r->model, -1, SQLITE_STATIC);
-		sqlite3_bind_text(s, 3, r->item, -1, SQLITE_STATIC);
-		sqlite3_bind_int(s, 4, r->epoch);
-		sqlite3_bind_text(s, 5, r->request_hash, -1, SQLITE_STATIC);
+		ba_sql_reset(s);
+		ba_sql_text(s, 1, r->bench);
+		ba_sql_text(s, 2, r->model);
+		ba_sql_text(s, 3, r->item);
+		ba_sql_int(s, 4, r->epoch);
+		ba_sql_text(s, 5, r->request_hash);
 		bind_opt_text(s, 6, r->response);
 		bind_opt_text(s, 7, r->extracted);
 		if (!isnan(r->score))
-			sqlite3_bind_double(s, 8, r->score);
+			ba_sql_real(s, 8, r->score);
 		else
-			sqlite3_bind_null(s, 8);
+			ba_sql_null(s, 8);
 		bind_opt_text(s, 9, r->judge);
 		bind_opt_text(s, 10, r->error);
 		bind_opt_text(s, 11, r->call_key);
-		sqlite3_bind_double(s, 12, now);
-		if (sqlite3_step(s) != SQLITE_DONE) {
+		ba_sql_real(s, 12, now);
+		if (ba_sql_step(s) != BA_SQL_DONE) {
 			rc = ba_store_fail(st, err, "eval: saving results");
 			break;
 		}
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	if (rc == 0)
 		rc = ba_store_commit(st, err);
 	else
@@ -76,24 +77,22 @@ unlock:
 int ba_result_foreach_answered(ba_store *st, const char *bench, ba_result_answered_fn fn, void *ud,
 			       ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT model, item, epoch, request_hash FROM eval_results "
-			       "WHERE bench = ? AND error IS NULL AND response IS NOT NULL",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT model, item, epoch, request_hash FROM eval_results "
+			       "WHERE bench = ? AND error IS NULL AND response IS NOT NULL", &s) != 0) {
 		rc = ba_store_fail(st, err, "eval: reading stored results");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if (fn(ud, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
-		       sqlite3_column_int(s, 2), (const char *)sqlite3_column_text(s, 3)))
+	ba_sql_text(s, 1, bench);
+	while (ba_sql_step(s) == BA_SQL_ROW)
+		if (fn(ud, ba_sql_col_text(s, 0), ba_sql_col_text(s, 1),
+		       ba_sql_col_int(s, 2), ba_sql_col_text(s, 3)))
 			break;
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -101,52 +100,48 @@ out:
 int ba_result_get_answer(ba_store *st, const char *bench, const char *model, const char *item, int epoch,
 			 char **response, char **judge)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = BA_ENOTFOUND;
 
 	*response = NULL;
 	if (judge)
 		*judge = NULL;
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT response, judge FROM eval_results WHERE bench = ? AND model = ? AND "
-			       "item = ? AND epoch = ? AND error IS NULL AND response IS NOT NULL",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 2, model, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(s, 3, item, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int(s, 4, epoch);
-		if (sqlite3_step(s) == SQLITE_ROW) {
-			const char *jt = (const char *)sqlite3_column_text(s, 1);
-			*response = ba_strdup((const char *)sqlite3_column_text(s, 0));
+	if (ba_sql_prepare(st, "SELECT response, judge FROM eval_results WHERE bench = ? AND model = ? AND "
+			       "item = ? AND epoch = ? AND error IS NULL AND response IS NOT NULL", &s) == 0) {
+		ba_sql_text(s, 1, bench);
+		ba_sql_text(s, 2, model);
+		ba_sql_text(s, 3, item);
+		ba_sql_int(s, 4, epoch);
+		if (ba_sql_step(s) == BA_SQL_ROW) {
+			const char *jt = ba_sql_col_text(s, 1);
+			*response = ba_strdup(ba_sql_col_text(s, 0));
 			if (judge && jt)
 				*judge = ba_strdup(jt);
 			rc = 0;
 		}
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
 
 int ba_result_models(ba_store *st, const char *bench, json_t *models, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT model, MIN(rowid) AS r FROM eval_results WHERE bench = ? AND "
-			       "score IS NOT NULL AND error IS NULL GROUP BY model ORDER BY r",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT model, MIN(rowid) AS r FROM eval_results WHERE bench = ? AND "
+			       "score IS NOT NULL AND error IS NULL GROUP BY model ORDER BY r", &s) != 0) {
 		rc = ba_store_fail(st, err, "eval: reading results");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		json_array_append_new(models, json_string((const char *)sqlite3_column_text(s, 0)));
+	ba_sql_text(s, 1, bench);
+	while (ba_sql_step(s) == BA_SQL_ROW)
+		json_array_append_new(models, json_string(ba_sql_col_text(s, 0)));
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -154,25 +149,23 @@ out:
 int ba_result_foreach_score(ba_store *st, const char *bench, int epochs, ba_result_score_fn fn, void *ud,
 			    ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT model, item, score FROM eval_results WHERE bench = ? AND "
-			       "score IS NOT NULL AND error IS NULL AND (?2 <= 0 OR epoch < ?2)",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT model, item, score FROM eval_results WHERE bench = ? AND "
+			       "score IS NOT NULL AND error IS NULL AND (?2 <= 0 OR epoch < ?2)", &s) != 0) {
 		rc = ba_store_fail(st, err, "eval: reading results");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(s, 2, epochs);
-	while (sqlite3_step(s) == SQLITE_ROW)
-		if (fn(ud, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
-		       sqlite3_column_double(s, 2)))
+	ba_sql_text(s, 1, bench);
+	ba_sql_int(s, 2, epochs);
+	while (ba_sql_step(s) == BA_SQL_ROW)
+		if (fn(ud, ba_sql_col_text(s, 0), ba_sql_col_text(s, 1),
+		       ba_sql_col_real(s, 2)))
 			break;
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -180,79 +173,81 @@ out:
 int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, const char *items_json,
 			  ba_result_row_fn fn, void *ud, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
+	/* the ids of a JSON array, per dialect */
+	const char *ids = ba_store_is_pg(st) ? "SELECT json_array_elements_text(CAST(?2 AS json))"
+					     : "SELECT value FROM json_each(?2)";
+	char *sql = with_request ?
+		ba_asprintf("SELECT r.model, r.item, r.epoch, r.request_hash, r.response, r.extracted, r.score,"
+			    " r.judge, r.error, r.call_key, c.request FROM eval_results r"
+			    " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?1"
+			    " AND (CAST(?2 AS TEXT) IS NULL OR r.item IN (%s))"
+			    " ORDER BY r.item, r.model, r.epoch", ids) :
+		ba_asprintf("SELECT model, item, epoch, request_hash, response, extracted, score, judge, error,"
+			    " call_key, NULL FROM eval_results WHERE bench = ?1"
+			    " AND (CAST(?2 AS TEXT) IS NULL OR item IN (%s)) ORDER BY item, model, epoch", ids);
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       with_request ?
-			       "SELECT r.model, r.item, r.epoch, r.request_hash, r.response, r.extracted, r.score,"
-			       " r.judge, r.error, r.call_key, c.request FROM eval_results r"
-			       " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?1"
-			       " AND (?2 IS NULL OR r.item IN (SELECT value FROM json_each(?2)))"
-			       " ORDER BY r.item, r.model, r.epoch" :
-			       "SELECT model, item, epoch, request_hash, response, extracted, score, judge, error,"
-			       " call_key, NULL FROM eval_results WHERE bench = ?1"
-			       " AND (?2 IS NULL OR item IN (SELECT value FROM json_each(?2))) ORDER BY item, model, epoch",
-			       -1, &s, NULL) != SQLITE_OK) {
+	rc = ba_sql_prepare(st, sql, &s);
+	free(sql);
+	if (rc != 0) {
 		rc = ba_store_fail(st, err, "report: reading results");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
+	ba_sql_text(s, 1, bench);
 	if (items_json)
-		sqlite3_bind_text(s, 2, items_json, -1, SQLITE_TRANSIENT);
-	while (sqlite3_step(s) == SQLITE_ROW) {
+		ba_sql_text(s, 2, items_json);
+	while (ba_sql_step(s) == BA_SQL_ROW) {
 		ba_result_row r;
 		r.bench = bench;
-		r.model = (const char *)sqlite3_column_text(s, 0);
-		r.item = (const char *)sqlite3_column_text(s, 1);
-		r.epoch = sqlite3_column_int(s, 2);
-		r.request_hash = (const char *)sqlite3_column_text(s, 3);
-		r.response = (const char *)sqlite3_column_text(s, 4);
-		r.extracted = (const char *)sqlite3_column_text(s, 5);
-		r.score = sqlite3_column_type(s, 6) == SQLITE_NULL ? NAN : sqlite3_column_double(s, 6);
-		r.judge = (const char *)sqlite3_column_text(s, 7);
-		r.error = (const char *)sqlite3_column_text(s, 8);
-		r.call_key = (const char *)sqlite3_column_text(s, 9);
-		if (fn(ud, &r, (const char *)sqlite3_column_text(s, 10)))
+		r.model = ba_sql_col_text(s, 0);
+		r.item = ba_sql_col_text(s, 1);
+		r.epoch = ba_sql_col_int(s, 2);
+		r.request_hash = ba_sql_col_text(s, 3);
+		r.response = ba_sql_col_text(s, 4);
+		r.extracted = ba_sql_col_text(s, 5);
+		r.score = ba_sql_col_type(s, 6) == BA_SQL_NULL ? NAN : ba_sql_col_real(s, 6);
+		r.judge = ba_sql_col_text(s, 7);
+		r.error = ba_sql_col_text(s, 8);
+		r.call_key = ba_sql_col_text(s, 9);
+		if (fn(ud, &r, ba_sql_col_text(s, 10)))
 			break;
 	}
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
 
 int ba_result_fingerprint(ba_store *st, const char *bench, char hex[65], int *epochs)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	hex[0] = 0;
 	if (epochs)
 		*epochs = 0;
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "SELECT COUNT(*), COALESCE(MAX(updated), 0), COALESCE(TOTAL(score), 0), COALESCE(MAX(epoch), -1),"
-			       " COUNT(error) FROM eval_results WHERE bench = ?",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT COUNT(*), COALESCE(MAX(updated), 0), COALESCE(SUM(score), 0.0), COALESCE(MAX(epoch), -1),"
+			       " COUNT(error) FROM eval_results WHERE bench = ?", &s) != 0) {
 		rc = BA_EIO;
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_TRANSIENT);
-	if (sqlite3_step(s) == SQLITE_ROW) {
+	ba_sql_text(s, 1, bench);
+	if (ba_sql_step(s) == BA_SQL_ROW) {
 		char txt[160];
-		snprintf(txt, sizeof(txt), "%lld|%.6f|%.9g|%d|%lld", (long long)sqlite3_column_int64(s, 0),
-			 sqlite3_column_double(s, 1), sqlite3_column_double(s, 2), sqlite3_column_int(s, 3),
-			 (long long)sqlite3_column_int64(s, 4));
+		snprintf(txt, sizeof(txt), "%lld|%.6f|%.9g|%d|%lld", (long long)ba_sql_col_int(s, 0),
+			 ba_sql_col_real(s, 1), ba_sql_col_real(s, 2), (int)ba_sql_col_int(s, 3),
+			 (long long)ba_sql_col_int(s, 4));
 		ba_sha256_hex(txt, strlen(txt), hex);
 		if (epochs)
-			*epochs = sqlite3_column_int(s, 3) + 1;
+			*epochs = (int)ba_sql_col_int(s, 3) + 1;
 	} else {
 		rc = BA_EIO;
 	}
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }

@@ -9,49 +9,46 @@
 
 int ba_run_open(ba_store *st, const char *kind, const char *key, int64_t *run_id, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 	double now = ba_now();
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "INSERT INTO runs(kind, key, created, updated) VALUES(?1, ?2, ?3, ?3) "
-			       "ON CONFLICT(kind, key) DO UPDATE SET updated = ?3 RETURNING id",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "INSERT INTO runs(kind, key, created, updated) VALUES(?1, ?2, ?3, ?3) "
+			       "ON CONFLICT(kind, key) DO UPDATE SET updated = ?3 RETURNING id", &s) != 0) {
 		rc = ba_store_fail(st, err, "opening run");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, key, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 3, now);
-	if (sqlite3_step(s) != SQLITE_ROW)
+	ba_sql_text(s, 1, kind);
+	ba_sql_text(s, 2, key);
+	ba_sql_real(s, 3, now);
+	if (ba_sql_step(s) != BA_SQL_ROW)
 		rc = ba_store_fail(st, err, "opening run");
 	else
-		*run_id = sqlite3_column_int64(s, 0);
+		*run_id = ba_sql_col_int(s, 0);
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
 
 int ba_run_set_status(ba_store *st, int64_t run_id, const char *status, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "UPDATE runs SET status = ?1, updated = ?2 WHERE id = ?3", -1, &s,
-			       NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "UPDATE runs SET status = ?1, updated = ?2 WHERE id = ?3", &s) != 0) {
 		rc = ba_store_fail(st, err, "run status");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, status, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 2, ba_now());
-	sqlite3_bind_int64(s, 3, run_id);
-	if (sqlite3_step(s) != SQLITE_DONE)
+	ba_sql_text(s, 1, status);
+	ba_sql_real(s, 2, ba_now());
+	ba_sql_int(s, 3, run_id);
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = ba_store_fail(st, err, "run status");
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -59,21 +56,20 @@ out:
 json_t *ba_run_list(ba_store *st)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT id, kind, key, status, created, updated FROM runs ORDER BY id",
-			       -1, &s, NULL) == SQLITE_OK) {
-		while (sqlite3_step(s) == SQLITE_ROW)
+	if (ba_sql_prepare(st, "SELECT id, kind, key, status, created, updated FROM runs ORDER BY id", &s) == 0) {
+		while (ba_sql_step(s) == BA_SQL_ROW)
 			json_array_append_new(arr, json_pack("{s:I,s:s,s:s,s:s,s:f,s:f}",
-				"id", (json_int_t)sqlite3_column_int64(s, 0),
-				"kind", (const char *)sqlite3_column_text(s, 1),
-				"key", (const char *)sqlite3_column_text(s, 2),
-				"status", (const char *)sqlite3_column_text(s, 3),
-				"created", sqlite3_column_double(s, 4),
-				"updated", sqlite3_column_double(s, 5)));
+				"id", (json_int_t)ba_sql_col_int(s, 0),
+				"kind", ba_sql_col_text(s, 1),
+				"key", ba_sql_col_text(s, 2),
+				"status", ba_sql_col_text(s, 3),
+				"created", ba_sql_col_real(s, 4),
+				"updated", ba_sql_col_real(s, 5)));
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return arr;
 }
@@ -82,7 +78,7 @@ int ba_event_add(ba_store *st, int64_t run_id, const char *level, const char *ki
 		 const char *fmt, ...)
 {
 	char msg[2048];
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	va_list ap;
 	int rc = 0;
 
@@ -90,65 +86,64 @@ int ba_event_add(ba_store *st, int64_t run_id, const char *level, const char *ki
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "INSERT INTO events(run_id, ts, level, kind, message) VALUES(?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "INSERT INTO events(run_id, ts, level, kind, message) VALUES(?,?,?,?,?)", &s) != 0) {
 		rc = BA_EIO;
 		goto out;
 	}
 	if (run_id > 0)
-		sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_double(s, 2, ba_now());
-	sqlite3_bind_text(s, 3, level, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, kind, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, msg, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) != SQLITE_DONE)
+		ba_sql_int(s, 1, run_id);
+	ba_sql_real(s, 2, ba_now());
+	ba_sql_text(s, 3, level);
+	ba_sql_text(s, 4, kind);
+	ba_sql_text(s, 5, msg);
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = BA_EIO;
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
 
 int ba_kv_put(ba_store *st, const char *key, const char *value, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "INSERT OR REPLACE INTO kv(key, value, updated) VALUES(?,?,?)", -1,
-			       &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "INSERT INTO kv(key, value, updated) VALUES(?,?,?)"
+			       " ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated = excluded.updated", &s) != 0) {
 		rc = ba_store_fail(st, err, "kv put");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 3, ba_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
+	ba_sql_text(s, 1, key);
+	ba_sql_text(s, 2, value);
+	ba_sql_real(s, 3, ba_now());
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = ba_store_fail(st, err, "kv put");
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
 
 int ba_kv_get(ba_store *st, const char *key, char **value, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	*value = NULL;
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT value FROM kv WHERE key = ?", -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT value FROM kv WHERE key = ?", &s) != 0) {
 		rc = ba_store_fail(st, err, "kv get");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW)
-		*value = ba_strdup((const char *)sqlite3_column_text(s, 0));
+	ba_sql_text(s, 1, key);
+	if (ba_sql_step(s) == BA_SQL_ROW)
+		*value = ba_strdup(ba_sql_col_text(s, 0));
 	else
 		rc = BA_ENOTFOUND;
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }

@@ -18,25 +18,24 @@
 int ba_stage_get(ba_store *st, int64_t run_id, const char *name, const char *input_hash,
 		 json_t **out, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = BA_ENOTFOUND;
 
 	*out = NULL;
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT output FROM stages WHERE run_id = ? AND name = ? AND input_hash = ?",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "SELECT output FROM stages WHERE run_id = ? AND name = ? AND input_hash = ?", &s) != 0) {
 		rc = ba_store_fail(st, err, "stage get");
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, input_hash, -1, SQLITE_STATIC);
-	if (sqlite3_step(s) == SQLITE_ROW) {
-		const char *txt = (const char *)sqlite3_column_text(s, 0);
+	ba_sql_int(s, 1, run_id);
+	ba_sql_text(s, 2, name);
+	ba_sql_text(s, 3, input_hash);
+	if (ba_sql_step(s) == BA_SQL_ROW) {
+		const char *txt = ba_sql_col_text(s, 0);
 		rc = ba_json_parse(out, txt, strlen(txt), name, err);
 	}
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -44,26 +43,26 @@ out:
 int ba_stage_put(ba_store *st, int64_t run_id, const char *name, const char *input_hash,
 		 const json_t *output, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	char *txt = ba_json_canonical(output);
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "INSERT OR REPLACE INTO stages(run_id, name, input_hash, output, updated) VALUES(?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "INSERT INTO stages(run_id, name, input_hash, output, updated) VALUES(?,?,?,?,?)"
+			       " ON CONFLICT(run_id, name) DO UPDATE SET input_hash = excluded.input_hash,"
+			       " output = excluded.output, updated = excluded.updated", &s) != 0) {
 		rc = ba_store_fail(st, err, "stage put");
 		goto out;
 	}
-	sqlite3_bind_int64(s, 1, run_id);
-	sqlite3_bind_text(s, 2, name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, input_hash, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, txt, -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 5, ba_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
+	ba_sql_int(s, 1, run_id);
+	ba_sql_text(s, 2, name);
+	ba_sql_text(s, 3, input_hash);
+	ba_sql_text(s, 4, txt);
+	ba_sql_real(s, 5, ba_now());
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = ba_store_fail(st, err, "stage put");
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	free(txt);
 	return rc;
@@ -117,19 +116,18 @@ int ba_stage_run(ba_store *st, int64_t run_id, const char *name, int version,
 json_t *ba_stage_list(ba_store *st, int64_t run_id)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db, "SELECT name, input_hash, updated FROM stages WHERE run_id = ? ORDER BY updated",
-			       -1, &s, NULL) == SQLITE_OK) {
-		sqlite3_bind_int64(s, 1, run_id);
-		while (sqlite3_step(s) == SQLITE_ROW)
+	if (ba_sql_prepare(st, "SELECT name, input_hash, updated FROM stages WHERE run_id = ? ORDER BY updated", &s) == 0) {
+		ba_sql_int(s, 1, run_id);
+		while (ba_sql_step(s) == BA_SQL_ROW)
 			json_array_append_new(arr, json_pack("{s:s,s:s,s:f}",
-				"name", (const char *)sqlite3_column_text(s, 0),
-				"input_hash", (const char *)sqlite3_column_text(s, 1),
-				"updated", sqlite3_column_double(s, 2)));
+				"name", ba_sql_col_text(s, 0),
+				"input_hash", ba_sql_col_text(s, 1),
+				"updated", ba_sql_col_real(s, 2)));
 	}
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return arr;
 }

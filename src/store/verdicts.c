@@ -10,26 +10,26 @@
 int ba_verdict_put(ba_store *st, const char *bench, const char *item, const char *annotator,
 		   const char *verdict, const char *comment, ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       "INSERT OR REPLACE INTO reviews(bench, item, annotator, verdict, comment, updated) VALUES(?,?,?,?,?,?)",
-			       -1, &s, NULL) != SQLITE_OK) {
+	if (ba_sql_prepare(st, "INSERT INTO reviews(bench, item, annotator, verdict, comment, updated) VALUES(?,?,?,?,?,?)"
+			       " ON CONFLICT(bench, item, annotator) DO UPDATE SET verdict = excluded.verdict,"
+			       " comment = excluded.comment, updated = excluded.updated", &s) != 0) {
 		rc = ba_store_fail(st, err, "review put");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 2, item, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 3, annotator, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 4, verdict, -1, SQLITE_STATIC);
-	sqlite3_bind_text(s, 5, comment ? comment : "", -1, SQLITE_STATIC);
-	sqlite3_bind_double(s, 6, ba_now());
-	if (sqlite3_step(s) != SQLITE_DONE)
+	ba_sql_text(s, 1, bench);
+	ba_sql_text(s, 2, item);
+	ba_sql_text(s, 3, annotator);
+	ba_sql_text(s, 4, verdict);
+	ba_sql_text(s, 5, comment ? comment : "");
+	ba_sql_real(s, 6, ba_now());
+	if (ba_sql_step(s) != BA_SQL_DONE)
 		rc = ba_store_fail(st, err, "review put");
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }
@@ -37,30 +37,28 @@ out:
 int ba_verdict_foreach(ba_store *st, const char *bench, const char *item, ba_verdict_fn fn, void *ud,
 		       ba_error *err)
 {
-	sqlite3_stmt *s = NULL;
+	ba_sql *s = NULL;
 	int rc = 0;
 
 	ba_store_lock(st);
-	if (sqlite3_prepare_v2(st->db,
-			       item ? "SELECT item, annotator, verdict, comment FROM reviews WHERE bench = ?1 AND item = ?2"
+	if (ba_sql_prepare(st, item ? "SELECT item, annotator, verdict, comment FROM reviews WHERE bench = ?1 AND item = ?2"
 				      " ORDER BY annotator"
 				    : "SELECT item, annotator, verdict, comment FROM reviews WHERE bench = ?1"
-				      " ORDER BY item, annotator",
-			       -1, &s, NULL) != SQLITE_OK) {
+				      " ORDER BY item, annotator", &s) != 0) {
 		rc = ba_store_fail(st, err, "reading reviews");
 		goto out;
 	}
-	sqlite3_bind_text(s, 1, bench, -1, SQLITE_STATIC);
+	ba_sql_text(s, 1, bench);
 	if (item)
-		sqlite3_bind_text(s, 2, item, -1, SQLITE_STATIC);
-	while (sqlite3_step(s) == SQLITE_ROW) {
-		const char *c = (const char *)sqlite3_column_text(s, 3);
-		if (fn(ud, (const char *)sqlite3_column_text(s, 0), (const char *)sqlite3_column_text(s, 1),
-		       (const char *)sqlite3_column_text(s, 2), c ? c : ""))
+		ba_sql_text(s, 2, item);
+	while (ba_sql_step(s) == BA_SQL_ROW) {
+		const char *c = ba_sql_col_text(s, 3);
+		if (fn(ud, ba_sql_col_text(s, 0), ba_sql_col_text(s, 1),
+		       ba_sql_col_text(s, 2), c ? c : ""))
 			break;
 	}
 out:
-	sqlite3_finalize(s);
+	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	return rc;
 }

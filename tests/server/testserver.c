@@ -574,6 +574,46 @@ static void drop_free(void *cls)
 	free(d);
 }
 
+/* Bodies seen (64-bit FNV-1a, open addressing): a POST whose exact body
+ * arrived before counts as a repeat, so a test can prove no call was
+ * sent twice. */
+static uint64_t *seen;
+static size_t nseen, capseen;
+static long nrepeats;
+
+static void count_body(const char *body, size_t len)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i, j;
+
+	for (i = 0; i < len; i++)
+		h = (h ^ (unsigned char)body[i]) * 1099511628211ULL;
+	h |= 1; /* 0 marks an empty slot */
+	pthread_mutex_lock(&mu);
+	if (2 * (nseen + 1) > capseen) {
+		size_t ncap = capseen ? capseen * 2 : 1024;
+		uint64_t *n = calloc(ncap, sizeof(*n));
+		for (i = 0; n && i < capseen; i++)
+			if (seen[i])
+				for (j = seen[i] % ncap; ; j = (j + 1) % ncap)
+					if (!n[j]) { n[j] = seen[i]; break; }
+		if (n) {
+			free(seen);
+			seen = n;
+			capseen = ncap;
+		}
+	}
+	for (j = h % capseen; seen[j]; j = (j + 1) % capseen)
+		if (seen[j] == h) {
+			nrepeats++;
+			pthread_mutex_unlock(&mu);
+			return;
+		}
+	seen[j] = h;
+	nseen++;
+	pthread_mutex_unlock(&mu);
+}
+
 static void count_request(const char *path)
 {
 	json_t *c;
@@ -706,8 +746,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	memset(&o, 0, sizeof(o));
 	if (!strcmp(method, "GET") && !strcmp(url, "/__stats")) {
 		pthread_mutex_lock(&mu);
-		o.body = dump_free(json_pack("{s:I, s:O, s:o}", "requests", (json_int_t)nrequests, "by_path", by_path,
-					     "batches", ts_batch_stats()));
+		o.body = dump_free(json_pack("{s:I, s:I, s:O, s:o}", "requests", (json_int_t)nrequests, "repeats",
+					     (json_int_t)nrepeats, "by_path", by_path, "batches", ts_batch_stats()));
 		pthread_mutex_unlock(&mu);
 		o.len = strlen(o.body);
 		o.status = 200;
@@ -723,6 +763,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 		error_reply(&o, 413, "request body too large");
 	} else {
 		count_request(url);
+		count_body(b->data ? b->data : "", b->len);
 		handle(conn, url, b->data ? b->data : "", b->len, &o);
 	}
 	if (verbose)

@@ -1,0 +1,170 @@
+/*
+ * queue.c - running a stage's units through the store's work queue, so
+ * several benchagent processes (on one machine or many, sharing a
+ * PostgreSQL store) build one benchmark together.
+ *
+ * Every process enqueues the units it sees as to do, then its threads
+ * claim units one at a time with a lease (x->lease_s) and run them; a
+ * heartbeat thread renews this process's leases every lease/3 seconds. A
+ * stage ends for a process when the queue holds no unit of the stage that
+ * is not done, so every process passes the stage together and then reads
+ * the same stored states (the next stage, dedup and replenishment are
+ * functions of those). A worker killed mid-unit stops renewing: its lease
+ * runs out and the unit goes to the next claim, which resumes it from the
+ * state stored after its last step.
+ */
+#include "exec_internal.h"
+#include "benchagent/alloc.h"
+#include "benchagent/progress.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct queue_arg {
+	ba_exec_ctx *x;
+	const char *stage;
+	ba_exec_unit_fn fn;
+	ba_progress *prog;
+	int stop, done;
+	int rc;
+	ba_error err;
+	pthread_mutex_t mu;
+} queue_arg;
+
+static void nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+	nanosleep(&ts, NULL);
+}
+
+static void fail(queue_arg *q, int rc, const ba_error *e)
+{
+	pthread_mutex_lock(&q->mu);
+	if (!q->rc) {
+		q->rc = rc;
+		q->err = *e;
+	}
+	q->stop = 1;
+	pthread_mutex_unlock(&q->mu);
+}
+
+static int stopped(queue_arg *q)
+{
+	int s;
+	pthread_mutex_lock(&q->mu);
+	s = q->stop;
+	pthread_mutex_unlock(&q->mu);
+	return s;
+}
+
+/* How long an idle worker waits before looking again: short against the
+ * lease, so a dead worker's unit is taken soon after its lease ends. */
+static long poll_ms(const ba_exec_ctx *x)
+{
+	long ms = (long)(x->lease_s * 1000 / 20);
+	return ms < 20 ? 20 : ms > 250 ? 250 : ms;
+}
+
+static void *claimer(void *ud)
+{
+	queue_arg *q = ud;
+	ba_exec_ctx *x = q->x;
+
+	while (!stopped(q)) {
+		ba_queue_unit u;
+		ba_error e2 = BA_ERROR_INIT;
+		int rc = ba_queue_claim(x->st, x->run_id, q->stage, x->worker, x->lease_s, &u, &e2);
+
+		if (rc == BA_ENOTFOUND) {
+			long left = ba_queue_pending(x->st, x->run_id, q->stage);
+			if (left == 0)
+				break;
+			if (left < 0) {
+				ba_error_set(&e2, BA_EIO, "queue: cannot count the units of %s left", q->stage);
+				fail(q, BA_EIO, &e2);
+				break;
+			}
+			nap_ms(poll_ms(x));
+			continue;
+		}
+		if (rc != 0) {
+			fail(q, rc, &e2);
+			break;
+		}
+		if (u.attempts > 1)
+			BA_INFO("%s: %s: taken over (claim %d; an earlier worker's lease ran out)", q->stage, u.key,
+				u.attempts);
+		rc = q->fn(x, u.unit, &e2);
+		{
+			ba_error e3 = BA_ERROR_INIT;
+			int crc = ba_queue_complete(x->st, x->run_id, q->stage, u.key, x->worker, rc == 0, &e3);
+			if (rc == 0 && crc != 0) {
+				rc = crc;
+				e2 = e3;
+			}
+		}
+		ba_queue_unit_clear(&u);
+		ba_progress_add(q->prog, 1, 0);
+		if (rc != 0)
+			fail(q, rc, &e2);
+	}
+	return NULL;
+}
+
+static void *heartbeat(void *ud)
+{
+	queue_arg *q = ud;
+	long step = poll_ms(q->x), waited = 0, every = (long)(q->x->lease_s * 1000 / 3);
+
+	for (;;) {
+		pthread_mutex_lock(&q->mu);
+		if (q->done) {
+			pthread_mutex_unlock(&q->mu);
+			return NULL;
+		}
+		pthread_mutex_unlock(&q->mu);
+		nap_ms(step);
+		waited += step;
+		if (waited >= every) {
+			waited = 0;
+			if (ba_queue_renew(q->x->st, q->x->worker, q->x->lease_s) < 0)
+				BA_WARN("queue: renewing this worker's leases failed; another worker may take its units");
+		}
+	}
+}
+
+int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage, ba_error *err)
+{
+	queue_arg q = { .x = x, .stage = stage, .fn = fn };
+	pthread_t *th, hb;
+	int n = x->workers, i, rc, have_hb;
+
+	if ((rc = ba_queue_enqueue(x->st, x->run_id, stage, units, x->started, err)) != 0)
+		return rc;
+	pthread_mutex_init(&q.mu, NULL);
+	q.prog = ba_progress_start(stage, (long)json_array_size(units));
+	have_hb = pthread_create(&hb, NULL, heartbeat, &q) == 0;
+	th = ba_calloc((size_t)n, sizeof(*th));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&th[i], NULL, claimer, &q) != 0)
+			th[i] = 0;
+	for (i = 0; i < n; i++)
+		if (th[i])
+			pthread_join(th[i], NULL);
+	free(th);
+	pthread_mutex_lock(&q.mu);
+	q.done = 1;
+	pthread_mutex_unlock(&q.mu);
+	if (have_hb)
+		pthread_join(hb, NULL);
+	ba_progress_done(q.prog);
+	pthread_mutex_destroy(&q.mu);
+	if (q.rc) {
+		if (err)
+			*err = q.err;
+		return q.rc;
+	}
+	return 0;
+}

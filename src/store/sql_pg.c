@@ -1,0 +1,251 @@
+/*
+ * sql_pg.c - the shared backend: a PostgreSQL database through libpq, for
+ * a team or several machines (store: postgresql://... or
+ * $BENCHAGENT_STORE). Statements are client-side: the SQL (placeholders
+ * rewritten to $n) and its text parameters, sent with PQexecParams on the
+ * first step; the rows are then read from the result.
+ */
+#include "store_internal.h"
+#include "benchagent/alloc.h"
+
+#include <libpq-fe.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct pg_stmt {
+	ba_sql base;
+	char *sql;
+	int nparams;
+	char **vals;
+	PGresult *res;
+	int row, nrows, ran;
+} pg_stmt;
+
+#define P(x) ((pg_stmt *)(x))
+#define CONN(st) ((PGconn *)(st)->conn)
+
+static void remember(ba_store *st, const PGresult *res)
+{
+	const char *m = res ? PQresultErrorMessage(res) : PQerrorMessage(CONN(st));
+	const char *code = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	size_t n;
+
+	snprintf(st->errmsg, sizeof(st->errmsg), "%s", m && *m ? m : "connection lost");
+	n = strlen(st->errmsg);
+	while (n && (st->errmsg[n - 1] == '\n' || st->errmsg[n - 1] == ' '))
+		st->errmsg[--n] = 0;
+	for (n = 0; st->errmsg[n]; n++)
+		if (st->errmsg[n] == '\n')
+			st->errmsg[n] = ' ';
+	snprintf(st->sqlstate, sizeof(st->sqlstate), "%s", code ? code : "");
+}
+
+static void notice_quiet(void *arg, const char *msg) { (void)arg; (void)msg; }
+
+static int pg_open(ba_store *st, const char *url, ba_error *err)
+{
+	PGconn *c = PQconnectdb(url);
+
+	st->conn = c;
+	if (!c || PQstatus(c) != CONNECTION_OK) {
+		remember(st, NULL);
+		return ba_error_set(err, BA_EIO, "%s: cannot connect: %s", st->label, c ? st->errmsg : "out of memory");
+	}
+	PQsetNoticeProcessor(c, notice_quiet, NULL);
+	return 0;
+}
+
+static void pg_close(ba_store *st)
+{
+	if (st->conn)
+		PQfinish(CONN(st));
+	st->conn = NULL;
+}
+
+static int pg_exec(ba_store *st, const char *sql)
+{
+	PGresult *r = PQexec(CONN(st), sql);
+	int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
+
+	if (!ok)
+		remember(st, r);
+	PQclear(r);
+	return ok ? 0 : -1;
+}
+
+static const char *pg_errmsg(ba_store *st) { return st->errmsg; }
+
+static int pg_busy(ba_store *st)
+{
+	/* serialization failure, deadlock, lock not available */
+	return !strcmp(st->sqlstate, "40001") || !strcmp(st->sqlstate, "40P01") || !strcmp(st->sqlstate, "55P03");
+}
+
+static int pg_get_version(ba_store *st)
+{
+	PGresult *r;
+	int v = -1;
+
+	if (pg_exec(st, "CREATE TABLE IF NOT EXISTS ba_schema(version INTEGER NOT NULL)") != 0)
+		return -1;
+	r = PQexec(CONN(st), "SELECT COALESCE(MAX(version), 0) FROM ba_schema");
+	if (r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1)
+		v = atoi(PQgetvalue(r, 0, 0)); /* an integer PostgreSQL printed */
+	else
+		remember(st, r);
+	PQclear(r);
+	return v;
+}
+
+static int pg_set_version(ba_store *st, int v)
+{
+	char sql[96];
+	snprintf(sql, sizeof(sql), "DELETE FROM ba_schema; INSERT INTO ba_schema(version) VALUES(%d)", v);
+	return pg_exec(st, sql);
+}
+
+static int pg_prepare(ba_store *st, const char *sql, int persistent, ba_sql **out)
+{
+	pg_stmt *p = ba_calloc(1, sizeof(*p));
+
+	(void)persistent;
+	p->base.be = &ba_sql_pg;
+	p->base.st = st;
+	p->sql = ba_sql_dollar(sql, &p->nparams);
+	p->vals = ba_calloc((size_t)p->nparams + 1, sizeof(char *));
+	*out = &p->base;
+	return 0;
+}
+
+static void pg_bind(ba_sql *s, int i, int type, const char *txt, int len, int64_t iv, double dv)
+{
+	pg_stmt *p = P(s);
+	char num[40];
+
+	if (i < 1 || i > p->nparams)
+		return;
+	free(p->vals[i - 1]);
+	p->vals[i - 1] = NULL;
+	switch (type) {
+	case BA_SQL_TEXT:
+		p->vals[i - 1] = len < 0 ? ba_strdup(txt) : ba_strndup(txt, (size_t)len);
+		break;
+	case BA_SQL_INT:
+		snprintf(num, sizeof(num), "%" PRId64, iv);
+		p->vals[i - 1] = ba_strdup(num);
+		break;
+	case BA_SQL_FLOAT:
+		snprintf(num, sizeof(num), "%.17g", dv);
+		p->vals[i - 1] = ba_strdup(num);
+		break;
+	default:
+		break;
+	}
+}
+
+static int pg_step(ba_sql *s)
+{
+	pg_stmt *p = P(s);
+
+	if (!p->ran) {
+		ExecStatusType t;
+		p->ran = 1;
+		p->res = PQexecParams(CONN(s->st), p->sql, p->nparams, NULL, (const char *const *)p->vals, NULL, NULL,
+				      0);
+		t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
+		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
+			remember(s->st, p->res);
+			PQclear(p->res);
+			p->res = NULL;
+			if (s->st->txn_depth)
+				s->st->txn_failed = 1; /* PostgreSQL aborts the whole transaction */
+			return -1;
+		}
+		p->nrows = PQntuples(p->res);
+		p->row = -1;
+	}
+	if (!p->res)
+		return -1;
+	return ++p->row < p->nrows ? BA_SQL_ROW : BA_SQL_DONE;
+}
+
+static int pg_col_count(ba_sql *s) { return P(s)->res ? PQnfields(P(s)->res) : 0; }
+static const char *pg_col_name(ba_sql *s, int i) { return PQfname(P(s)->res, i); }
+
+static int in_row(pg_stmt *p, int i)
+{
+	return p->res && p->row >= 0 && p->row < p->nrows && i >= 0 && i < PQnfields(p->res);
+}
+
+static const char *pg_col_text(ba_sql *s, int i)
+{
+	pg_stmt *p = P(s);
+	if (!in_row(p, i) || PQgetisnull(p->res, p->row, i))
+		return NULL;
+	return PQgetvalue(p->res, p->row, i);
+}
+
+static int pg_col_type(ba_sql *s, int i)
+{
+	const char *v = pg_col_text(s, i);
+	Oid t;
+
+	if (!v)
+		return BA_SQL_NULL;
+	t = PQftype(P(s)->res, i);
+	if (t == 20 || t == 21 || t == 23 || t == 16) /* int8, int2, int4, bool */
+		return BA_SQL_INT;
+	if (t == 700 || t == 701) /* float4, float8 */
+		return BA_SQL_FLOAT;
+	if (t == 1700) /* numeric: sums and rounds */
+		return strpbrk(v, ".eE") ? BA_SQL_FLOAT : BA_SQL_INT;
+	return BA_SQL_TEXT;
+}
+
+static int64_t pg_col_int(ba_sql *s, int i)
+{
+	const char *v = pg_col_text(s, i);
+	if (!v)
+		return 0;
+	if (*v == 't')
+		return 1;
+	return strpbrk(v, ".eE") ? (int64_t)strtod(v, NULL) : strtoll(v, NULL, 10);
+}
+
+static double pg_col_real(ba_sql *s, int i)
+{
+	const char *v = pg_col_text(s, i);
+	return v ? strtod(v, NULL) : 0;
+}
+
+static void pg_reset(ba_sql *s)
+{
+	pg_stmt *p = P(s);
+	int i;
+
+	PQclear(p->res);
+	p->res = NULL;
+	p->ran = 0;
+	for (i = 0; i < p->nparams; i++) {
+		free(p->vals[i]);
+		p->vals[i] = NULL;
+	}
+}
+
+static void pg_finalize(ba_sql *s)
+{
+	pg_stmt *p = P(s);
+
+	pg_reset(s);
+	free(p->vals);
+	free(p->sql);
+	free(p);
+}
+
+const ba_sql_backend ba_sql_pg = {
+	"postgresql", ba_store_pg_migrations, "BEGIN", pg_open, pg_close, pg_exec, pg_errmsg, pg_busy,
+	pg_get_version, pg_set_version, pg_prepare, pg_bind, pg_step, pg_col_count, pg_col_name, pg_col_type,
+	pg_col_text, pg_col_int, pg_col_real, pg_reset, pg_finalize,
+};
