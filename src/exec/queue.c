@@ -31,6 +31,7 @@ typedef struct queue_arg {
 	int rc;
 	ba_error err;
 	pthread_mutex_t mu;
+	pthread_cond_t cv;  /* wakes the heartbeat when the stage is over */
 } queue_arg;
 
 static void nap_ms(long ms)
@@ -64,7 +65,7 @@ static int stopped(queue_arg *q)
 static long poll_ms(const ba_exec_ctx *x)
 {
 	long ms = (long)(x->lease_s * 1000 / 20);
-	return ms < 20 ? 20 : ms > 250 ? 250 : ms;
+	return ms < 20 ? 20 : ms > 100 ? 100 : ms;
 }
 
 static void *claimer(void *ud)
@@ -116,23 +117,27 @@ static void *claimer(void *ud)
 static void *heartbeat(void *ud)
 {
 	queue_arg *q = ud;
-	long step = poll_ms(q->x), waited = 0, every = (long)(q->x->lease_s * 1000 / 3);
+	double every = q->x->lease_s / 3;
 
-	for (;;) {
-		pthread_mutex_lock(&q->mu);
-		if (q->done) {
-			pthread_mutex_unlock(&q->mu);
-			return NULL;
+	pthread_mutex_lock(&q->mu);
+	while (!q->done) {
+		struct timespec until;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += (time_t)every;
+		until.tv_nsec += (long)((every - (double)(time_t)every) * 1e9);
+		if (until.tv_nsec >= 1000000000L) {
+			until.tv_sec++;
+			until.tv_nsec -= 1000000000L;
 		}
-		pthread_mutex_unlock(&q->mu);
-		nap_ms(step);
-		waited += step;
-		if (waited >= every) {
-			waited = 0;
+		if (pthread_cond_timedwait(&q->cv, &q->mu, &until) != 0 && !q->done) {
+			pthread_mutex_unlock(&q->mu);
 			if (ba_queue_renew(q->x->st, q->x->worker, q->x->lease_s) < 0)
 				BA_WARN("queue: renewing this worker's leases failed; another worker may take its units");
+			pthread_mutex_lock(&q->mu);
 		}
 	}
+	pthread_mutex_unlock(&q->mu);
+	return NULL;
 }
 
 int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage, ba_error *err)
@@ -144,6 +149,7 @@ int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, cons
 	if ((rc = ba_queue_enqueue(x->st, x->run_id, stage, units, x->started, err)) != 0)
 		return rc;
 	pthread_mutex_init(&q.mu, NULL);
+	pthread_cond_init(&q.cv, NULL);
 	q.prog = ba_progress_start(stage, (long)json_array_size(units));
 	have_hb = pthread_create(&hb, NULL, heartbeat, &q) == 0;
 	th = ba_calloc((size_t)n, sizeof(*th));
@@ -156,10 +162,12 @@ int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, cons
 	free(th);
 	pthread_mutex_lock(&q.mu);
 	q.done = 1;
+	pthread_cond_signal(&q.cv);
 	pthread_mutex_unlock(&q.mu);
 	if (have_hb)
 		pthread_join(hb, NULL);
 	ba_progress_done(q.prog);
+	pthread_cond_destroy(&q.cv);
 	pthread_mutex_destroy(&q.mu);
 	if (q.rc) {
 		if (err)

@@ -88,7 +88,7 @@ const char *const ba_store_migrations[] = {
 	"  state TEXT NOT NULL CHECK(state IN ('open','leased','done')), worker TEXT,"
 	"  lease_until REAL NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0, updated REAL NOT NULL,"
 	"  PRIMARY KEY(run_id, stage, key));"
-	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state);",
+	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state, key);",
 	NULL
 };
 
@@ -162,6 +162,6 @@ const char *const ba_store_pg_migrations[] = {
 	"  state TEXT NOT NULL CHECK(state IN ('open','leased','done')), worker TEXT,"
 	"  lease_until DOUBLE PRECISION NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0,"
 	"  updated DOUBLE PRECISION NOT NULL, PRIMARY KEY(run_id, stage, key));"
-	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state);",
+	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state, key);",
 	NULL
 };

@@ -63,20 +63,22 @@ int ba_queue_enqueue(ba_store *st, int64_t run_id, const char *stage, const json
 	return ba_store_commit(st, err);
 }
 
-int ba_queue_claim(ba_store *st, int64_t run_id, const char *stage, const char *worker, double lease_s,
-		   ba_queue_unit *out, ba_error *err)
+/* One claim among open units (expired = 0) or among leases that ran out
+ * (expired = 1): each an index range of (run, stage, state) in key order. */
+static int claim(ba_store *st, int64_t run_id, const char *stage, const char *worker, double lease_s,
+		 int expired, ba_queue_unit *out, ba_error *err)
 {
 	ba_sql *s = NULL;
 	double now = ba_now();
 	char *sql;
 	int rc = BA_ENOTFOUND;
 
-	memset(out, 0, sizeof(*out));
 	sql = ba_asprintf("UPDATE work_queue SET state = 'leased', worker = ?1, lease_until = ?2,"
-			  " claims = claims + 1, updated = ?3 WHERE (run_id, stage, key) IN"
-			  " (SELECT run_id, stage, key FROM work_queue WHERE run_id = ?4 AND stage = ?5"
-			  " AND (state = 'open' OR (state = 'leased' AND lease_until < ?3)) ORDER BY key LIMIT 1%s)"
-			  " RETURNING key, unit, claims", ba_store_is_pg(st) ? " FOR UPDATE SKIP LOCKED" : "");
+			  " claims = claims + 1, updated = ?3 WHERE run_id = ?4 AND stage = ?5 AND key ="
+			  " (SELECT key FROM work_queue WHERE run_id = ?4 AND stage = ?5 AND %s"
+			  " ORDER BY key LIMIT 1%s) RETURNING key, unit, claims",
+			  expired ? "state = 'leased' AND lease_until < ?3" : "state = 'open'",
+			  ba_store_is_pg(st) ? " FOR UPDATE SKIP LOCKED" : "");
 	ba_store_lock(st);
 	if (ba_sql_prepare(st, sql, &s) != 0) {
 		rc = ba_store_fail(st, err, "queue: claiming a unit");
@@ -106,6 +108,18 @@ out:
 	ba_sql_finalize(s);
 	ba_store_unlock(st);
 	free(sql);
+	return rc;
+}
+
+int ba_queue_claim(ba_store *st, int64_t run_id, const char *stage, const char *worker, double lease_s,
+		   ba_queue_unit *out, ba_error *err)
+{
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	rc = claim(st, run_id, stage, worker, lease_s, 0, out, err);
+	if (rc == BA_ENOTFOUND)
+		rc = claim(st, run_id, stage, worker, lease_s, 1, out, err);
 	return rc;
 }
 

@@ -2,8 +2,10 @@
  * sql_pg.c - the shared backend: a PostgreSQL database through libpq, for
  * a team or several machines (store: postgresql://... or
  * $BENCHAGENT_STORE). Statements are client-side: the SQL (placeholders
- * rewritten to $n) and its text parameters, sent with PQexecParams on the
- * first step; the rows are then read from the result.
+ * rewritten to $n) and its text parameters, sent on the first step; the
+ * rows are then read from the result. Each distinct SQL text is prepared
+ * on the server once per connection (PQprepare, named s1, s2, ...), so a
+ * statement run for every unit is planned once, not every time.
  */
 #include "store_internal.h"
 #include "benchagent/alloc.h"
@@ -14,9 +16,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* SQL text -> server-side statement name, per connection */
+typedef struct pg_prepared {
+	char **sql;
+	size_t n, cap;
+} pg_prepared;
+
 typedef struct pg_stmt {
 	ba_sql base;
 	char *sql;
+	char name[24];      /* prepared on the server ("" = not yet) */
 	int nparams;
 	char **vals;
 	PGresult *res;
@@ -59,9 +68,51 @@ static int pg_open(ba_store *st, const char *url, ba_error *err)
 
 static void pg_close(ba_store *st)
 {
+	pg_prepared *pp = st->prepared;
+	size_t i;
+
 	if (st->conn)
 		PQfinish(CONN(st));
 	st->conn = NULL;
+	if (pp) {
+		for (i = 0; i < pp->n; i++)
+			free(pp->sql[i]);
+		free(pp->sql);
+		free(pp);
+	}
+	st->prepared = NULL;
+}
+
+/* The server-side name of sql, preparing it on first use; 0 or -1. Call
+ * with the store lock held. */
+static int server_name(ba_store *st, pg_stmt *p)
+{
+	pg_prepared *pp = st->prepared;
+	PGresult *r;
+	size_t i;
+
+	if (!pp)
+		pp = st->prepared = ba_calloc(1, sizeof(*pp));
+	for (i = 0; i < pp->n; i++)
+		if (!strcmp(pp->sql[i], p->sql)) {
+			snprintf(p->name, sizeof(p->name), "s%zu", i + 1);
+			return 0;
+		}
+	snprintf(p->name, sizeof(p->name), "s%zu", pp->n + 1);
+	r = PQprepare(CONN(st), p->name, p->sql, p->nparams, NULL);
+	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
+		remember(st, r);
+		PQclear(r);
+		p->name[0] = 0;
+		return -1;
+	}
+	PQclear(r);
+	if (pp->n == pp->cap) {
+		pp->cap = pp->cap ? pp->cap * 2 : 32;
+		pp->sql = ba_realloc(pp->sql, pp->cap * sizeof(*pp->sql));
+	}
+	pp->sql[pp->n++] = ba_strdup(p->sql);
+	return 0;
 }
 
 static int pg_exec(ba_store *st, const char *sql)
@@ -152,8 +203,15 @@ static int pg_step(ba_sql *s)
 	if (!p->ran) {
 		ExecStatusType t;
 		p->ran = 1;
-		p->res = PQexecParams(CONN(s->st), p->sql, p->nparams, NULL, (const char *const *)p->vals, NULL, NULL,
-				      0);
+		ba_store_lock(s->st);
+		if (!p->name[0] && server_name(s->st, p) != 0) {
+			ba_store_unlock(s->st);
+			if (s->st->txn_depth)
+				s->st->txn_failed = 1;
+			return -1;
+		}
+		p->res = PQexecPrepared(CONN(s->st), p->name, p->nparams, (const char *const *)p->vals, NULL, NULL, 0);
+		ba_store_unlock(s->st);
 		t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			remember(s->st, p->res);

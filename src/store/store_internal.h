@@ -29,6 +29,7 @@ struct ba_store {
 	pthread_mutex_t lock;  /* recursive */
 	int txn_depth;
 	int txn_failed;
+	void *prepared;        /* PostgreSQL: the statements prepared on this connection */
 	char errmsg[512];      /* PostgreSQL: the last failure's message */
 	char sqlstate[6];
 };
