@@ -198,9 +198,9 @@ static json_t *query(ba_store *st, const char *sql, int64_t run)
 		goto out;
 	if (run)
 		ba_sql_int(s, 1, run);
-	n = ba_sql_col_count(s);
 	while (ba_sql_step(s) == BA_SQL_ROW) {
 		json_t *o = json_object();
+		n = ba_sql_col_count(s); /* known once the statement ran (PostgreSQL) */
 		for (i = 0; i < n; i++) {
 			const char *name = ba_sql_col_name(s, i);
 			switch (ba_sql_col_type(s, i)) {

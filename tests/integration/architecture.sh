@@ -2,7 +2,10 @@
 # Architecture rules that the code must keep, checked on the source tree:
 # - the store owns its SQL: no file outside src/store includes sqlite3.h or
 #   calls sqlite3_* (so another backend could sit behind include/benchagent/store.h),
-#   and no public header names a SQLite type;
+#   and no public header names a SQLite type; likewise libpq (PQ* calls,
+#   libpq-fe.h), and only the backends (sql_sqlite.c, sql_pg.c) and the
+#   store's open/migrate code call their library: every table's file goes
+#   through the statement interface (store_internal.h);
 set -u
 . "$(dirname "$0")/lib/common.sh"
 src=${BA_SOURCE_DIR:?BA_SOURCE_DIR must point at the source tree}
@@ -12,6 +15,13 @@ outside=$(grep -rlE 'sqlite3_[a-z_]+|#include <sqlite3\.h>' "$src/src" "$src/inc
 [ -n "$outside" ] && echo "SQL outside src/store:" $outside >&2
 check "no sqlite3 calls outside src/store" test -z "$outside"
 grep -rqE '\bsqlite3\b' "$src/include" ; check "public headers name no SQLite type" test $? -ne 0
+outside=$(grep -rlE '\bPQ[a-zA-Z]+\(|libpq-fe\.h' "$src/src" "$src/include" --include='*.c' --include='*.h' \
+          | grep -v "^$src/src/store/sql_pg\.c$" || true)
+[ -n "$outside" ] && echo "libpq outside src/store/sql_pg.c:" $outside >&2
+check "no libpq calls outside the PostgreSQL backend" test -z "$outside"
+direct=$(grep -lE 'sqlite3_[a-z_]+' "$src"/src/store/*.c | grep -vE '/(sql_sqlite|store)\.c$' || true)
+[ -n "$direct" ] && echo "store files calling SQLite directly:" $direct >&2
+check "store tables go through the statement interface" test -z "$direct"
 
 # - API key memory is wiped with explicit_bzero (a memset before free is a
 #   dead store the compiler may remove)

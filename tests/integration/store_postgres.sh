@@ -11,7 +11,8 @@
 #  3. one worker killed (kill -9) mid-run holding leases: a second worker
 #     waits for the leases to run out, takes those units over and finishes;
 #     the items still equal the one-process build;
-#  4. errors: an unreachable server, a bad store: value, --dry-run on a
+#  4. eval and cost on the team store equal eval and cost on SQLite;
+#  5. errors: an unreachable server, a bad store: value, --dry-run on a
 #     shared store are one clear line each.
 set -u
 . "$(dirname "$0")/lib/common.sh"
@@ -34,15 +35,15 @@ pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
 for db in two kill; do pg_sql "CREATE DATABASE $db" || exit 1; done
 url() { echo "${PG_URL%/*}/$1"; }
 
-# every unit: one step-list call and one inspector call, each 60 ms
+# every unit: one step-list call and one inspector call, each 100 ms
 cat > "$tmp/rules.json" <<'J'
 {"rules": [
  {"when": {"path": "/chat/completions", "body_contains": "You plan how one source sample"},
-  "replies": [{"json": {"steps": [{"tool": "choice_shuffle", "args": {}}]}, "delay_ms": 60}]},
+  "replies": [{"json": {"steps": [{"tool": "choice_shuffle", "args": {}}]}, "delay_ms": 100}]},
  {"when": {"path": "/chat/completions", "body_contains": "strict benchmark item inspector"},
   "replies": [{"json": {"answerable_without_input": false, "answer_correct": true, "answer_hinted": false,
-                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": 60}]}],
- "default": {"status": 400, "error": "unexpected request"}}
+                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": 100}]}],
+ "default": {"content": "The answer is A", "delay_ms": 5}}
 J
 stats() { curl -s "http://127.0.0.1:$port/__stats"; }
 EXEC='execution:
@@ -96,7 +97,7 @@ for i in $(seq 600); do
   sleep 0.05
 done
 kill -9 $pk; wait $pk 2>/dev/null
-held=$(kq "SELECT key FROM work_queue WHERE state = 'leased' ORDER BY key")
+held=$(kq "SELECT stage || ' ' || key FROM work_queue WHERE state = 'leased' ORDER BY stage, key")
 nheld=$(echo "$held" | grep -c .)
 echo "# killed worker held $nheld lease(s): $(echo $held)"
 check "kill: the killed worker held leases" test "$nheld" -ge 1
@@ -105,7 +106,7 @@ build "$tmp/k2" > "$tmp/k2.out" 2>&1 & pb=$!; pids+=($pb)
 wait $pb; rb=$?
 check "kill: the second worker finishes" test $rb -eq 0 || cat "$tmp/k2.out" >&2
 check "kill: items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/k2/$OUT/items.jsonl"
-took=$(kq "SELECT COUNT(*) FROM work_queue WHERE stage = 'execute' AND claims = 2 AND state = 'done' AND worker LIKE '%:$pb'")
+took=$(kq "SELECT COUNT(*) FROM work_queue WHERE claims = 2 AND state = 'done' AND worker LIKE '%:$pb'")
 check "kill: every unit the killed worker held was taken over by the second" test "$took" -eq "$nheld"
 check "kill: every unit done" test "$(kq "SELECT COUNT(*) FROM work_queue WHERE state != 'done'")" -eq 0
 check "kill: no other unit claimed twice" test "$(kq "SELECT COUNT(*) FROM work_queue WHERE claims > 1")" -eq "$nheld"
@@ -113,7 +114,21 @@ s=$(stats)
 echo "# kill: $(jq -c '{requests, repeats}' <<< "$s") (a reply lost with the killed worker is asked again)"
 check "kill: at most the killed worker's calls in flight sent again" test "$(jq .repeats <<< "$s")" -le "$nheld"
 
-# 4. errors are one clear line
+# 4. eval and cost on the team store equal the same on SQLite (store two vs the reference)
+strip='del(.. | .elapsed_s?, .run?) | del(.endpoints)'
+sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$tmp/ref/benchagent.yaml" "$tmp/w1/benchagent.yaml"  # the server now running
+env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" -q --json eval "$tmp/ref/$OUT" --model local/test-model > "$tmp/ev_ref.json" 2> "$tmp/ev_ref.err"
+check "eval on SQLite succeeds" test $? -eq 0 || tail -3 "$tmp/ev_ref.err" >&2
+BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" -q --json eval "$tmp/ref/$OUT" --model local/test-model > "$tmp/ev_pg.json" 2> "$tmp/ev_pg.err"
+check "eval on the team store succeeds" test $? -eq 0 || tail -3 "$tmp/ev_pg.err" >&2
+check "eval on the team store scored every item" test "$(jq '.models[0].n' "$tmp/ev_pg.json")" -eq 30
+check "eval on the team store equals eval on SQLite" test "$(jq -S "$strip" "$tmp/ev_ref.json")" = "$(jq -S "$strip" "$tmp/ev_pg.json")"
+env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" --json cost | jq -S .total > "$tmp/cost_ref.json"
+BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" --json cost | jq -S .total > "$tmp/cost_pg.json"
+check "cost totals on the team store equal SQLite's" cmp -s "$tmp/cost_ref.json" "$tmp/cost_pg.json" || cat "$tmp/cost_ref.json" "$tmp/cost_pg.json" >&2
+check "cost counts the build and eval calls" test "$(jq .calls "$tmp/cost_pg.json")" -eq 90
+
+# 5. errors are one clear line
 unset BENCHAGENT_STORE
 BENCHAGENT_STORE="postgresql://bench:secret@127.0.0.1:1/none" "$BA" --workspace "$tmp/w1" -q build "$PLAN" > /dev/null 2> "$tmp/e1"
 check "unreachable server: fails" test $? -ne 0

@@ -16,9 +16,13 @@ pg_start() {
   mkdir -p "$PG_DIR"
   if [ "$(id -u)" -eq 0 ]; then
     chown nobody "$PG_DIR"
-    # the server must reach its folder: every parent traversable by nobody
+    # the server must reach its folder: a parent nobody cannot traverse
+    # (say /root on a CI machine) gets o+x (traverse, not list)
     local d=$PG_DIR
-    while [ "$d" != / ]; do d=$(dirname "$d"); chmod o+x "$d" 2>/dev/null; done
+    while [ "$d" != / ]; do
+      d=$(dirname "$d")
+      runuser -u nobody -- test -x "$d" || { chmod o+x "$d" && echo "# pg.sh: chmod o+x $d (for the test server)" >&2; }
+    done
   fi
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
