@@ -132,6 +132,13 @@ static int migrate(ba_store *st, ba_error *err)
 	for (v = have; v < latest; v++) {
 		if ((rc = ba_store_begin(st, err)) != 0)
 			return rc;
+		/* another process opening the same store may have just done it */
+		if ((have = st->be->get_version(st)) > v) {
+			v = have - 1;
+			if ((rc = ba_store_commit(st, err)) != 0)
+				return rc;
+			continue;
+		}
 		if (st->be->exec(st, st->be->migrations[v]) != 0 || st->be->set_version(st, v + 1) != 0) {
 			rc = ba_store_fail(st, err, "migration");
 			ba_error_prefix(err, "migration %d: ", v + 1);

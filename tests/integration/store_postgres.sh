@@ -11,6 +11,8 @@
 #  3. one worker killed (kill -9) mid-run holding leases: a second worker
 #     waits for the leases to run out, takes those units over and finishes;
 #     the items still equal the one-process build;
+#  3b. execution.queue: true on SQLite: two processes on one workspace (and
+#     one fresh store: its schema is created once) build together;
 #  4. eval and cost on the team store equal eval and cost on SQLite;
 #  5. errors: an unreachable server, a bad store: value, --dry-run on a
 #     shared store are one clear line each.
@@ -113,6 +115,19 @@ check "kill: no other unit claimed twice" test "$(kq "SELECT COUNT(*) FROM work_
 s=$(stats)
 echo "# kill: $(jq -c '{requests, repeats}' <<< "$s") (a reply lost with the killed worker is asked again)"
 check "kill: at most the killed worker's calls in flight sent again" test "$(jq .repeats <<< "$s")" -le "$nheld"
+
+# 3b. the queue on the embedded store: two processes, one workspace
+start_server "$tmp/rules.json"
+workspace "$tmp/lq" "$EXEC
+  queue: true"
+(unset BENCHAGENT_STORE; build "$tmp/lq") > "$tmp/lq1.out" 2>&1 & pq1=$!
+(unset BENCHAGENT_STORE; build "$tmp/lq") > "$tmp/lq2.out" 2>&1 & pq2=$!
+wait $pq1; r1=$?; wait $pq2; r2=$?
+check "sqlite queue: both processes finish" test $r1 -eq 0 -a $r2 -eq 0 || cat "$tmp/lq1.out" "$tmp/lq2.out" >&2
+check "sqlite queue: items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/lq/$OUT/items.jsonl"
+s=$(stats)
+check "sqlite queue: no call sent twice" test "$(jq .repeats <<< "$s")" -eq 0 -a "$(jq .requests <<< "$s")" -eq "$calls_ref"
+check "sqlite queue: every unit claimed once, by two workers" test "$(sqlite3 "$tmp/lq/.benchagent/state.db" "SELECT COUNT(*), SUM(claims), COUNT(DISTINCT worker) FROM work_queue")" = "60|60|2"
 
 # 4. eval and cost on the team store equal the same on SQLite (store two vs the reference)
 strip='del(.. | .elapsed_s?, .run?) | del(.endpoints)'
