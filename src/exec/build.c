@@ -283,7 +283,7 @@ static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_confi
 	x->workers = cfg->execution.workers;
 	x->step_retries = cfg->execution.step_retries;
 	x->fallback_role = cfg->execution.fallback_role;
-	x->queue = cfg->execution.queue >= 0 ? cfg->execution.queue : !strcmp(ba_store_backend(st), "postgresql");
+	x->queue = cfg->execution.queue >= 0 ? cfg->execution.queue : st && !strcmp(ba_store_backend(st), "postgresql");
 	x->lease_s = cfg->execution.lease_s;
 	x->started = ba_now();
 	{
