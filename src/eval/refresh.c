@@ -143,67 +143,16 @@ static char *audit_failure(const json_t *audit, const char *id)
 			   ba_json_str(f, "reason", ""));
 }
 
-int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *opts,
-		    json_t **report, ba_error *err)
+/* Which items stay: the retired (audit failure, solved by every model,
+ * non-positive discrimination) go to retired with their reason; a kept one
+ * gets keep[i] and its difficulty in de. Returns how many are kept. */
+static size_t classify_items(const json_t *items, const json_t *audit, const unsigned *flags,
+			     const double *y, size_t nm, const ba_irt_fit *fit, unsigned char *keep,
+			     disc_ent *de, json_t *retired)
 {
-	const char *dir = opts->bench_dir;
-	json_t *manifest = ba_eval_manifest(dir), *items = NULL, *models = NULL, *it;
-	json_t *out_items = json_array(), *retired = json_array(), *repl = json_array();
-	json_t *needs = json_object(), *anchors = json_array(), *drift = json_array(), *nm_json;
-	json_t *newman = NULL, *needs_arr = json_array(), *audit = NULL;
-	double *y = NULL;
-	unsigned *flags = NULL;
-	unsigned char *keep = NULL, *is_anchor = NULL;
-	ba_irt_fit *fit = NULL;
-	char *key = NULL, *root = NULL, *vdir = NULL, *newdir = NULL, *path = NULL, *tmpdir = NULL;
-	long long version = manifest ? ba_json_int(manifest, "version", 1) : 1;
-	size_t ni, nm, i, m, nkeep = 0, nanchor;
-	disc_ent *de = NULL;
-	ba_buf lines = BA_BUF_INIT(512u << 20);
-	int rc = 0;
+	size_t ni = json_array_size(items), nkeep = 0, i, m;
+	const json_t *it;
 
-	*report = NULL;
-	if ((rc = ba_eval_load_items(dir, 0, &items, err)) != 0)
-		goto cleanup;
-	key = ba_eval_bench_key(dir);
-	if ((rc = ba_eval_load_matrix(st, key, items, NULL, 0, 0, &models, &y, err)) != 0)
-		goto cleanup;
-	ni = json_array_size(items);
-	nm = json_array_size(models);
-	/* items the audit failed (benchagent audit) are retired too */
-	if ((rc = ba_audit_flags_get(st, key, &audit, err)) != 0)
-		goto cleanup;
-	if (nm == 0 && json_object_size(audit) == 0) {
-		rc = ba_error_set(err, BA_EINVAL,
-				  "%s: no stored evaluation results or audit flags for benchmark '%s'; run 'benchagent eval %s --model ...' or 'benchagent audit %s --judge ...' first",
-				  dir, key, dir, dir);
-		goto cleanup;
-	}
-	root = root_of(dir, version);
-	vdir = ba_path_join(root, "versions");
-	{
-		char *vname = ba_asprintf("v%lld", version + 1);
-		newdir = ba_path_join(vdir, vname);
-		free(vname);
-	}
-	if (ba_fs_exists(newdir)) {
-		rc = ba_error_set(err, BA_EINVAL, "%s already exists; remove it to refresh again", newdir);
-		goto cleanup;
-	}
-	/* written in a temporary folder and renamed to vN once complete: a
-	 * refresh that fails half-way leaves no vN behind to block the next */
-	tmpdir = ba_asprintf("%s/.v%lld.tmp-%ld", vdir, version + 1, (long)getpid());
-	ba_fs_rmtree(tmpdir, NULL);
-
-	/* item statistics */
-	flags = ba_calloc(ni + 1, sizeof(unsigned));
-	if (nm >= 3)
-		ba_irt_fit_2pl(y, nm, ni, NULL, &fit, NULL);
-	if (nm > 0)
-		ba_stats_item_flags(y, nm, ni, fit, flags);
-	keep = ba_calloc(ni + 1, 1);
-	is_anchor = ba_calloc(ni + 1, 1);
-	de = ba_calloc(ni + 1, sizeof(disc_ent));
 	for (i = 0; i < ni; i++) {
 		const char *reason = NULL;
 		char *audit_reason = NULL;
@@ -239,8 +188,17 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 			de[nkeep].d = NAN; /* no information about the models yet: a poor anchor */
 		nkeep++;
 	}
-	/* anchors: spread evenly over the difficulty range of the informative
-	 * kept items, so linking sees easy and hard anchors alike */
+	return nkeep;
+}
+
+/* Anchors: spread evenly over the difficulty range of the informative kept
+ * items, so linking sees easy and hard anchors alike; marked in is_anchor
+ * and their ids appended to anchors. */
+static void pick_anchors(const ba_refresh_opts *opts, disc_ent *de, size_t nkeep, const json_t *items,
+			 unsigned char *is_anchor, json_t *anchors)
+{
+	size_t ni = json_array_size(items), nanchor, i;
+
 	qsort(de, nkeep, sizeof(disc_ent), cmp_disc);
 	nanchor = (size_t)ceil(opts->anchor_share * (double)nkeep);
 	if (nanchor < (size_t)opts->min_anchors)
@@ -267,26 +225,19 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 			if (is_anchor[i])
 				json_array_append_new(anchors, json_string(ba_json_str(json_array_get(items, i), "id", "")));
 	}
+}
 
-	if ((rc = ba_fs_mkdir_p(tmpdir, err)) != 0)
-		goto cleanup;
-	/* kept items, in their order, media copied */
-	for (i = 0; i < ni; i++) {
-		json_t *c;
-		if (!keep[i])
-			continue;
-		c = json_deep_copy(json_array_get(items, i));
-		if (is_anchor[i])
-			json_object_set_new(c, "anchor", json_true());
-		else
-			json_object_del(c, "anchor");
-		if ((rc = copy_media(c, dir, tmpdir, err)) != 0) {
-			json_decref(c);
-			goto cleanup;
-		}
-		json_array_append_new(out_items, c);
-	}
-	/* replenishment */
+/* Replenishment: a retired generator item is drawn again one level harder
+ * (new id <id>-v<N>, media copied into tmpdir) and appended to out_items and
+ * repl; any other retired item counts in needs[subtask]. */
+static int replenish(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *opts, const json_t *items,
+		     const unsigned char *keep, long long version, const char *tmpdir, json_t *out_items,
+		     json_t *repl, json_t *needs, ba_error *err)
+{
+	size_t ni = json_array_size(items), i;
+	const json_t *it;
+	int rc;
+
 	for (i = 0; i < ni; i++) {
 		json_t *src, *nit = NULL;
 		const char *gen, *id, *sub;
@@ -318,7 +269,7 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 				if ((rc = copy_media(nit, ba_store_workspace(st), tmpdir, err)) != 0) {
 					free(nid);
 					json_decref(nit);
-					goto cleanup;
+					return rc;
 				}
 				json_array_append_new(repl, json_pack("{s:s, s:s, s:s, s:i}", "id", nid,
 								      "replaces", id, "generator", gen,
@@ -333,16 +284,17 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 		}
 		json_object_set_new(needs, sub, json_integer(ba_json_int(needs, sub, 0) + 1));
 	}
-	{
-		const char *sk;
-		json_t *cnt;
-		json_object_foreach(needs, sk, cnt)
-			json_array_append_new(needs_arr,
-					      json_pack("{s:s, s:O, s:s}", "subtask", sk, "count", cnt, "reason",
-							"dataset items (or generator items that could not be regenerated) were retired; build new items for this subtask"));
-	}
+	return 0;
+}
 
-	/* items.jsonl */
+/* tmpdir/items.jsonl: one canonical line an item. */
+static int write_items(const char *tmpdir, const json_t *out_items, ba_error *err)
+{
+	ba_buf lines = BA_BUF_INIT(512u << 20);
+	char *path;
+	size_t i;
+	int rc = 0;
+
 	for (i = 0; i < json_array_size(out_items); i++) {
 		char *line = ba_json_canonical(json_array_get(out_items, i));
 		rc = ba_buf_puts(&lines, line);
@@ -350,24 +302,52 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 		if (rc == 0)
 			rc = ba_buf_puts(&lines, "\n");
 		if (rc) {
-			ba_error_set(err, rc, "refresh: items.jsonl too large");
-			goto cleanup;
+			ba_buf_free(&lines);
+			return ba_error_set(err, rc, "refresh: items.jsonl too large");
 		}
 	}
 	path = ba_path_join(tmpdir, "items.jsonl");
-	if ((rc = ba_fs_write_atomic(path, lines.ptr ? lines.ptr : "", lines.len, err)) != 0)
-		goto cleanup;
+	rc = ba_fs_write_atomic(path, lines.ptr ? lines.ptr : "", lines.len, err);
 	free(path);
-	path = NULL;
-	{
-		char *plan = ba_path_join(dir, "plan.json"), *nplan = ba_path_join(tmpdir, "plan.json");
-		if (ba_fs_exists(plan))
-			copy_file(plan, nplan, NULL);
-		free(plan);
-		free(nplan);
+	ba_buf_free(&lines);
+	return rc;
+}
+
+/* The kept items, in their order, into out_items (anchor flag set, media
+ * copied from dir into tmpdir). */
+static int copy_kept(const json_t *items, const unsigned char *keep, const unsigned char *is_anchor,
+		     const char *dir, const char *tmpdir, json_t *out_items, ba_error *err)
+{
+	size_t ni = json_array_size(items), i;
+	int rc;
+
+	for (i = 0; i < ni; i++) {
+		json_t *c;
+		if (!keep[i])
+			continue;
+		c = json_deep_copy(json_array_get(items, i));
+		if (is_anchor[i])
+			json_object_set_new(c, "anchor", json_true());
+		else
+			json_object_del(c, "anchor");
+		if ((rc = copy_media(c, dir, tmpdir, err)) != 0) {
+			json_decref(c);
+			return rc;
+		}
+		json_array_append_new(out_items, c);
 	}
-	/* drift projection from the stored results */
-	for (m = 0; m < nm; m++) {
+	return 0;
+}
+
+/* Drift projection from the stored results: each model's accuracy over all,
+ * kept and anchor items. */
+static json_t *drift_of(const json_t *models, const double *y, size_t ni, const unsigned char *keep,
+			const unsigned char *is_anchor)
+{
+	json_t *drift = json_array();
+	size_t m;
+
+	for (m = 0; m < json_array_size(models); m++) {
 		const double *row = y + m * ni;
 		json_array_append_new(drift, json_pack("{s:s, s:o, s:o, s:o}", "model",
 						       json_string_value(json_array_get(models, m)),
@@ -375,7 +355,17 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 						       "kept_accuracy", jnum(mean_over(row, keep, ni, NULL)),
 						       "anchor_accuracy", jnum(mean_over(row, is_anchor, ni, NULL))));
 	}
-	newman = manifest ? json_deep_copy(manifest) : json_object();
+	return drift;
+}
+
+/* The new version's manifest: the old one with id, version, previous and
+ * what this refresh did. */
+static json_t *new_manifest(const json_t *manifest, const char *key, long long version, json_t *anchors,
+			    json_t *retired, json_t *repl, json_t *needs_arr, const json_t *out_items,
+			    const json_t *models)
+{
+	json_t *newman = manifest ? json_deep_copy(manifest) : json_object();
+
 	{
 		char *id = ba_strdup(key);
 		char *at = strchr(id, '@');
@@ -396,6 +386,103 @@ int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *o
 	json_object_set(newman, "needs_replenishment", needs_arr);
 	json_object_set_new(newman, "item_count", json_integer((json_int_t)json_array_size(out_items)));
 	json_object_set_new(newman, "models_seen", json_deep_copy(models));
+	return newman;
+}
+
+/* needs {subtask: count} as the list the manifest and report carry */
+static void needs_list(json_t *needs, json_t *needs_arr)
+{
+	const char *sk;
+	json_t *cnt;
+
+	json_object_foreach(needs, sk, cnt)
+		json_array_append_new(needs_arr,
+				      json_pack("{s:s, s:O, s:s}", "subtask", sk, "count", cnt, "reason",
+						"dataset items (or generator items that could not be regenerated) were retired; build new items for this subtask"));
+}
+
+static void copy_plan(const char *dir, const char *tmpdir)
+{
+	char *plan = ba_path_join(dir, "plan.json"), *nplan = ba_path_join(tmpdir, "plan.json");
+
+	if (ba_fs_exists(plan))
+		copy_file(plan, nplan, NULL);
+	free(plan);
+	free(nplan);
+}
+
+int ba_eval_refresh(ba_store *st, ba_gen_registry *reg, const ba_refresh_opts *opts,
+		    json_t **report, ba_error *err)
+{
+	const char *dir = opts->bench_dir;
+	json_t *manifest = ba_eval_manifest(dir), *items = NULL, *models = NULL;
+	json_t *out_items = json_array(), *retired = json_array(), *repl = json_array();
+	json_t *needs = json_object(), *anchors = json_array(), *drift = NULL, *nm_json;
+	json_t *newman = NULL, *needs_arr = json_array(), *audit = NULL;
+	double *y = NULL;
+	unsigned *flags = NULL;
+	unsigned char *keep = NULL, *is_anchor = NULL;
+	ba_irt_fit *fit = NULL;
+	char *key = NULL, *root = NULL, *vdir = NULL, *newdir = NULL, *path = NULL, *tmpdir = NULL;
+	long long version = manifest ? ba_json_int(manifest, "version", 1) : 1;
+	size_t ni, nm, nkeep = 0;
+	disc_ent *de = NULL;
+	int rc = 0;
+
+	*report = NULL;
+	if ((rc = ba_eval_load_items(dir, 0, &items, err)) != 0)
+		goto cleanup;
+	key = ba_eval_bench_key(dir);
+	if ((rc = ba_eval_load_matrix(st, key, items, NULL, 0, 0, &models, &y, err)) != 0)
+		goto cleanup;
+	ni = json_array_size(items);
+	nm = json_array_size(models);
+	/* items the audit failed (benchagent audit) are retired too */
+	if ((rc = ba_audit_flags_get(st, key, &audit, err)) != 0)
+		goto cleanup;
+	if (nm == 0 && json_object_size(audit) == 0) {
+		rc = ba_error_set(err, BA_EINVAL,
+				  "%s: no stored evaluation results or audit flags for benchmark '%s'; run 'benchagent eval %s --model ...' or 'benchagent audit %s --judge ...' first",
+				  dir, key, dir, dir);
+		goto cleanup;
+	}
+	root = root_of(dir, version);
+	vdir = ba_path_join(root, "versions");
+	newdir = ba_asprintf("%s/v%lld", vdir, version + 1);
+	if (ba_fs_exists(newdir)) {
+		rc = ba_error_set(err, BA_EINVAL, "%s already exists; remove it to refresh again", newdir);
+		goto cleanup;
+	}
+	/* written in a temporary folder and renamed to vN once complete: a
+	 * refresh that fails half-way leaves no vN behind to block the next */
+	tmpdir = ba_asprintf("%s/.v%lld.tmp-%ld", vdir, version + 1, (long)getpid());
+	ba_fs_rmtree(tmpdir, NULL);
+
+	/* item statistics */
+	flags = ba_calloc(ni + 1, sizeof(unsigned));
+	if (nm >= 3)
+		ba_irt_fit_2pl(y, nm, ni, NULL, &fit, NULL);
+	if (nm > 0)
+		ba_stats_item_flags(y, nm, ni, fit, flags);
+	keep = ba_calloc(ni + 1, 1);
+	is_anchor = ba_calloc(ni + 1, 1);
+	de = ba_calloc(ni + 1, sizeof(disc_ent));
+	nkeep = classify_items(items, audit, flags, y, nm, fit, keep, de, retired);
+	pick_anchors(opts, de, nkeep, items, is_anchor, anchors);
+
+	if ((rc = ba_fs_mkdir_p(tmpdir, err)) != 0)
+		goto cleanup;
+	if ((rc = copy_kept(items, keep, is_anchor, dir, tmpdir, out_items, err)) != 0)
+		goto cleanup;
+	if ((rc = replenish(st, reg, opts, items, keep, version, tmpdir, out_items, repl, needs, err)) != 0)
+		goto cleanup;
+	needs_list(needs, needs_arr);
+
+	if ((rc = write_items(tmpdir, out_items, err)) != 0)
+		goto cleanup;
+	copy_plan(dir, tmpdir);
+	drift = drift_of(models, y, ni, keep, is_anchor);
+	newman = new_manifest(manifest, key, version, anchors, retired, repl, needs_arr, out_items, models);
 	path = ba_path_join(tmpdir, "manifest.json");
 	if ((rc = ba_json_write_file(path, newman, err)) != 0)
 		goto cleanup;
@@ -421,7 +508,6 @@ cleanup:
 	free(flags);
 	free(y);
 	ba_irt_fit_free(fit);
-	ba_buf_free(&lines);
 	json_decref(newman);
 	json_decref(manifest);
 	json_decref(audit);

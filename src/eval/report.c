@@ -122,10 +122,138 @@ static double lookup_num(const json_t *map, const char *spec, double def)
 	return def;
 }
 
+/* Paired comparisons of the models, best first (adjacent pairs only past
+ * MAX_PAIRS_ALL models), with McNemar p-values Holm-adjusted. */
+static json_t *paired_json(const json_t *models, const double *y, size_t ni, const ba_ci *cis,
+			   const ba_stats_opts *so)
+{
+	size_t nm = json_array_size(models), m, i;
+	json_t *pairs = json_array();
+	size_t *order = ba_malloc(sizeof(size_t) * nm), a, b, t;
+
+	for (m = 0; m < nm; m++)
+		order[m] = m;
+	/* by accuracy, best first (insertion sort: nm is small) */
+	for (a = 1; a < nm; a++)
+		for (b = a; b > 0 && !(cis[order[b]].est <= cis[order[b - 1]].est); b--) {
+			t = order[b];
+			order[b] = order[b - 1];
+			order[b - 1] = t;
+		}
+	for (a = 0; a < nm; a++)
+		for (b = a + 1; b < nm; b++) {
+			size_t ia = order[a], ib = order[b];
+			const double *ra = y + ia * ni, *rb = y + ib * ni;
+			long only_a = 0, only_b = 0;
+			ba_ci d;
+			if (nm > MAX_PAIRS_ALL && b != a + 1)
+				continue;
+			ba_stats_paired_bootstrap(ra, rb, ni, so, 100000 + ia * 1000 + ib, &d);
+			for (i = 0; i < ni; i++) {
+				int sa, sb;
+				if (isnan(ra[i]) || isnan(rb[i]))
+					continue;
+				sa = ra[i] >= 0.5;
+				sb = rb[i] >= 0.5;
+				only_a += sa && !sb;
+				only_b += sb && !sa;
+			}
+			json_array_append_new(
+				pairs,
+				json_pack("{s:s, s:s, s:f, s:[f, f], s:I, s:I, s:f}", "a",
+					  json_string_value(json_array_get(models, ia)), "b",
+					  json_string_value(json_array_get(models, ib)), "diff",
+					  isnan(d.est) ? 0 : d.est, "ci", isnan(d.lo) ? 0 : d.lo,
+					  isnan(d.hi) ? 0 : d.hi, "only_a", (json_int_t)only_a,
+					  "only_b", (json_int_t)only_b, "mcnemar_p",
+					  ba_stats_mcnemar_exact(only_a, only_b)));
+		}
+	free(order);
+	{
+		size_t np = json_array_size(pairs), k;
+		double *pv = ba_malloc(sizeof(double) * (np + 1)), *adj = ba_malloc(sizeof(double) * (np + 1));
+		for (k = 0; k < np; k++)
+			pv[k] = ba_json_num(json_array_get(pairs, k), "mcnemar_p", 1);
+		ba_stats_holm(pv, np, adj);
+		for (k = 0; k < np; k++)
+			json_object_set_new(json_array_get(pairs, k), "mcnemar_p_holm", json_real(adj[k]));
+		free(pv);
+		free(adj);
+	}
+	return pairs;
+}
+
+/* The ids flagged solved by all, by none, or negatively discriminating. */
+static json_t *flags_json(const json_t *items, const unsigned *flags)
+{
+	json_t *fa = json_array(), *fn = json_array(), *fd = json_array(), *it;
+	size_t i;
+
+	json_array_foreach(items, i, it) {
+		const char *id = ba_json_str(it, "id", "");
+		if (flags[i] & BA_ITEM_SOLVED_BY_ALL)
+			json_array_append_new(fa, json_string(id));
+		if (flags[i] & BA_ITEM_SOLVED_BY_NONE)
+			json_array_append_new(fn, json_string(id));
+		if (flags[i] & BA_ITEM_NEG_DISCRIM)
+			json_array_append_new(fd, json_string(id));
+	}
+	return json_pack("{s:o, s:o, s:o}", "solved_by_all", fa, "solved_by_none", fn,
+			 "negative_discrimination", fd);
+}
+
+/* Per family: the Spearman correlation of model size and accuracy. */
+static json_t *size_json(const json_t *models, const ba_ci *cis, const ba_eval_opts *opts)
+{
+	size_t nm = json_array_size(models), m, j;
+	json_t *fams = json_object(), *cons = json_array(), *lst;
+	const char *fk;
+
+	for (m = 0; m < nm; m++) {
+		const char *spec = json_string_value(json_array_get(models, m));
+		double size = lookup_num(opts->sizes, spec, NAN);
+		char *fam;
+		if (isnan(size) || isnan(cis[m].est))
+			continue;
+		fam = ba_eval_family(spec, opts->families);
+		lst = json_object_get(fams, fam);
+		if (!lst) {
+			lst = json_array();
+			json_object_set_new(fams, fam, lst);
+		}
+		json_array_append_new(lst, json_integer((json_int_t)m));
+		free(fam);
+	}
+	json_object_foreach(fams, fk, lst) {
+		size_t n = json_array_size(lst);
+		double *xs = ba_malloc(sizeof(double) * (n + 1)), *ys = ba_malloc(sizeof(double) * (n + 1));
+		json_t *names = json_array(), *v;
+		double rho;
+		json_array_foreach(lst, j, v) {
+			size_t mi = (size_t)json_integer_value(v);
+			const char *spec = json_string_value(json_array_get(models, mi));
+			xs[j] = lookup_num(opts->sizes, spec, 0);
+			ys[j] = cis[mi].est;
+			json_array_append_new(names, json_string(spec));
+		}
+		rho = ba_stats_spearman(xs, ys, n);
+		json_array_append_new(cons, json_pack("{s:s, s:o, s:I, s:f}", "family", fk, "models",
+						      names, "n", (json_int_t)n, "spearman",
+						      isnan(rho) ? 0 : rho));
+		if (isnan(rho))
+			json_object_set_new(json_array_get(cons, json_array_size(cons) - 1), "spearman",
+					    json_null());
+		free(xs);
+		free(ys);
+	}
+	json_decref(fams);
+	return cons;
+}
+
 json_t *ba_eval_report(const json_t *items, const json_t *models, const double *y,
 		       const ba_eval_opts *opts)
 {
-	size_t nm = json_array_size(models), ni = json_array_size(items), m, i, j, s;
+	size_t nm = json_array_size(models), ni = json_array_size(items), m, i, s;
 	json_t *rep = json_object(), *jm = json_array(), *subtasks = json_array(), *it;
 	json_t *stidx = json_object();
 	ba_ci *cis = ba_calloc(nm + 1, sizeof(ba_ci));
@@ -186,60 +314,8 @@ json_t *ba_eval_report(const json_t *items, const json_t *models, const double *
 	}
 	json_object_set_new(rep, "models", jm);
 
-	/* paired comparisons */
 	if (nm >= 2) {
-		json_t *pairs = json_array();
-		size_t *order = ba_malloc(sizeof(size_t) * nm), a, b, t;
-		for (m = 0; m < nm; m++)
-			order[m] = m;
-		/* by accuracy, best first (insertion sort: nm is small) */
-		for (a = 1; a < nm; a++)
-			for (b = a; b > 0 && !(cis[order[b]].est <= cis[order[b - 1]].est); b--) {
-				t = order[b];
-				order[b] = order[b - 1];
-				order[b - 1] = t;
-			}
-		for (a = 0; a < nm; a++)
-			for (b = a + 1; b < nm; b++) {
-				size_t ia = order[a], ib = order[b];
-				const double *ra = y + ia * ni, *rb = y + ib * ni;
-				long only_a = 0, only_b = 0;
-				ba_ci d;
-				if (nm > MAX_PAIRS_ALL && b != a + 1)
-					continue;
-				ba_stats_paired_bootstrap(ra, rb, ni, so, 100000 + ia * 1000 + ib, &d);
-				for (i = 0; i < ni; i++) {
-					int sa, sb;
-					if (isnan(ra[i]) || isnan(rb[i]))
-						continue;
-					sa = ra[i] >= 0.5;
-					sb = rb[i] >= 0.5;
-					only_a += sa && !sb;
-					only_b += sb && !sa;
-				}
-				json_array_append_new(
-					pairs,
-					json_pack("{s:s, s:s, s:f, s:[f, f], s:I, s:I, s:f}", "a",
-						  json_string_value(json_array_get(models, ia)), "b",
-						  json_string_value(json_array_get(models, ib)), "diff",
-						  isnan(d.est) ? 0 : d.est, "ci", isnan(d.lo) ? 0 : d.lo,
-						  isnan(d.hi) ? 0 : d.hi, "only_a", (json_int_t)only_a,
-						  "only_b", (json_int_t)only_b, "mcnemar_p",
-						  ba_stats_mcnemar_exact(only_a, only_b)));
-			}
-		free(order);
-		{
-			size_t np = json_array_size(pairs), k;
-			double *pv = ba_malloc(sizeof(double) * (np + 1)), *adj = ba_malloc(sizeof(double) * (np + 1));
-			for (k = 0; k < np; k++)
-				pv[k] = ba_json_num(json_array_get(pairs, k), "mcnemar_p", 1);
-			ba_stats_holm(pv, np, adj);
-			for (k = 0; k < np; k++)
-				json_object_set_new(json_array_get(pairs, k), "mcnemar_p_holm", json_real(adj[k]));
-			free(pv);
-			free(adj);
-		}
-		json_object_set_new(rep, "paired", pairs);
+		json_object_set_new(rep, "paired", paired_json(models, y, ni, cis, so));
 		json_object_set_new(rep, "separability", json_real(ba_stats_separability(cis, nm)));
 	}
 
@@ -265,68 +341,11 @@ json_t *ba_eval_report(const json_t *items, const json_t *models, const double *
 		}
 	}
 
-	/* item flags */
-	{
-		json_t *fa = json_array(), *fn = json_array(), *fd = json_array();
-		ba_stats_item_flags(y, nm, ni, fit, flags);
-		json_array_foreach(items, i, it) {
-			const char *id = ba_json_str(it, "id", "");
-			if (flags[i] & BA_ITEM_SOLVED_BY_ALL)
-				json_array_append_new(fa, json_string(id));
-			if (flags[i] & BA_ITEM_SOLVED_BY_NONE)
-				json_array_append_new(fn, json_string(id));
-			if (flags[i] & BA_ITEM_NEG_DISCRIM)
-				json_array_append_new(fd, json_string(id));
-		}
-		json_object_set_new(rep, "flags",
-				    json_pack("{s:o, s:o, s:o}", "solved_by_all", fa, "solved_by_none", fn,
-					      "negative_discrimination", fd));
-	}
+	ba_stats_item_flags(y, nm, ni, fit, flags);
+	json_object_set_new(rep, "flags", flags_json(items, flags));
 
-	/* size vs accuracy per family */
-	if (opts->sizes && json_object_size(opts->sizes) > 0) {
-		json_t *fams = json_object(), *cons = json_array(), *lst;
-		const char *fk;
-		for (m = 0; m < nm; m++) {
-			const char *spec = json_string_value(json_array_get(models, m));
-			double size = lookup_num(opts->sizes, spec, NAN);
-			char *fam;
-			if (isnan(size) || isnan(cis[m].est))
-				continue;
-			fam = ba_eval_family(spec, opts->families);
-			lst = json_object_get(fams, fam);
-			if (!lst) {
-				lst = json_array();
-				json_object_set_new(fams, fam, lst);
-			}
-			json_array_append_new(lst, json_integer((json_int_t)m));
-			free(fam);
-		}
-		json_object_foreach(fams, fk, lst) {
-			size_t n = json_array_size(lst);
-			double *xs = ba_malloc(sizeof(double) * (n + 1)), *ys = ba_malloc(sizeof(double) * (n + 1));
-			json_t *names = json_array(), *v;
-			double rho;
-			json_array_foreach(lst, j, v) {
-				size_t mi = (size_t)json_integer_value(v);
-				const char *spec = json_string_value(json_array_get(models, mi));
-				xs[j] = lookup_num(opts->sizes, spec, 0);
-				ys[j] = cis[mi].est;
-				json_array_append_new(names, json_string(spec));
-			}
-			rho = ba_stats_spearman(xs, ys, n);
-			json_array_append_new(cons, json_pack("{s:s, s:o, s:I, s:f}", "family", fk, "models",
-							      names, "n", (json_int_t)n, "spearman",
-							      isnan(rho) ? 0 : rho));
-			if (isnan(rho))
-				json_object_set_new(json_array_get(cons, json_array_size(cons) - 1), "spearman",
-						    json_null());
-			free(xs);
-			free(ys);
-		}
-		json_object_set_new(rep, "size_consistency", cons);
-		json_decref(fams);
-	}
+	if (opts->sizes && json_object_size(opts->sizes) > 0)
+		json_object_set_new(rep, "size_consistency", size_json(models, cis, opts));
 
 	/* planner */
 	{
