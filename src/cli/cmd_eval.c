@@ -45,21 +45,158 @@ const ba_command ba_cmd_eval = {
 	.exec = exec_eval,
 };
 
+/* the numeric options, given as text */
+typedef struct {
+	const char *epochs, *limit, *res, *conc, *maxtok, *hw;
+} eval_nums;
+
+/* Apply the numeric options over the configured values; 0 or a usage exit. */
+static int eval_numbers(const ba_cli *cli, const eval_nums *o, ba_eval_opts *eo)
+{
+	long v;
+	int ec;
+
+	if (o->epochs) {
+		if ((ec = ba_cli_long(&ba_cmd_eval, "--epochs", o->epochs, 1, 100, &v)) != 0)
+			return ec;
+		eo->epochs = (int)v;
+	}
+	if (o->limit) {
+		if ((ec = ba_cli_long(&ba_cmd_eval, "--limit", o->limit, 1, 100000000, &v)) != 0)
+			return ec;
+		eo->limit = v;
+	}
+	if (o->res) {
+		if ((ec = ba_cli_long(&ba_cmd_eval, "--resamples", o->res, 10, 1000000, &v)) != 0)
+			return ec;
+		eo->stats.resamples = (int)v;
+	}
+	if (o->conc) {
+		if ((ec = ba_cli_long(&ba_cmd_eval, "--concurrency", o->conc, 1, 100000, &v)) != 0)
+			return ec;
+		eo->window = (int)v;
+	} else if (cli->batch_api) {
+		/* one provider batch for the whole evaluation, not one per window */
+		eo->window = 1 << 24;
+	}
+	if (o->maxtok) {
+		if ((ec = ba_cli_long(&ba_cmd_eval, "--max-tokens", o->maxtok, 1, 10000000, &v)) != 0)
+			return ec;
+		eo->max_tokens = (int)v;
+	}
+	if (o->hw) {
+		char *end;
+		eo->plan_half_width = strtod(o->hw, &end);
+		if (end == o->hw || *end || !(eo->plan_half_width > 0 && eo->plan_half_width < 0.5))
+			return ba_cli_usage(&ba_cmd_eval, "--half-width: '%s' is not a number in (0, 0.5)", o->hw);
+	}
+	return 0;
+}
+
+/* Print the report (JSON or text); BA_EXIT_FAIL when some model calls
+ * failed after every retry (as `batch`: the run is incomplete). */
+static int eval_print(const ba_cli *cli, const json_t *report)
+{
+	if (cli->json) {
+		char *s = ba_json_canonical(report);
+		printf("%s\n", s);
+		free(s);
+	} else {
+		char *s = ba_eval_format(report);
+		fputs(s, stdout);
+		free(s);
+	}
+	{
+		json_int_t failed = json_integer_value(ba_json_path(report, "requests.calls_failed"));
+		if (failed > 0) {
+			fprintf(stderr, "benchagent: eval: %lld of %lld model calls failed after all retries (first: %s); "
+				"rerun the same command to send only those\n", (long long)failed,
+				(long long)json_integer_value(ba_json_path(report, "requests.total")),
+				ba_json_str(json_object_get(report, "requests"), "first_error", "?"));
+			return BA_EXIT_FAIL;
+		}
+	}
+	return BA_EXIT_OK;
+}
+
+/* The evaluation section of the configuration (and --seed) into eo. */
+static void eval_configured(const ba_cli *cli, const ba_config *cfg, ba_eval_opts *eo)
+{
+	eo->stats.resamples = cfg->evaluation.resamples;
+	eo->stats.seed = (uint64_t)cfg->evaluation.seed;
+	eo->stats.level = cfg->evaluation.level;
+	eo->window = cfg->evaluation.window;
+	eo->max_tokens = cfg->evaluation.max_tokens;
+	eo->temperature = cfg->evaluation.temperature;
+	eo->plan_half_width = cfg->evaluation.plan_half_width;
+	if (cli->seed_set)
+		eo->stats.seed = cli->seed;
+}
+
+/* The sizes and families given, for `benchagent report` and the review
+ * server's /report. */
+static void save_model_info(ba_store *st, const char *key, json_t *jsizes, json_t *jfams)
+{
+	json_t *mi;
+	char *txt, *kk;
+
+	if (!json_object_size(jsizes) && !json_object_size(jfams))
+		return;
+	mi = json_pack("{s:O, s:O}", "sizes", jsizes, "families", jfams);
+	txt = ba_json_canonical(mi);
+	kk = ba_asprintf("eval.model_info:%s", key);
+	ba_kv_put(st, kk, txt, NULL);
+	free(txt);
+	free(kk);
+	json_decref(mi);
+}
+
+/* The built-in generators plus the agent-written ones the benchmark's plan
+ * carries, or NULL (generator items are then scored by answer type). */
+static ba_gen_registry *open_generators(const char *bench)
+{
+	ba_gen_registry *reg = NULL;
+	ba_error ge = BA_ERROR_INIT;
+
+	if (ba_gen_registry_new(&reg, NULL, &ge) != 0) {
+		BA_WARN("generators unavailable (%s): generator items are scored by answer type", ge.msg);
+		return NULL;
+	}
+	if (ba_gen_registry_add_bench(reg, bench, &ge) != 0)
+		BA_WARN("%s", ge.msg);
+	return reg;
+}
+
+/* models without repeats, in their order; returns how many */
+static int unique_models(const char **models, int n, const char **uniq)
+{
+	int nuniq = 0, i, k;
+
+	for (i = 0; i < n; i++) {
+		int dup = 0;
+		for (k = 0; k < nuniq; k++)
+			dup |= !strcmp(uniq[k], models[i]);
+		if (!dup)
+			uniq[nuniq++] = models[i];
+	}
+	return nuniq;
+}
+
 static int exec_eval(ba_cli *cli, int argc, char **argv)
 {
 	const char *models[MAX_MODELS], *sizes[MAX_MODELS], *fams[MAX_MODELS], *uniq[MAX_MODELS];
-	int nmodels = 0, nsizes = 0, nfams = 0, nuniq = 0, ec, npos, pairwise = 0, i, k;
-	const char *epochs_s = NULL, *limit_s = NULL, *judge = NULL, *res_s = NULL, *conc_s = NULL;
-	const char *maxtok_s = NULL, *hw_s = NULL;
+	int nmodels = 0, nsizes = 0, nfams = 0, nuniq = 0, ec, npos, pairwise = 0, k;
+	const char *judge = NULL;
+	eval_nums nums = { 0 };
 	ba_opt opts[] = {
-		{ "epochs", 0, 1, &epochs_s, NULL },
-		{ "limit", 0, 1, &limit_s, NULL },
+		{ "epochs", 0, 1, &nums.epochs, NULL },
+		{ "limit", 0, 1, &nums.limit, NULL },
 		{ "judge", 0, 1, &judge, NULL },
 		{ "pairwise", 0, 0, NULL, &pairwise },
-		{ "resamples", 0, 1, &res_s, NULL },
-		{ "concurrency", 0, 1, &conc_s, NULL },
-		{ "max-tokens", 0, 1, &maxtok_s, NULL },
-		{ "half-width", 0, 1, &hw_s, NULL },
+		{ "resamples", 0, 1, &nums.res, NULL },
+		{ "concurrency", 0, 1, &nums.conc, NULL },
+		{ "max-tokens", 0, 1, &nums.maxtok, NULL },
+		{ "half-width", 0, 1, &nums.hw, NULL },
 		{ NULL, 0, 0, NULL, NULL },
 	};
 	char *pos[1];
@@ -73,7 +210,6 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	json_t *jsizes = json_object(), *jfams = json_object(), *report = NULL;
 	char *key = NULL;
 	int64_t run_id = 0;
-	long v;
 	int rc = BA_EXIT_OK;
 
 	if ((ec = ba_cli_take_repeat(&ba_cmd_eval, &argc, argv, "--model", models, MAX_MODELS, &nmodels)) != 0 ||
@@ -94,13 +230,7 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		rc = ba_cli_usage(&ba_cmd_eval, "give at least one --model PROVIDER/MODEL");
 		goto cleanup;
 	}
-	for (i = 0; i < nmodels; i++) {
-		int dup = 0;
-		for (k = 0; k < nuniq; k++)
-			dup |= !strcmp(uniq[k], models[i]);
-		if (!dup)
-			uniq[nuniq++] = models[i];
-	}
+	nuniq = unique_models(models, nmodels, uniq);
 	if ((ec = ba_cli_pairs(&ba_cmd_eval, sizes, nsizes, "--size", 1, jsizes)) != 0 ||
 	    (ec = ba_cli_pairs(&ba_cmd_eval, fams, nfams, "--family", 0, jfams)) != 0) {
 		rc = ec;
@@ -123,60 +253,10 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	eo.pairwise = pairwise;
 	eo.sizes = jsizes;
 	eo.families = jfams;
-	eo.stats.resamples = cfg->evaluation.resamples;
-	eo.stats.seed = (uint64_t)cfg->evaluation.seed;
-	eo.stats.level = cfg->evaluation.level;
-	eo.window = cfg->evaluation.window;
-	eo.max_tokens = cfg->evaluation.max_tokens;
-	eo.temperature = cfg->evaluation.temperature;
-	eo.plan_half_width = cfg->evaluation.plan_half_width;
-	if (cli->seed_set)
-		eo.stats.seed = cli->seed;
-	if (epochs_s) {
-		if ((ec = ba_cli_long(&ba_cmd_eval, "--epochs", epochs_s, 1, 100, &v)) != 0) {
-			rc = ec;
-			goto cleanup;
-		}
-		eo.epochs = (int)v;
-	}
-	if (limit_s) {
-		if ((ec = ba_cli_long(&ba_cmd_eval, "--limit", limit_s, 1, 100000000, &v)) != 0) {
-			rc = ec;
-			goto cleanup;
-		}
-		eo.limit = v;
-	}
-	if (res_s) {
-		if ((ec = ba_cli_long(&ba_cmd_eval, "--resamples", res_s, 10, 1000000, &v)) != 0) {
-			rc = ec;
-			goto cleanup;
-		}
-		eo.stats.resamples = (int)v;
-	}
-	if (conc_s) {
-		if ((ec = ba_cli_long(&ba_cmd_eval, "--concurrency", conc_s, 1, 100000, &v)) != 0) {
-			rc = ec;
-			goto cleanup;
-		}
-		eo.window = (int)v;
-	} else if (cli->batch_api) {
-		/* one provider batch for the whole evaluation, not one per window */
-		eo.window = 1 << 24;
-	}
-	if (maxtok_s) {
-		if ((ec = ba_cli_long(&ba_cmd_eval, "--max-tokens", maxtok_s, 1, 10000000, &v)) != 0) {
-			rc = ec;
-			goto cleanup;
-		}
-		eo.max_tokens = (int)v;
-	}
-	if (hw_s) {
-		char *end;
-		eo.plan_half_width = strtod(hw_s, &end);
-		if (end == hw_s || *end || !(eo.plan_half_width > 0 && eo.plan_half_width < 0.5)) {
-			rc = ba_cli_usage(&ba_cmd_eval, "--half-width: '%s' is not a number in (0, 0.5)", hw_s);
-			goto cleanup;
-		}
+	eval_configured(cli, cfg, &eo);
+	if ((ec = eval_numbers(cli, &nums, &eo)) != 0) {
+		rc = ec;
+		goto cleanup;
 	}
 	key = ba_eval_bench_key(pos[0]);
 	if (ba_run_open(st, "eval", key, &run_id, &err) != 0) {
@@ -193,16 +273,7 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 		rc = ba_cli_fail(cli, &err);
 		goto cleanup;
 	}
-	{
-		ba_error ge = BA_ERROR_INIT;
-		if (ba_gen_registry_new(&reg, NULL, &ge) != 0) {
-			BA_WARN("generators unavailable (%s): generator items are scored by answer type", ge.msg);
-			reg = NULL;
-		}
-		/* agent-written generators the benchmark's plan carries */
-		if (reg && ba_gen_registry_add_bench(reg, pos[0], &ge) != 0)
-			BA_WARN("%s", ge.msg);
-	}
+	reg = open_generators(pos[0]);
 	if (ba_eval_run(gw, st, reg, &eo, &report, &err) != 0) {
 		rc = ba_cli_fail(cli, &err);
 		goto cleanup;
@@ -210,39 +281,12 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	ba_run_set_status(st, run_id, "done", NULL);
 	/* kept for `benchagent report` (reused while the stored results are these) */
 	ba_eval_save_report(st, key, &eo, (int)ba_json_int(report, "epochs", eo.epochs), report, NULL);
-	/* the sizes and families given, for `benchagent report` and the review server's /report */
-	if (json_object_size(jsizes) || json_object_size(jfams)) {
-		json_t *mi = json_pack("{s:O, s:O}", "sizes", jsizes, "families", jfams);
-		char *txt = ba_json_canonical(mi), *kk = ba_asprintf("eval.model_info:%s", key);
-		ba_kv_put(st, kk, txt, NULL);
-		free(txt);
-		free(kk);
-		json_decref(mi);
-	}
+	save_model_info(st, key, jsizes, jfams);
 	if (cli->output && ba_json_write_file(cli->output, report, &err) != 0) {
 		rc = ba_cli_fail(cli, &err);
 		goto cleanup;
 	}
-	if (cli->json) {
-		char *s = ba_json_canonical(report);
-		printf("%s\n", s);
-		free(s);
-	} else {
-		char *s = ba_eval_format(report);
-		fputs(s, stdout);
-		free(s);
-	}
-	/* as `batch`: calls that failed after every retry make the run incomplete */
-	{
-		json_int_t failed = json_integer_value(ba_json_path(report, "requests.calls_failed"));
-		if (failed > 0) {
-			fprintf(stderr, "benchagent: eval: %lld of %lld model calls failed after all retries (first: %s); "
-				"rerun the same command to send only those\n", (long long)failed,
-				(long long)json_integer_value(ba_json_path(report, "requests.total")),
-				ba_json_str(json_object_get(report, "requests"), "first_error", "?"));
-			rc = BA_EXIT_FAIL;
-		}
-	}
+	rc = eval_print(cli, report);
 cleanup:
 	ba_gateway_free(gw);
 	ba_gen_registry_free(reg);

@@ -508,11 +508,65 @@ static void free_runner(runner *r)
 	pthread_cond_destroy(&r->cv);
 }
 
+/* Keep up to the window's jobs in flight and complete them as they come
+ * back, flushing results every FLUSH_EVERY; stops early when the budget is
+ * exhausted. 0, or the flush's error. */
+static int drive(runner *r, ba_error *err)
+{
+	size_t next = 0, since_flush = 0, window;
+	int rc = 0;
+
+	window = r->o->window > 0 ? (size_t)r->o->window : 256;
+	r->progress = ba_progress_start("eval", (long)r->njobs);
+	while (next < r->njobs || r->inflight > 0) {
+		size_t *batch = NULL, nb = 0, i;
+		while (next < r->njobs && r->inflight < window && !r->budget_stop) {
+			ba_error e = BA_ERROR_INIT;
+			if (start_job(r, next, &e) != 0) {
+				job *j = &r->jobs[next];
+				if (e.code == BA_EBUDGET)
+					r->budget_stop = 1;
+				warn(r, "%s", e.msg);
+				j->error = ba_strdup(e.msg);
+				j->state = J_DONE;
+				r->failed++; /* refused before sending (e.g. unsafe media): a warning, not a call failure */
+			}
+			next++;
+			if (r->jobs[next - 1].state == J_DONE)
+				since_flush++;
+		}
+		if (r->budget_stop && r->inflight == 0)
+			break;
+		if (r->inflight == 0)
+			continue;
+		pthread_mutex_lock(&r->mu);
+		while (r->qlen == 0)
+			pthread_cond_wait(&r->cv, &r->mu);
+		batch = r->queue;
+		nb = r->qlen;
+		r->queue = NULL;
+		r->qlen = r->qcap = 0;
+		pthread_mutex_unlock(&r->mu);
+		for (i = 0; i < nb; i++) {
+			complete(r, batch[i]);
+			if (r->jobs[batch[i]].state == J_DONE)
+				since_flush++;
+		}
+		free(batch);
+		if (since_flush >= FLUSH_EVERY) {
+			if ((rc = flush(r, err)) != 0)
+				break;
+			since_flush = 0;
+		}
+	}
+	return rc;
+}
+
 int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eval_opts *opts,
 		json_t **report, ba_error *err)
 {
 	runner r;
-	size_t nitems, k, next = 0, since_flush = 0, window;
+	size_t nitems, k;
 	int epochs = opts->epochs > 0 ? opts->epochs : 1, rc = 0;
 	json_t *models = NULL, *pair = NULL;
 	double *y = NULL;
@@ -556,49 +610,7 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 		r.jobs[k].owner = &r;
 		r.jobs[k].idx = k;
 	}
-	window = opts->window > 0 ? (size_t)opts->window : 256;
-	r.progress = ba_progress_start("eval", (long)r.njobs);
-	while (next < r.njobs || r.inflight > 0) {
-		size_t *batch = NULL, nb = 0, i;
-		while (next < r.njobs && r.inflight < window && !r.budget_stop) {
-			ba_error e = BA_ERROR_INIT;
-			if (start_job(&r, next, &e) != 0) {
-				job *j = &r.jobs[next];
-				if (e.code == BA_EBUDGET)
-					r.budget_stop = 1;
-				warn(&r, "%s", e.msg);
-				j->error = ba_strdup(e.msg);
-				j->state = J_DONE;
-				r.failed++; /* refused before sending (e.g. unsafe media): a warning, not a call failure */
-			}
-			next++;
-			if (r.jobs[next - 1].state == J_DONE)
-				since_flush++;
-		}
-		if (r.budget_stop && r.inflight == 0)
-			break;
-		if (r.inflight == 0)
-			continue;
-		pthread_mutex_lock(&r.mu);
-		while (r.qlen == 0)
-			pthread_cond_wait(&r.cv, &r.mu);
-		batch = r.queue;
-		nb = r.qlen;
-		r.queue = NULL;
-		r.qlen = r.qcap = 0;
-		pthread_mutex_unlock(&r.mu);
-		for (i = 0; i < nb; i++) {
-			complete(&r, batch[i]);
-			if (r.jobs[batch[i]].state == J_DONE)
-				since_flush++;
-		}
-		free(batch);
-		if (since_flush >= FLUSH_EVERY) {
-			if ((rc = flush(&r, err)) != 0)
-				break;
-			since_flush = 0;
-		}
-	}
+	rc = drive(&r, err);
 	ba_gateway_wait(gw);
 	ba_progress_done(r.progress);
 	r.progress = NULL;
