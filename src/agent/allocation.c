@@ -83,6 +83,78 @@ typedef struct {
 	json_t *difficulty;
 } slot;
 
+/* Shared capacities: trim the largest quota of an over-used source. */
+static void trim_shared(slot *s, size_t np)
+{
+	size_t i, j;
+
+	for (i = 0; i < np; i++) {
+		long usedv = 0, cap = s[i].cap;
+		if (cap < 0)
+			continue;
+		for (j = 0; j < np; j++)
+			if (!strcmp(s[j].src, s[i].src))
+				usedv += s[j].count;
+		while (usedv > cap) {
+			size_t big = (size_t)-1;
+			for (j = 0; j < np; j++)
+				if (!strcmp(s[j].src, s[i].src) && s[j].count > 0 &&
+				    (big == (size_t)-1 || s[j].count > s[big].count))
+					big = j;
+			{
+				long cut = usedv - cap < s[big].count ? usedv - cap : s[big].count;
+				s[big].count -= cut;
+				usedv -= cut;
+			}
+		}
+	}
+}
+
+/* Under target: the subtask with the fewest items that still has room,
+ * and among its pairs with room the one furthest below its
+ * score-proportional share; (size_t)-1 when there is no room anywhere.
+ * *best_room gets that pair's room. */
+static size_t pick_slot(const slot *s, size_t np, const json_t *subtasks, long *st_total, long target,
+			long *best_room)
+{
+	size_t nst = json_array_size(subtasks), best_st = (size_t)-1, best = (size_t)-1, j, k;
+
+	for (k = 0; k < nst; k++)
+		st_total[k] = 0;
+	for (j = 0; j < np; j++)
+		for (k = 0; k < nst; k++)
+			if (!strcmp(s[j].st, ba_json_str(json_array_get(subtasks, k), "id", "")))
+				st_total[k] += s[j].count;
+	for (k = 0; k < nst; k++) {
+		const char *sid = ba_json_str(json_array_get(subtasks, k), "id", "");
+		size_t cand = (size_t)-1;
+		long room = 0;
+		for (j = 0; j < np; j++) {
+			long r, usedv = 0;
+			size_t m;
+			if (strcmp(s[j].st, sid))
+				continue;
+			for (m = 0; m < np; m++)
+				if (!strcmp(s[m].src, s[j].src))
+					usedv += s[m].count;
+			r = s[j].cap < 0 ? target : s[j].cap - usedv;
+			/* among pairs with room, the one furthest below its
+			 * score-proportional share */
+			if (r > 0 && (cand == (size_t)-1 ||
+				      (double)s[j].count / s[j].w < (double)s[cand].count / s[cand].w)) {
+				room = r;
+				cand = j;
+			}
+		}
+		if (cand != (size_t)-1 && (best_st == (size_t)-1 || st_total[k] < st_total[best_st])) {
+			best_st = k;
+			best = cand;
+			*best_room = room;
+		}
+	}
+	return best;
+}
+
 json_t *ba_alloc_repair(const json_t *pairs, const json_t *subtasks, const json_t *quotas,
 			long target, char **note)
 {
@@ -112,27 +184,7 @@ json_t *ba_alloc_repair(const json_t *pairs, const json_t *subtasks, const json_
 					s[j].difficulty = json_object_get(q, "difficulty");
 			}
 	}
-	/* shared capacities: trim the largest quota of an over-used source */
-	for (i = 0; i < np; i++) {
-		long usedv = 0, cap = s[i].cap;
-		if (cap < 0)
-			continue;
-		for (j = 0; j < np; j++)
-			if (!strcmp(s[j].src, s[i].src))
-				usedv += s[j].count;
-		while (usedv > cap) {
-			size_t big = (size_t)-1;
-			for (j = 0; j < np; j++)
-				if (!strcmp(s[j].src, s[i].src) && s[j].count > 0 &&
-				    (big == (size_t)-1 || s[j].count > s[big].count))
-					big = j;
-			{
-				long cut = usedv - cap < s[big].count ? usedv - cap : s[big].count;
-				s[big].count -= cut;
-				usedv -= cut;
-			}
-		}
-	}
+	trim_shared(s, np);
 	for (i = 0; i < np; i++)
 		total += s[i].count;
 	/* over target: trim the largest */
@@ -147,41 +199,9 @@ json_t *ba_alloc_repair(const json_t *pairs, const json_t *subtasks, const json_
 	/* under target: give to the subtask with the fewest items that still
 	 * has room, its roomiest source, in chunks */
 	while (total < target) {
-		size_t best_st = (size_t)-1, best = (size_t)-1, k;
+		size_t best;
 		long best_room = 0, need = target - total, chunk;
-		for (k = 0; k < nst; k++)
-			st_total[k] = 0;
-		for (j = 0; j < np; j++)
-			for (k = 0; k < nst; k++)
-				if (!strcmp(s[j].st, ba_json_str(json_array_get(subtasks, k), "id", "")))
-					st_total[k] += s[j].count;
-		for (k = 0; k < nst; k++) {
-			const char *sid = ba_json_str(json_array_get(subtasks, k), "id", "");
-			size_t cand = (size_t)-1;
-			long room = 0;
-			for (j = 0; j < np; j++) {
-				long r, usedv = 0;
-				size_t m;
-				if (strcmp(s[j].st, sid))
-					continue;
-				for (m = 0; m < np; m++)
-					if (!strcmp(s[m].src, s[j].src))
-						usedv += s[m].count;
-				r = s[j].cap < 0 ? target : s[j].cap - usedv;
-				/* among pairs with room, the one furthest below its
-				 * score-proportional share */
-				if (r > 0 && (cand == (size_t)-1 ||
-					      (double)s[j].count / s[j].w < (double)s[cand].count / s[cand].w)) {
-					room = r;
-					cand = j;
-				}
-			}
-			if (cand != (size_t)-1 && (best_st == (size_t)-1 || st_total[k] < st_total[best_st])) {
-				best_st = k;
-				best = cand;
-				best_room = room;
-			}
-		}
+		best = pick_slot(s, np, subtasks, st_total, target, &best_room);
 		if (best == (size_t)-1)
 			break; /* no room anywhere */
 		chunk = need / (long)(nst ? 2 * nst : 1);

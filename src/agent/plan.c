@@ -415,6 +415,158 @@ static json_t *gen_names(const planner *p)
 	return a;
 }
 
+/* The planner's parameters, part of every stage's key: a change of pool,
+ * generators, weights or models replans. */
+static json_t *plan_params(planner *p, json_t *models)
+{
+	json_t *params;
+
+	params = json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:O}", "pool",
+			   ba_pool_signature(p->pool), "generators", gen_names(p), "w_align", p->w_align,
+			   "w_cov", p->w_cov, "w_simp", p->w_simp, "w_risk", p->w_risk, "blend", p->blend,
+			   "threshold", p->threshold, "candidates", p->ncand, "models", models);
+	json_object_set_new(params, "write_generators", json_integer(p->write_generators ? p->write_attempts : 0));
+	json_object_set_new(params, "retrieval",
+			    json_pack("{s:i, s:f, s:f, s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "scored",
+				      p->scored, "request_floor", p->request_floor, "alignment_floor", p->align_floor, "allow_unrelated", p->allow_unrelated,
+				      "bm25", p->rw.bm25, "tfidf", p->rw.tfidf, "text", p->rw.text, "meta", p->rw.meta,
+				      "roles", p->rw.roles, "embedding", p->rw.embedding, "conversions",
+				      ba_plan_conversions()));
+	return params;
+}
+
+/* The next round's feedback: what the grounding could not ground, then
+ * the accepted pairs that cannot build (send_back_infeasible). */
+static int round_feedback(planner *p, const json_t *query, const json_t *subtasks, json_t *grounding, int round,
+			  json_t **feedback, json_t *r_ground, ba_error *err)
+{
+	json_t *ung = json_object_get(grounding, "ungrounded"), *g;
+	size_t i;
+
+	json_decref(*feedback);
+	*feedback = json_array();
+	json_array_foreach(ung, i, g)
+		json_array_append_new(*feedback, json_string(ba_json_str(g, "feedback", "")));
+	if (!json_is_array(ung))
+		json_object_set_new(grounding, "ungrounded", json_array());
+	return send_back_infeasible(p, query, subtasks, grounding, round, *feedback, r_ground, err);
+}
+
+/* After grounding round `round` (feedback holds what is not grounded or
+ * cannot build): when nothing is, the sources may still be too small for
+ * the target, which goes upstream as feedback; 1 when the design <->
+ * grounding loop stops here. */
+static int round_done(const planner *p, const json_t *pairs, json_t *feedback, json_t *r_ground,
+		      json_t *r_alloc, int round, long target, int *extra_rounds)
+{
+	json_t *g;
+	size_t i;
+
+	if (json_array_size(feedback) == 0) {
+		long cap = total_capacity(pairs);
+		if (cap < 0 || cap >= target || *extra_rounds >= p->a_rounds - 1 ||
+		    round >= p->g_rounds + p->a_rounds - 1)
+			return 1;
+		/* infeasible: the sources cannot hold the target -> upstream */
+		(*extra_rounds)++;
+		json_array_append_new(feedback,
+				      json_sprintf("capacity: the accepted sources hold only %ld usable "
+						   "samples for a target of %ld items; add or revise "
+						   "subtasks so they can use other datasets or "
+						   "generators", cap, target));
+		json_array_append_new(r_alloc, json_sprintf("round %d: %s", round,
+							     json_string_value(json_array_get(feedback, 0))));
+		return 0;
+	}
+	json_array_foreach(feedback, i, g)
+		json_array_append_new(r_ground, json_sprintf("round %d: not grounded: %s", round,
+							     json_string_value(g)));
+	return round >= p->g_rounds;
+}
+
+/* The subtasks some accepted pair grounds; the others are dropped, with
+ * the reason in r_design and what did not fit in unfit. */
+static json_t *kept_subtasks(const json_t *subtasks, const json_t *pairs, const json_t *grounding,
+			     json_t *r_design, json_t *unfit)
+{
+	json_t *kept = json_array(), *s, *g;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(grounding, "unrelated"), i, g)
+		json_array_append(unfit, g);
+	json_array_foreach(subtasks, i, s) {
+		if (subtask_grounded(pairs, ba_json_str(s, "id", ""))) {
+			json_array_append(kept, s);
+			continue;
+		}
+		json_array_append_new(r_design, json_sprintf("dropped %s '%s': no source could "
+							     "ground it", ba_json_str(s, "id", ""),
+							     ba_json_str(s, "name", "")));
+		json_array_foreach(json_object_get(grounding, "ungrounded"), j, g)
+			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")))
+				json_array_append(unfit, g);
+	}
+	return kept;
+}
+
+/* The plan carries only the groundings of kept subtasks and the sources
+ * they use. */
+static void used_only(const json_t *grounding, const json_t *kept, json_t *groundings, json_t *sources)
+{
+	json_t *s, *g;
+	size_t i, j;
+
+	json_array_foreach(json_object_get(grounding, "groundings"), i, g) {
+		int keep = 0;
+		json_array_foreach(kept, j, s)
+			keep |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "subtask", ""));
+		if (keep)
+			json_array_append(groundings, g);
+	}
+	json_array_foreach(json_object_get(grounding, "sources"), i, s) {
+		int used = 0;
+		json_array_foreach(groundings, j, g)
+			used |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "source", ""));
+		if (used)
+			json_array_append(sources, s);
+	}
+}
+
+/* The error when no subtask could be grounded: what did not fit and why. */
+static int nothing_fits(const planner *p, const json_t *unfit, int round, ba_error *err)
+{
+	char *why = unfit_summary(unfit);
+	int rc = ba_error_set(err, BA_ENOTFOUND, "nothing in the pool fits this request after %d "
+			      "round%s%s: %s", round, round == 1 ? "" : "s",
+			      ba_pool_count(p->pool) ? "" : " with generators only (no dataset pool: add "
+							    "`pool:` to benchagent.yaml or use --pool DIR)",
+			      why);
+
+	free(why);
+	return rc;
+}
+
+/* Grounding stage `round` of the subtasks; the agent-written generators
+ * travel in its sources, and later stages (capacities, the final plan)
+ * must know them even when this stage came from the store. */
+static int ground_round(planner *p, const json_t *query, json_t *subtasks, json_t *params, int round,
+			json_t **grounding, ba_error *err)
+{
+	char name[64];
+	int rc;
+
+	snprintf(name, sizeof(name), "grounding.%d", round);
+	rc = stage(p, name, json_pack("{s:O, s:O, s:O, s:i}", "query", query, "subtasks", subtasks, "params",
+				      params, "round", round),
+		   ba_planner_grounding, grounding, err);
+	if (rc == 0 && p->gens) {
+		ba_error ge = BA_ERROR_INIT;
+		if (ba_gen_registry_add_plan(p->gens, *grounding, &ge) != 0)
+			BA_WARN("%s", ge.msg);
+	}
+	return rc;
+}
+
 int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *query,
 		 int64_t run_id, json_t **plan, ba_error *err)
 {
@@ -422,10 +574,8 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	json_t *analysis = NULL, *design = NULL, *grounding = NULL, *alloc = NULL, *pairs = NULL;
 	json_t *feedback = json_array(), *subtasks = NULL, *history = json_array();
 	json_t *r_design = json_array(), *r_ground = json_array(), *r_alloc = json_array();
-	json_t *params, *models = NULL, *out = NULL, *kept, *sources, *groundings, *s, *g;
-	json_t *unfit = NULL;
+	json_t *params, *models = NULL, *out = NULL, *kept, *sources, *groundings, *unfit = NULL;
 	long target;
-	size_t i, j;
 	int rc, round, mock = 0, extra_rounds = 0;
 
 	*plan = NULL;
@@ -446,22 +596,11 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	if ((rc = open_sources(&p, cfg, err)) != 0)
 		goto cleanup;
 	models = role_models(cfg);
-	params = json_pack("{s:s, s:o, s:f, s:f, s:f, s:f, s:f, s:f, s:i, s:O}", "pool",
-			   ba_pool_signature(p.pool), "generators", gen_names(&p), "w_align", p.w_align,
-			   "w_cov", p.w_cov, "w_simp", p.w_simp, "w_risk", p.w_risk, "blend", p.blend,
-			   "threshold", p.threshold, "candidates", p.ncand, "models", models);
-	json_object_set_new(params, "write_generators", json_integer(p.write_generators ? p.write_attempts : 0));
-	json_object_set_new(params, "retrieval",
-			    json_pack("{s:i, s:f, s:f, s:b, s:f, s:f, s:f, s:f, s:f, s:f, s:o}", "scored",
-				      p.scored, "request_floor", p.request_floor, "alignment_floor", p.align_floor, "allow_unrelated", p.allow_unrelated,
-				      "bm25", p.rw.bm25, "tfidf", p.rw.tfidf, "text", p.rw.text, "meta", p.rw.meta,
-				      "roles", p.rw.roles, "embedding", p.rw.embedding, "conversions",
-				      ba_plan_conversions()));
+	params = plan_params(&p, models);
 
 	/* 1. query analysis */
 	if ((rc = stage(&p, "analysis", json_pack("{s:O, s:O}", "query", query, "models", models),
-			ba_planner_analysis,
-			&analysis, err)) != 0)
+			ba_planner_analysis, &analysis, err)) != 0)
 		goto cleanup_params;
 	mock |= json_is_true(json_object_get(analysis, "mock"));
 
@@ -469,7 +608,6 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	subtasks = json_array();
 	for (round = 1;; round++) {
 		char name[64];
-		json_t *ung;
 
 		snprintf(name, sizeof(name), "design.%d", round);
 		json_decref(design);
@@ -485,82 +623,25 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 		json_decref(subtasks);
 		subtasks = json_deep_copy(json_object_get(design, "subtasks"));
 
-		snprintf(name, sizeof(name), "grounding.%d", round);
 		json_decref(grounding);
-		if ((rc = stage(&p, name, json_pack("{s:O, s:O, s:O, s:i}", "query", query, "subtasks",
-						    subtasks, "params", params, "round", round),
-				ba_planner_grounding, &grounding, err)) != 0)
+		if ((rc = ground_round(&p, query, subtasks, params, round, &grounding, err)) != 0)
 			goto cleanup_params;
 		mock |= json_is_true(json_object_get(grounding, "mock"));
-		/* agent-written generators travel in the sources; later stages
-		 * (capacities, the final plan) must know them even when this
-		 * stage came from the store */
-		if (p.gens) {
-			ba_error ge = BA_ERROR_INIT;
-			if (ba_gen_registry_add_plan(p.gens, grounding, &ge) != 0)
-				BA_WARN("%s", ge.msg);
-		}
 		take_history(history, json_object_get(grounding, "history"));
 		take_strings(r_ground, json_object_get(grounding, "rationale"));
-		ung = json_object_get(grounding, "ungrounded");
-		json_decref(feedback);
-		feedback = json_array();
-		json_array_foreach(ung, i, g)
-			json_array_append_new(feedback, json_string(ba_json_str(g, "feedback", "")));
-		if (!json_is_array(ung))
-			json_object_set_new(grounding, "ungrounded", json_array());
-		if ((rc = send_back_infeasible(&p, query, subtasks, grounding, round, feedback, r_ground, err)) != 0)
+		if ((rc = round_feedback(&p, query, subtasks, grounding, round, &feedback, r_ground, err)) != 0)
 			goto cleanup_params;
 		json_decref(pairs);
 		pairs = accepted_pairs(grounding);
-		if (json_array_size(feedback) == 0) {
-			long cap = total_capacity(pairs);
-			if (cap < 0 || cap >= target || extra_rounds >= p.a_rounds - 1 ||
-			    round >= p.g_rounds + p.a_rounds - 1)
-				break;
-			/* infeasible: the sources cannot hold the target -> upstream */
-			extra_rounds++;
-			json_array_append_new(feedback,
-					      json_sprintf("capacity: the accepted sources hold only %ld usable "
-							   "samples for a target of %ld items; add or revise "
-							   "subtasks so they can use other datasets or "
-							   "generators", cap, target));
-			json_array_append_new(r_alloc, json_sprintf("round %d: %s", round,
-								     json_string_value(json_array_get(feedback, 0))));
-			continue;
-		}
-		json_array_foreach(feedback, i, g)
-			json_array_append_new(r_ground, json_sprintf("round %d: not grounded: %s", round,
-								     json_string_value(g)));
-		if (round >= p.g_rounds)
+		if (round_done(&p, pairs, feedback, r_ground, r_alloc, round, target, &extra_rounds))
 			break;
 	}
 	/* subtasks still ungrounded are dropped, and the plan says why */
-	kept = json_array();
 	unfit = json_array();
-	json_array_foreach(json_object_get(grounding, "unrelated"), i, g)
-		json_array_append(unfit, g);
-	json_array_foreach(subtasks, i, s) {
-		if (subtask_grounded(pairs, ba_json_str(s, "id", ""))) {
-			json_array_append(kept, s);
-			continue;
-		}
-		json_array_append_new(r_design, json_sprintf("dropped %s '%s': no source could "
-							     "ground it", ba_json_str(s, "id", ""),
-							     ba_json_str(s, "name", "")));
-		json_array_foreach(json_object_get(grounding, "ungrounded"), j, g)
-			if (!strcmp(ba_json_str(g, "subtask", ""), ba_json_str(s, "id", "")))
-				json_array_append(unfit, g);
-	}
+	kept = kept_subtasks(subtasks, pairs, grounding, r_design, unfit);
 	if (json_array_size(kept) == 0) {
-		char *why = unfit_summary(unfit);
 		json_decref(kept);
-		rc = ba_error_set(err, BA_ENOTFOUND, "nothing in the pool fits this request after %d "
-				  "round%s%s: %s", round, round == 1 ? "" : "s",
-				  ba_pool_count(p.pool) ? "" : " with generators only (no dataset pool: add "
-							       "`pool:` to benchagent.yaml or use --pool DIR)",
-				  why);
-		free(why);
+		rc = nothing_fits(&p, unfit, round, err);
 		goto cleanup_params;
 	}
 
@@ -572,20 +653,7 @@ int ba_plan_make(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_
 	/* the plan: only what kept subtasks use */
 	groundings = json_array();
 	sources = json_array();
-	json_array_foreach(json_object_get(grounding, "groundings"), i, g) {
-		int keep = 0;
-		json_array_foreach(kept, j, s)
-			keep |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "subtask", ""));
-		if (keep)
-			json_array_append(groundings, g);
-	}
-	json_array_foreach(json_object_get(grounding, "sources"), i, s) {
-		int used = 0;
-		json_array_foreach(groundings, j, g)
-			used |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "source", ""));
-		if (used)
-			json_array_append(sources, s);
-	}
+	used_only(grounding, kept, groundings, sources);
 	out = json_pack("{s:i, s:O, s:O, s:o, s:o, s:o, s:O, s:{s:O, s:O, s:O}, s:O, s:b}", "version", 1,
 			"query", query, "analysis", json_object_get(analysis, "analysis"), "subtasks",
 			kept, "sources", sources, "groundings", groundings, "quotas",

@@ -26,33 +26,11 @@ static int is_generator(const json_t *srcs, const char *id)
 	return !strcmp(ba_json_str(find_id(srcs, "id", id), "kind", ""), "generator");
 }
 
-int ba_plan_validate(const json_t *plan, ba_error *err)
+static int check_subtasks(const json_t *subs, ba_error *err)
 {
-	const json_t *subs, *srcs, *grs, *quotas, *v, *w;
-	json_t *used;
-	const char *k;
-	size_t i, j;
-	long total = 0;
-	int rc;
+	const json_t *v;
+	size_t i;
 
-	if (!json_is_object(plan))
-		return ba_error_set(err, BA_EINVAL, "plan: expected a JSON object");
-	if (ba_json_int(plan, "version", 0) != 1)
-		return ba_error_set(err, BA_EINVAL, "version: expected 1");
-	if ((rc = ba_query_validate(json_object_get(plan, "query"), "query", err)) != 0)
-		return rc;
-	subs = json_object_get(plan, "subtasks");
-	srcs = json_object_get(plan, "sources");
-	grs = json_object_get(plan, "groundings");
-	quotas = json_object_get(plan, "quotas");
-	if (!json_is_array(subs) || json_array_size(subs) == 0)
-		return ba_error_set(err, BA_EINVAL, "subtasks: expected a non-empty list");
-	if (!json_is_array(srcs))
-		return ba_error_set(err, BA_EINVAL, "sources: expected a list");
-	if (!json_is_array(grs))
-		return ba_error_set(err, BA_EINVAL, "groundings: expected a list");
-	if (!json_is_array(quotas))
-		return ba_error_set(err, BA_EINVAL, "quotas: expected a list");
 	json_array_foreach(subs, i, v) {
 		const char *id = ba_json_str(v, "id", NULL);
 		if (!id || !*id)
@@ -69,6 +47,14 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 		if (!json_is_array(json_object_get(v, "modalities")))
 			return ba_error_set(err, BA_EINVAL, "subtasks[%zu].modalities: expected a list", i);
 	}
+	return 0;
+}
+
+static int check_sources(const json_t *srcs, ba_error *err)
+{
+	const json_t *v;
+	size_t i;
+
 	json_array_foreach(srcs, i, v) {
 		const char *id = ba_json_str(v, "id", NULL), *kind = ba_json_str(v, "kind", "");
 		const json_t *cap = json_object_get(v, "capacity");
@@ -84,6 +70,14 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 			return ba_error_set(err, BA_EINVAL, "sources[%zu].capacity: expected a non-negative "
 					    "integer or null", i);
 	}
+	return 0;
+}
+
+static int check_groundings(const json_t *subs, const json_t *srcs, const json_t *grs, ba_error *err)
+{
+	const json_t *v, *w;
+	size_t i, j;
+
 	json_array_foreach(grs, i, v) {
 		if (!find_id(subs, "id", ba_json_str(v, "subtask", "")))
 			return ba_error_set(err, BA_EINVAL, "groundings[%zu].subtask: no subtask '%s'", i,
@@ -107,6 +101,20 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 		if (json_object_get(v, "field_map") && !json_is_object(json_object_get(v, "field_map")))
 			return ba_error_set(err, BA_EINVAL, "groundings[%zu].field_map: expected an object", i);
 	}
+	return 0;
+}
+
+/* Each quota names a subtask and source with an accepted grounding, once
+ * per difficulty, within the caps and the sources' capacities; *total gets
+ * their sum. */
+static int check_quotas(const json_t *subs, const json_t *srcs, const json_t *grs, const json_t *quotas,
+			long *total, ba_error *err)
+{
+	const json_t *v, *w;
+	json_t *used;
+	const char *k;
+	size_t i, j;
+
 	used = json_object();
 	json_array_foreach(quotas, i, v) {
 		const char *st = ba_json_str(v, "subtask", ""), *src = ba_json_str(v, "source", "");
@@ -150,7 +158,7 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 			return ba_error_set(err, BA_EINVAL, "quotas[%zu]: (%s, %s) has no accepted grounding",
 					    i, st, src);
 		}
-		total += (long)json_integer_value(cnt);
+		*total += (long)json_integer_value(cnt);
 		json_object_set_new(used, src, json_integer(ba_json_int(used, src, 0) + json_integer_value(cnt)));
 	}
 	json_object_foreach(used, k, w) {
@@ -164,6 +172,37 @@ int ba_plan_validate(const json_t *plan, ba_error *err)
 		}
 	}
 	json_decref(used);
+	return 0;
+}
+
+int ba_plan_validate(const json_t *plan, ba_error *err)
+{
+	const json_t *subs, *srcs, *grs, *quotas;
+	long total = 0;
+	int rc;
+
+	if (!json_is_object(plan))
+		return ba_error_set(err, BA_EINVAL, "plan: expected a JSON object");
+	if (ba_json_int(plan, "version", 0) != 1)
+		return ba_error_set(err, BA_EINVAL, "version: expected 1");
+	if ((rc = ba_query_validate(json_object_get(plan, "query"), "query", err)) != 0)
+		return rc;
+	subs = json_object_get(plan, "subtasks");
+	srcs = json_object_get(plan, "sources");
+	grs = json_object_get(plan, "groundings");
+	quotas = json_object_get(plan, "quotas");
+	if (!json_is_array(subs) || json_array_size(subs) == 0)
+		return ba_error_set(err, BA_EINVAL, "subtasks: expected a non-empty list");
+	if (!json_is_array(srcs))
+		return ba_error_set(err, BA_EINVAL, "sources: expected a list");
+	if (!json_is_array(grs))
+		return ba_error_set(err, BA_EINVAL, "groundings: expected a list");
+	if (!json_is_array(quotas))
+		return ba_error_set(err, BA_EINVAL, "quotas: expected a list");
+	if ((rc = check_subtasks(subs, err)) != 0 || (rc = check_sources(srcs, err)) != 0 ||
+	    (rc = check_groundings(subs, srcs, grs, err)) != 0 ||
+	    (rc = check_quotas(subs, srcs, grs, quotas, &total, err)) != 0)
+		return rc;
 	{
 		long t = (long)ba_json_int(json_object_get(plan, "query"), "target_size", 0);
 		if (total > t)
