@@ -208,6 +208,102 @@ static char *clean_text(const char *s)
 	return t;
 }
 
+/* The answer as the letter of its option; options written inline in the
+ * question ("(A) .. (B) ..") become the item's choices. */
+static int norm_letter(json_t *res, const char *a, ba_error *err)
+{
+	json_t *choices = json_object_get(res, "choices");
+	int li = ba_letter_index(a);
+	size_t i;
+
+	if (json_array_size(choices) < 2) {
+		size_t start;
+		const char *q = ba_json_str(res, "question", "");
+		json_t *inl = parse_inline_choices(q, &start);
+		if (inl) {
+			/* cut the sentence holding the list out of the stem */
+			const char *sent = q + start;
+			while (sent > q && sent[-1] != '.' && sent[-1] != '?')
+				sent--;
+			{
+				char *head = ba_strndup(q, (size_t)(sent - q));
+				char *c = clean_text(head);
+				json_object_set_new(res, "question", json_string(c));
+				free(c);
+				free(head);
+			}
+			json_object_set_new(res, "choices", inl);
+			choices = inl;
+			li = -1;
+		}
+	}
+	if (json_array_size(choices) < 2)
+		return ba_error_set(err, BA_EINVAL, "tool answer_normalize: a letter answer needs options");
+	if (li < 0 || (size_t)li >= json_array_size(choices)) {
+		char *na = ba_verify_normalize(a);
+		li = -1;
+		for (i = 0; i < json_array_size(choices) && li < 0; i++) {
+			char *nc = ba_verify_normalize(json_string_value(json_array_get(choices, i)));
+			if (*nc && strcmp(nc, na) == 0)
+				li = (int)i;
+			free(nc);
+		}
+		free(na);
+	}
+	if (li < 0)
+		return ba_error_set(err, BA_EINVAL,
+				    "tool answer_normalize: answer matches no option");
+	{
+		char L[2] = { (char)('A' + li), 0 };
+		json_object_set_new(res, "answer", json_string(L));
+		json_object_set(res, "answer_text", json_array_get(choices, (size_t)li));
+		json_object_set_new(res, "answer_type", json_string("choice"));
+	}
+	return 0;
+}
+
+/* The answer as a plain number ("$1,200" -> "1200"). */
+static int norm_number(json_t *res, const char *a, ba_error *err)
+{
+	char buf[64];
+	size_t j = 0;
+	const char *p;
+	char *end;
+	double v;
+
+	for (p = a; *p && j + 1 < sizeof(buf); p++)
+		if (isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == 'e' || *p == 'E')
+			buf[j++] = *p;
+		else if (*p != ',' && *p != '$' && *p != '%' && !isspace((unsigned char)*p) && j)
+			break;
+	buf[j] = 0;
+	errno = 0;
+	v = strtod(buf, &end);
+	if (!j || *end || errno || !isfinite(v))
+		return ba_error_set(err, BA_EINVAL, "tool answer_normalize: '%.40s' is not a number", a);
+	snprintf(buf, sizeof(buf), "%.10g", v);
+	json_object_set_new(res, "answer", json_string(buf));
+	return 0;
+}
+
+static int norm_yesno(json_t *res, const char *a, ba_error *err)
+{
+	char *n = ba_verify_normalize(a);
+	const char *yn = NULL;
+
+	if (!strcmp(n, "yes") || !strcmp(n, "true") || !strcmp(n, "y") || !strcmp(n, "1") ||
+	    !strcmp(n, "correct"))
+		yn = "yes";
+	else if (!strcmp(n, "no") || !strcmp(n, "false") || !strcmp(n, "n") || !strcmp(n, "0") ||
+		 !strcmp(n, "incorrect"))
+		yn = "no";
+	free(n);
+	if (!yn)
+		return ba_error_set(err, BA_EINVAL, "tool answer_normalize: '%.40s' is not yes/no", a);
+	json_object_set_new(res, "answer", json_string(yn));
+	return 0;
+}
+
 int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out,
 			     ba_error *err)
 {
@@ -215,6 +311,7 @@ int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t 
 	const char *at = ba_json_str(in, "answer_type", "short");
 	json_t *ans = json_object_get(in, "answer"), *res = json_deep_copy(in);
 	char *a = NULL;
+	int rc = 0;
 
 	(void)ctx;
 	if (json_is_string(ans))
@@ -244,103 +341,21 @@ int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t 
 		      strcmp(at, "numeric") == 0 ? "number" :
 		      strcmp(at, "binary") == 0 ? "yesno" : "text";
 	if (strcmp(fmt, "letter") == 0) {
-		json_t *choices = json_object_get(res, "choices");
-		int li = ba_letter_index(a);
-		size_t i;
-		if (json_array_size(choices) < 2) {
-			size_t start;
-			const char *q = ba_json_str(res, "question", "");
-			json_t *inl = parse_inline_choices(q, &start);
-			if (inl) {
-				/* cut the sentence holding the list out of the stem */
-				const char *sent = q + start;
-				while (sent > q && sent[-1] != '.' && sent[-1] != '?')
-					sent--;
-				{
-					char *head = ba_strndup(q, (size_t)(sent - q));
-					char *c = clean_text(head);
-					json_object_set_new(res, "question", json_string(c));
-					free(c);
-					free(head);
-				}
-				json_object_set_new(res, "choices", inl);
-				choices = inl;
-				li = -1;
-			}
-		}
-		if (json_array_size(choices) < 2) {
-			json_decref(res);
-			free(a);
-			return ba_error_set(err, BA_EINVAL, "tool answer_normalize: a letter answer needs options");
-		}
-		if (li < 0 || (size_t)li >= json_array_size(choices)) {
-			char *na = ba_verify_normalize(a);
-			li = -1;
-			for (i = 0; i < json_array_size(choices) && li < 0; i++) {
-				char *nc = ba_verify_normalize(json_string_value(json_array_get(choices, i)));
-				if (*nc && strcmp(nc, na) == 0)
-					li = (int)i;
-				free(nc);
-			}
-			free(na);
-		}
-		if (li < 0) {
-			json_decref(res);
-			free(a);
-			return ba_error_set(err, BA_EINVAL,
-					    "tool answer_normalize: answer matches no option");
-		}
-		{
-			char L[2] = { (char)('A' + li), 0 };
-			json_object_set_new(res, "answer", json_string(L));
-			json_object_set(res, "answer_text", json_array_get(choices, (size_t)li));
-			json_object_set_new(res, "answer_type", json_string("choice"));
-		}
+		rc = norm_letter(res, a, err);
 	} else if (strcmp(fmt, "number") == 0) {
-		char buf[64];
-		size_t j = 0;
-		const char *p;
-		char *end;
-		double v;
-		for (p = a; *p && j + 1 < sizeof(buf); p++)
-			if (isdigit((unsigned char)*p) || *p == '.' || *p == '-' || *p == 'e' || *p == 'E')
-				buf[j++] = *p;
-			else if (*p != ',' && *p != '$' && *p != '%' && !isspace((unsigned char)*p) && j)
-				break;
-		buf[j] = 0;
-		errno = 0;
-		v = strtod(buf, &end);
-		if (!j || *end || errno || !isfinite(v)) {
-			json_decref(res);
-			ba_error_set(err, BA_EINVAL, "tool answer_normalize: '%.40s' is not a number", a);
-			free(a);
-			return BA_EINVAL;
-		}
-		snprintf(buf, sizeof(buf), "%.10g", v);
-		json_object_set_new(res, "answer", json_string(buf));
+		rc = norm_number(res, a, err);
 	} else if (strcmp(fmt, "yesno") == 0) {
-		char *n = ba_verify_normalize(a);
-		const char *yn = NULL;
-		if (!strcmp(n, "yes") || !strcmp(n, "true") || !strcmp(n, "y") || !strcmp(n, "1") ||
-		    !strcmp(n, "correct"))
-			yn = "yes";
-		else if (!strcmp(n, "no") || !strcmp(n, "false") || !strcmp(n, "n") || !strcmp(n, "0") ||
-			 !strcmp(n, "incorrect"))
-			yn = "no";
-		free(n);
-		if (!yn) {
-			json_decref(res);
-			ba_error_set(err, BA_EINVAL, "tool answer_normalize: '%.40s' is not yes/no", a);
-			free(a);
-			return BA_EINVAL;
-		}
-		json_object_set_new(res, "answer", json_string(yn));
+		rc = norm_yesno(res, a, err);
 	} else {
 		char *c = clean_text(a);
 		json_object_set_new(res, "answer", json_string(c));
 		free(c);
 	}
 	free(a);
+	if (rc) {
+		json_decref(res);
+		return rc;
+	}
 	*out = res;
 	return 0;
 }
