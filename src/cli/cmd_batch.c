@@ -524,6 +524,24 @@ static int feed(void *ud, json_t *obj, size_t lineno, ba_error *err)
 	return 0;
 }
 
+/* The run's counts: JSON on stdout with --json, else a line on stderr. */
+static void print_summary(const ba_cli *cli, const feed_ctx *f, const batch_ctx *ctx,
+			  const ba_gateway_stats *stats)
+{
+	if (cli->verbosity < 0 && !cli->json)
+		return;
+	if (cli->json)
+		printf("{\"lines\":%ld,\"skipped\":%ld,\"ok\":%ld,\"failed\":%ld,\"sent\":%ld,\"cached\":%ld,"
+		       "\"retries\":%ld,\"cost_usd\":%.6f,\"dry_run\":%s}\n",
+		       f->total, f->skipped, ctx->ok, ctx->failed, stats->sent, stats->cached, stats->retries,
+		       stats->cost_usd, cli->dry_run ? "true" : "false");
+	else
+		fprintf(stderr,
+			"batch: %ld lines: %ld done earlier, %ld ok, %ld failed; %ld sent, %ld from cache, %ld retries, $%.4f%s\n",
+			f->total, f->skipped, ctx->ok, ctx->failed, stats->sent, stats->cached, stats->retries,
+			stats->cost_usd, cli->dry_run ? " (dry run: estimated, nothing sent)" : "");
+}
+
 static int exec_batch(ba_cli *cli, int argc, char **argv)
 {
 	const char *model = NULL, *window = NULL;
@@ -610,18 +628,7 @@ static int exec_batch(ba_cli *cli, int argc, char **argv)
 	id_free(&f.seen);
 	if (ctx.write_error && !rc)
 		rc = ba_error_set(&err, BA_EIO, "%s: write failed: %s", cli->output, strerror(ctx.write_error));
-	if (cli->verbosity >= 0 || cli->json) {
-		if (cli->json)
-			printf("{\"lines\":%ld,\"skipped\":%ld,\"ok\":%ld,\"failed\":%ld,\"sent\":%ld,\"cached\":%ld,"
-			       "\"retries\":%ld,\"cost_usd\":%.6f,\"dry_run\":%s}\n",
-			       f.total, f.skipped, ctx.ok, ctx.failed, stats.sent, stats.cached, stats.retries,
-			       stats.cost_usd, cli->dry_run ? "true" : "false");
-		else
-			fprintf(stderr,
-				"batch: %ld lines: %ld done earlier, %ld ok, %ld failed; %ld sent, %ld from cache, %ld retries, $%.4f%s\n",
-				f.total, f.skipped, ctx.ok, ctx.failed, stats.sent, stats.cached, stats.retries,
-				stats.cost_usd, cli->dry_run ? " (dry run: estimated, nothing sent)" : "");
-	}
+	print_summary(cli, &f, &ctx, &stats);
 	if (rc)
 		goto fail;
 	id_free(&done);
