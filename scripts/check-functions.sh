@@ -13,18 +13,19 @@ cd "$(dirname "$0")/.."
 files=$(find "$@" -name '*.c' | sort)
 [ -z "$files" ] && exit 0
 awk -v max="$max" '
-  FNR == 1 { prev = ""; name = ""; start = 0 }
+  FNR == 1 { prev = ""; name = ""; start = 0; sig = "" }
   /^\{[ \t]*$/ && prev ~ /\)[ \t]*$/ {
-    # the signature is prev (or ends on it); the name is the word before "("
-    sig = prev; if (sig !~ /\(/) sig = sig2
+    # the signature starts on the last column-0 line with a "(" (it may
+    # run over several lines); the name is the word before that "("
     n = sig; sub(/\(.*/, "", n); sub(/.*[ \t*]/, "", n)
     name = n; start = FNR; next
   }
+  /^[A-Za-z_].*\(/ && !start { sig = $0 }
   /^\}/ && start {
     len = FNR - start - 1
     if (len > max) { printf "%s:%d: %s: %d lines\n", FILENAME, start, name, len; over++ }
     start = 0
   }
-  { sig2 = prev; prev = $0 }
+  { prev = $0 }
   END { exit over > 0 }
 ' $files

@@ -230,3 +230,14 @@ void ba_audio_normalize(ba_audio *a, double peak)
 	for (i = 0; i < a->n; i++)
 		a->s[i] = (float)(a->s[i] * g);
 }
+
+double ba_audio_peak(const ba_audio *a)
+{
+	double p = 0;
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		if (fabs(a->s[i]) > p)
+			p = fabs(a->s[i]);
+	return p;
+}

@@ -246,14 +246,3 @@ double ba_audio_rms(const ba_audio *a)
 {
 	return sqrt(mean_power(a->s, a->n));
 }
-
-double ba_audio_peak(const ba_audio *a)
-{
-	double p = 0;
-	size_t i;
-
-	for (i = 0; i < a->n; i++)
-		if (fabs(a->s[i]) > p)
-			p = fabs(a->s[i]);
-	return p;
-}

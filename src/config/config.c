@@ -36,20 +36,6 @@ static const char *const known_provider[] = {
 
 typedef ba_cfg_ctx vctx;
 
-long ba_cfg_line(vctx *v, const char *path)
-{
-	json_t *l = v->lines ? json_object_get(v->lines, path) : NULL;
-	return l ? (long)json_integer_value(l) : 0;
-}
-
-int ba_cfg_bad(vctx *v, const char *path, const char *what)
-{
-	long l = ba_cfg_line(v, path);
-	if (l)
-		return ba_error_set(v->err, BA_EINVAL, "%s:%ld: %s: %s", v->file, l, path, what);
-	return ba_error_set(v->err, BA_EINVAL, "%s: %s: %s", v->file, path, what);
-}
-
 static int in_list(const char *s, const char *const *list)
 {
 	for (; *list; list++)

@@ -98,6 +98,59 @@ static json_t *keywords_of(const char *desc)
 	return kw;
 }
 
+/* Coverage-aware selection, best first: keep a generator when it is a
+ * strong match (>= 70% of the best score) or when it matches query terms
+ * no kept generator matched yet and is a fair match (>= 30%). So
+ * "arithmetic, dates and logic puzzles" gets one generator per facet
+ * rather than five arithmetic ones. At most MAX_SUBTASKS. Steals hits. */
+static json_t *select_hits(json_t *hits, double top)
+{
+	json_t *covered = json_object(), *sel = json_array(), *t;
+	size_t i, j;
+
+	for (i = 0; i < json_array_size(hits) && json_array_size(sel) < MAX_SUBTASKS; i++) {
+		json_t *hh = json_array_get(hits, i);
+		double sc = ba_json_num(hh, "score", 0);
+		int fresh = 0;
+		json_array_foreach(json_object_get(hh, "terms"), j, t)
+			if (!json_object_get(covered, json_string_value(t)))
+				fresh++;
+		if (i == 0 || sc >= 0.7 * top || (fresh > 0 && sc >= 0.3 * top)) {
+			json_array_append(sel, hh);
+			json_array_foreach(json_object_get(hh, "terms"), j, t)
+				json_object_set_new(covered, json_string_value(t), json_true());
+		}
+	}
+	json_decref(covered);
+	json_decref(hits);
+	return sel;
+}
+
+/* The item schema of a generator's subtask; its modalities are added to
+ * mods (once each). */
+static json_t *schema_of(const ba_gen_info *g, json_t *mods)
+{
+	json_t *v, *schema;
+	size_t j;
+
+	schema = json_pack("{s:s,s:s,s:s}", "question", "string", "answer", "string", "explanation", "string?");
+	if (!strcmp(g->answer_type, "choice"))
+		json_object_set_new(schema, "choices", json_string("list"));
+	json_array_foreach(g->modalities, j, v) {
+		size_t k;
+		json_t *m;
+		int dup = 0;
+		if (!strcmp(json_string_value(v), "image"))
+			json_object_set_new(schema, "image", json_string("image"));
+		json_array_foreach(mods, k, m)
+			if (json_equal(m, v))
+				dup = 1;
+		if (!dup)
+			json_array_append(mods, v);
+	}
+	return schema;
+}
+
 int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t **plan, ba_error *err)
 {
 	const char *desc;
@@ -122,31 +175,8 @@ int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t 
 				    "benchagent can only build from its generators (see 'benchagent gen list')");
 	}
 	top = ba_json_num(json_array_get(hits, 0), "score", 0);
-	/* Coverage-aware selection, best first: keep a generator when it is a
-	 * strong match (>= 70% of the best score) or when it matches query
-	 * terms no kept generator matched yet and is a fair match (>= 30%).
-	 * So "arithmetic, dates and logic puzzles" gets one generator per
-	 * facet rather than five arithmetic ones. At most MAX_SUBTASKS. */
-	{
-		json_t *covered = json_object(), *sel = json_array(), *t;
-		for (i = 0; i < json_array_size(hits) && json_array_size(sel) < MAX_SUBTASKS; i++) {
-			json_t *hh = json_array_get(hits, i);
-			double sc = ba_json_num(hh, "score", 0);
-			int fresh = 0;
-			json_array_foreach(json_object_get(hh, "terms"), j, t)
-				if (!json_object_get(covered, json_string_value(t)))
-					fresh++;
-			if (i == 0 || sc >= 0.7 * top || (fresh > 0 && sc >= 0.3 * top)) {
-				json_array_append(sel, hh);
-				json_array_foreach(json_object_get(hh, "terms"), j, t)
-					json_object_set_new(covered, json_string_value(t), json_true());
-			}
-		}
-		json_decref(covered);
-		json_decref(hits);
-		hits = sel;
-		nsel = json_array_size(sel);
-	}
+	hits = select_hits(hits, top);
+	nsel = json_array_size(hits);
 	if ((long)nsel > target)
 		nsel = (size_t)target;
 	nlev = levels_requested(desc);
@@ -176,21 +206,7 @@ int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t 
 		snprintf(stid, sizeof(stid), "st%zu", i + 1);
 		snprintf(srcid, sizeof(srcid), "gen:%s", g->name);
 		nice = humanize(g->name);
-		schema = json_pack("{s:s,s:s,s:s}", "question", "string", "answer", "string", "explanation", "string?");
-		if (!strcmp(g->answer_type, "choice"))
-			json_object_set_new(schema, "choices", json_string("list"));
-		json_array_foreach(g->modalities, j, v) {
-			size_t k;
-			json_t *m;
-			int dup = 0;
-			if (!strcmp(json_string_value(v), "image"))
-				json_object_set_new(schema, "image", json_string("image"));
-			json_array_foreach(mods, k, m)
-				if (json_equal(m, v))
-					dup = 1;
-			if (!dup)
-				json_array_append(mods, v);
-		}
+		schema = schema_of(g, mods);
 		json_array_append_new(subtasks, json_pack("{s:s,s:s,s:s,s:O,s:s,s:o,s:O,s:i,s:s}",
 			"id", stid, "name", nice, "description", g->description, "modalities", g->modalities,
 			"answer_type", g->answer_type, "schema", schema, "keywords", g->tags,

@@ -145,6 +145,43 @@ int ba_endpoint_other_healthy(const provider_state *ps, int ep, double now)
 	return 0;
 }
 
+/* The request's headers: a key-less provider's are shared (one list per
+ * provider and streaming mode, in j->shared_hdrs); otherwise *hp gets a
+ * list of the job's own with the key read from the environment now. 0, or
+ * -1 with j->errmsg set. */
+static int request_headers(ba_job *j, struct curl_slist **hp)
+{
+	const ba_provider_cfg *p = j->prov;
+	int anth = p->protocol == BA_PROTO_ANTHROPIC;
+	struct curl_slist *h = NULL;
+
+	*hp = NULL;
+	if (!(p->api_key_env && *p->api_key_env) && j->ps) {
+		/* no secret in them: one header list per provider, shared */
+		struct curl_slist **sh = &j->ps->shared_hdrs[j->streaming ? 1 : 0];
+		if (!*sh) {
+			*sh = curl_slist_append(NULL, "Content-Type: application/json");
+			*sh = curl_slist_append(*sh, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
+			*sh = curl_slist_append(*sh, "Expect:");
+			if (anth)
+				*sh = curl_slist_append(*sh, "anthropic-version: 2023-06-01");
+		}
+		j->shared_hdrs = *sh;
+	} else {
+		j->shared_hdrs = NULL;
+		h = curl_slist_append(h, "Content-Type: application/json");
+		h = curl_slist_append(h, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
+		h = curl_slist_append(h, "Expect:");
+		if (ba_http_auth_headers(p, &h, j->errmsg, sizeof(j->errmsg)) != 0) {
+			ba_http_free_headers(h);
+			j->rc = BA_EINVAL;
+			return -1;
+		}
+	}
+	*hp = h;
+	return 0;
+}
+
 int ba_http_start(ba_gateway *gw, ba_job *j)
 {
 	const ba_provider_cfg *p = j->prov;
@@ -186,31 +223,10 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 		snprintf(j->errmsg, sizeof(j->errmsg), "request could not be serialised as JSON");
 		return -1;
 	}
-	if (!(p->api_key_env && *p->api_key_env) && j->ps) {
-		/* no secret in them: one header list per provider, shared */
-		struct curl_slist **sh = &j->ps->shared_hdrs[j->streaming ? 1 : 0];
-		if (!*sh) {
-			*sh = curl_slist_append(NULL, "Content-Type: application/json");
-			*sh = curl_slist_append(*sh, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
-			*sh = curl_slist_append(*sh, "Expect:");
-			if (anth)
-				*sh = curl_slist_append(*sh, "anthropic-version: 2023-06-01");
-		}
-		h = NULL;
-		j->shared_hdrs = *sh;
-	} else {
-		j->shared_hdrs = NULL;
-		h = curl_slist_append(h, "Content-Type: application/json");
-		h = curl_slist_append(h, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
-		h = curl_slist_append(h, "Expect:");
-		if (ba_http_auth_headers(p, &h, j->errmsg, sizeof(j->errmsg)) != 0) {
-			free(url);
-			ba_http_free_headers(h);
-			j->rc = BA_EINVAL;
-			return -1;
-		}
+	if (request_headers(j, &h) != 0) {
+		free(url);
+		return -1;
 	}
-
 	if (gw->neasy)
 		e = gw->easy_pool[--gw->neasy];
 	else

@@ -370,6 +370,40 @@ static void file_hash(const char *outdir, const char *name, json_t *files)
 	free(p);
 }
 
+/* The manifest: counts (steals per_sub, per_diff, per_type, per_src), the
+ * build's extra fields, cost per item and acceptance rate per check. */
+static json_t *manifest_of(const json_t *query, const json_t *out_items, json_t *per_sub, json_t *per_diff,
+			   json_t *per_type, json_t *per_src, const json_t *manifest_extra)
+{
+	json_t *manifest, *acc, *v;
+	const char *k;
+
+	manifest = json_pack("{s:s,s:i,s:s,s:i,s:i,s:o,s:o,s:o}", "benchmark_id", ba_json_str(query, "id", ""),
+			     "format_version", 1, "benchagent_version", BA_VERSION,
+			     "target_size", (json_int_t)ba_json_int(query, "target_size", 0),
+			     "item_count", (json_int_t)json_array_size(out_items), "counts_per_subtask", per_sub,
+			     "counts_per_difficulty", per_diff, "counts_per_answer_type", per_type);
+	json_object_set_new(manifest, "counts_per_source", per_src);
+	json_object_set_new(manifest, "cost_usd", json_real(0));
+	json_object_set_new(manifest, "models", json_array());
+	if (json_is_object(manifest_extra))
+		json_object_update(manifest, (json_t *)manifest_extra);
+	/* what one accepted item cost (the build's model spend over its items) */
+	json_object_set_new(manifest, "cost_per_item_usd",
+			    json_array_size(out_items) ? json_real(ba_json_num(manifest, "cost_usd", 0) /
+								   (double)json_array_size(out_items))
+						       : json_null());
+	/* acceptance rate per check from {passed, total} */
+	acc = json_object();
+	json_object_foreach(json_object_get(manifest, "checks"), k, v) {
+		json_int_t p = (json_int_t)ba_json_int(v, "passed", 0), t = (json_int_t)ba_json_int(v, "total", 0);
+		json_object_set_new(acc, k, json_pack("{s:I,s:I,s:f}", "passed", p, "total", t, "rate",
+						      t ? (double)p / (double)t : 1.0));
+	}
+	json_object_set_new(manifest, "acceptance", acc);
+	return manifest;
+}
+
 int ba_benchout_write(const char *outdir, const json_t *query, const json_t *plan,
 		      const json_t *items, const json_t *manifest_extra, ba_store *st,
 		      ba_error *err)
@@ -378,7 +412,7 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 	json_t *out_items = json_array(), *evals = json_array(), *it, *names = json_object();
 	json_t *per_sub = json_object(), *per_diff = json_object(), *per_type = json_object();
 	json_t *per_src = json_object();
-	json_t *manifest = NULL, *files = json_object(), *v, *acc;
+	json_t *manifest = NULL, *files = json_object(), *v;
 	char *media_dir = NULL, *text = NULL, *old_sha = NULL;
 	const char *k;
 	size_t i, j;
@@ -454,31 +488,8 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 			goto out;
 	}
 
-	manifest = json_pack("{s:s,s:i,s:s,s:i,s:i,s:o,s:o,s:o}", "benchmark_id", ba_json_str(query, "id", ""),
-			     "format_version", 1, "benchagent_version", BA_VERSION,
-			     "target_size", (json_int_t)ba_json_int(query, "target_size", 0),
-			     "item_count", (json_int_t)json_array_size(out_items), "counts_per_subtask", per_sub,
-			     "counts_per_difficulty", per_diff, "counts_per_answer_type", per_type);
-	per_sub = per_diff = per_type = NULL;
-	json_object_set_new(manifest, "counts_per_source", per_src);
-	per_src = NULL;
-	json_object_set_new(manifest, "cost_usd", json_real(0));
-	json_object_set_new(manifest, "models", json_array());
-	if (json_is_object(manifest_extra))
-		json_object_update(manifest, (json_t *)manifest_extra);
-	/* what one accepted item cost (the build's model spend over its items) */
-	json_object_set_new(manifest, "cost_per_item_usd",
-			    json_array_size(out_items) ? json_real(ba_json_num(manifest, "cost_usd", 0) /
-								   (double)json_array_size(out_items))
-						       : json_null());
-	/* acceptance rate per check from {passed, total} */
-	acc = json_object();
-	json_object_foreach(json_object_get(manifest, "checks"), k, v) {
-		json_int_t p = (json_int_t)ba_json_int(v, "passed", 0), t = (json_int_t)ba_json_int(v, "total", 0);
-		json_object_set_new(acc, k, json_pack("{s:I,s:I,s:f}", "passed", p, "total", t, "rate",
-						      t ? (double)p / (double)t : 1.0));
-	}
-	json_object_set_new(manifest, "acceptance", acc);
+	manifest = manifest_of(query, out_items, per_sub, per_diff, per_type, per_src, manifest_extra);
+	per_sub = per_diff = per_type = per_src = NULL;
 	file_hash(outdir, "items.jsonl", files);
 	if (old_sha && strcmp(old_sha, ba_json_str(files, "items.jsonl", "")))
 		clear_stale(outdir, old_sha);
