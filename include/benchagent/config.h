@@ -15,11 +15,13 @@
 #include <stddef.h>
 
 #include "benchagent/error.h"
+#include "benchagent/protocols.h"
 
+/* One value a protocol of the table in protocols.h. */
 typedef enum {
-	BA_PROTO_OPENAI = 0,
-	BA_PROTO_ANTHROPIC = 1,
-	BA_PROTO_MOCK = 2
+#define X(id, name, url, http) BA_PROTO_##id,
+	BA_PROTOCOLS
+#undef X
 } ba_protocol;
 
 typedef struct ba_provider_cfg {
@@ -182,6 +184,15 @@ json_t *ba_config_section(const ba_config *cfg, const char *name);
 /* Write the commented template to path; fails if the file exists. */
 int ba_config_write_template(const char *path, ba_error *err);
 
+/* The protocol table (protocols.h) as the configuration sees it: the
+ * name ("openai"; "?" out of range), the protocol a name is (0, or -1 when
+ * none is), the base URL a provider gets when it names none (NULL: it must
+ * name one), 1 when it speaks HTTP (0: answered in-process, the mock), and
+ * "openai, anthropic or mock" for error messages (static). */
 const char *ba_protocol_name(ba_protocol p);
+int ba_protocol_parse(const char *name, ba_protocol *out);
+const char *ba_protocol_default_url(ba_protocol p);
+int ba_protocol_uses_http(ba_protocol p);
+const char *ba_protocol_names(void);
 
 #endif

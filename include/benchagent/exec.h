@@ -197,6 +197,10 @@ typedef struct ba_tool {
 	 * rule accepts exactly these conversions; NULL for other tools. */
 	const char *consumes;
 	const char *produces;
+	/* an LLM tool's prompt (prompts/<file>): its text is part of the tool's
+	 * memo key and of the build's recorded versions, so editing it redoes
+	 * exactly the work that used it; NULL for pure tools */
+	const char *prompt;
 } ba_tool;
 
 /* The table (borrowed), *n entries. */

@@ -7,6 +7,7 @@
 #define BA_EXPORT_H
 
 #include <jansson.h>
+#include <stddef.h>
 
 #include "benchagent/error.h"
 
@@ -21,9 +22,12 @@ typedef struct ba_export_opts {
 
 #define BA_EXPORT_OPTS_INIT { NULL, NULL, NULL, 512, NULL }
 
-/* Names of the formats, NULL-terminated: "hf", "lm-eval", "inspect",
- * "openai-batch", "reference" (the reference system's evaluation.json). */
-extern const char *const ba_export_formats[];
+/* The formats, from the one table of exporters (src/report/exporters.c):
+ * the name of the i-th ("hf", "lm-eval", "inspect", "openai-batch",
+ * "reference": the reference system's evaluation.json), NULL past the
+ * last; and all of them as "hf, lm-eval, ..." (static). */
+const char *ba_export_format(size_t i);
+const char *ba_export_format_list(void);
 
 /* Export to one format ("all" for every one that applies: the others are
  * skipped with a line in opts->warnings). Each <bench>/exports/<format>/

@@ -7,8 +7,8 @@
  * independent solver's answer), the Lua util.verify every generator uses
  * (registered into the sandbox as the C function `score`), and exports.
  *
- * The scorers are one table (score.c): a new scorer is one function plus
- * one table line. Which scorer an item uses: item.scorer when it names one,
+ * The scorers are one table (scorers.c): a new scorer is one function and
+ * its ba_scorer (in a file of its own or score.c) plus one table line. Which scorer an item uses: item.scorer when it names one,
  * else "choice" when the item has choices, else by answer_type (numeric,
  * binary; everything else "text").
  *

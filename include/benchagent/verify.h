@@ -110,4 +110,9 @@ void ba_verify_count_qc(json_t *reasons, const json_t *qc);
  * frequent first (ties by text). New ref. */
 json_t *ba_verify_top_reasons(const json_t *reasons, size_t n);
 
+/* The prompts the inspector, repairer and fixer use, NULL-terminated:
+ * verify_inspect.txt, verify_repair.txt, verify_fix.txt (builds record
+ * their versions). */
+extern const char *const ba_verify_prompts[];
+
 #endif

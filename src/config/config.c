@@ -103,16 +103,6 @@ static int get_num(vctx *v, json_t *obj, const char *path, const char *key, doub
 	return rc;
 }
 
-const char *ba_protocol_name(ba_protocol p)
-{
-	switch (p) {
-	case BA_PROTO_OPENAI: return "openai";
-	case BA_PROTO_ANTHROPIC: return "anthropic";
-	case BA_PROTO_MOCK: return "mock";
-	}
-	return "?";
-}
-
 static void provider_defaults(ba_provider_cfg *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -286,23 +276,20 @@ static int parse_provider(vctx *v, ba_config *cfg, json_t *pj, size_t idx)
 			free(np);
 			goto out;
 		}
-	if (!proto || !strcmp(proto, "openai"))
+	if (!proto)
 		p->protocol = BA_PROTO_OPENAI;
-	else if (!strcmp(proto, "anthropic"))
-		p->protocol = BA_PROTO_ANTHROPIC;
-	else if (!strcmp(proto, "mock"))
-		p->protocol = BA_PROTO_MOCK;
-	else {
-		char *np = ba_asprintf("%s.protocol", path);
-		rc = ba_cfg_bad(v, np, "must be openai, anthropic or mock");
+	else if (ba_protocol_parse(proto, &p->protocol) != 0) {
+		char *np = ba_asprintf("%s.protocol", path), *msg = ba_asprintf("must be %s", ba_protocol_names());
+		rc = ba_cfg_bad(v, np, msg);
+		free(msg);
 		free(np);
 		goto out;
 	}
 	if ((rc = get_urls(v, pj, path, p)))
 		goto out;
-	if (p->protocol != BA_PROTO_MOCK && !p->base_url) {
-		if (p->protocol == BA_PROTO_ANTHROPIC)
-			p->base_url = ba_strdup("https://api.anthropic.com");
+	if (ba_protocol_uses_http(p->protocol) && !p->base_url) {
+		if (ba_protocol_default_url(p->protocol))
+			p->base_url = ba_strdup(ba_protocol_default_url(p->protocol));
 		else {
 			rc = ba_cfg_bad(v, path, "missing 'base_url'");
 			goto out;

@@ -231,24 +231,33 @@ static int collect(ba_exec_ctx *x, const json_t *units, const json_t *states, do
 
 /* What the items depend on besides the plan: the prompts the executor
  * and verifier render, and the generators' sources (short sha256s). */
+/* One prompt's version into prompts (none when there is no such prompt). */
+static void put_prompt(json_t *prompts, const char *name)
+{
+	char hex[65];
+	const char *ver = ba_tool_prompt_version(name, hex);
+
+	if (*ver)
+		json_object_set_new(prompts, name, json_string(ver));
+}
+
+/* What the build's items depend on: the versions of the prompts (the step
+ * planner's, every LLM tool's as its table entry names it, the verifier's)
+ * and of the plan's generators. */
 static json_t *versions(ba_exec_ctx *x)
 {
-	static const char *prompts[] = { "exec_steps.txt", "exec_context_construction.txt",
-					 "exec_question_rewrite.txt", "exec_dialogue_synthesis.txt",
-					 "exec_reasoning_transform.txt", "exec_distractor_writing.txt",
-					 "verify_inspect.txt", "verify_repair.txt", "verify_fix.txt", NULL };
 	json_t *v = json_pack("{s:{}, s:{}}", "prompts", "generators"), *src;
-	size_t i;
+	json_t *prompts = json_object_get(v, "prompts");
+	const ba_tool *tools;
+	size_t i, n;
 
-	for (i = 0; prompts[i]; i++) {
-		const char *t = ba_prompt_text(prompts[i]);
-		char hex[65];
-		if (!t)
-			continue;
-		ba_sha256_hex(t, strlen(t), hex);
-		hex[12] = 0;
-		json_object_set_new(json_object_get(v, "prompts"), prompts[i], json_string(hex));
-	}
+	put_prompt(prompts, BA_EXEC_STEPS_PROMPT);
+	tools = ba_tool_table(&n);
+	for (i = 0; i < n; i++)
+		if (tools[i].prompt)
+			put_prompt(prompts, tools[i].prompt);
+	for (i = 0; ba_verify_prompts[i]; i++)
+		put_prompt(prompts, ba_verify_prompts[i]);
 	json_array_foreach(json_object_get(x->plan, "sources"), i, src) {
 		const ba_gen_info *gi;
 		const char *g = ba_json_str(src, "generator", NULL);

@@ -112,4 +112,10 @@ void ba_img_free(void *surface);
 /* JPEG round trip at quality q, in place. */
 int ba_img_jpeg_roundtrip(void *surface, int quality, ba_error *err);
 
+/* The first 12 hex digits of a prompt's text hash, in hex ("" when there
+ * is no such prompt): the version tool memos and manifests record. */
+const char *ba_tool_prompt_version(const char *prompt, char hex[65]);
+/* The prompt of the step planner (steps.c). */
+#define BA_EXEC_STEPS_PROMPT "exec_steps.txt"
+
 #endif

@@ -10,6 +10,7 @@
 #include "benchagent/json.h"
 #include "benchagent/plan.h"
 #include "benchagent/schema.h"
+#include "benchagent/prompt.h"
 #include "benchagent/sha256.h"
 
 #include <stdio.h>
@@ -23,27 +24,32 @@ static const ba_tool tools[] = {
 	  .description = "Write or expand the context passage the question needs, keeping every fact the answer depends on.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"style\":{\"type\":\"string\",\"maxLength\":200},"
 			 "\"max_words\":{\"type\":\"integer\",\"minimum\":20,\"maximum\":1000}},\"additionalProperties\":false}",
-	  .default_args = "{}", .run = ba_tool_context_construction },
+	  .default_args = "{}", .run = ba_tool_context_construction,
+	  .prompt = "exec_context_construction.txt" },
 	{ .name = "question_rewrite", .kind = BA_TOOL_LLM,
 	  .description = "Rewrite the question stem so it targets the subtask, without changing the answer or hinting at it.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"style\":{\"type\":\"string\",\"maxLength\":200}},"
 			 "\"additionalProperties\":false}",
-	  .default_args = "{}", .run = ba_tool_question_rewrite },
+	  .default_args = "{}", .run = ba_tool_question_rewrite,
+	  .prompt = "exec_question_rewrite.txt" },
 	{ .name = "dialogue_synthesis", .kind = BA_TOOL_LLM,
 	  .description = "Turn the source material into a multi-speaker dialogue used as the context.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"speakers\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":5},"
 			 "\"turns\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":20}},\"additionalProperties\":false}",
-	  .default_args = "{\"speakers\":2,\"turns\":6}", .run = ba_tool_dialogue_synthesis },
+	  .default_args = "{\"speakers\":2,\"turns\":6}", .run = ba_tool_dialogue_synthesis,
+	  .prompt = "exec_dialogue_synthesis.txt" },
 	{ .name = "reasoning_transform", .kind = BA_TOOL_LLM,
 	  .description = "Reframe the question so reaching the same answer needs an extra reasoning step; write the explanation.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"hops\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":4}},"
 			 "\"additionalProperties\":false}",
-	  .default_args = "{\"hops\":1}", .run = ba_tool_reasoning_transform },
+	  .default_args = "{\"hops\":1}", .run = ba_tool_reasoning_transform,
+	  .prompt = "exec_reasoning_transform.txt" },
 	{ .name = "distractor_writing", .kind = BA_TOOL_LLM,
 	  .description = "Write plausible but wrong options; the correct answer becomes option A before shuffling.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},"
 			 "\"additionalProperties\":false}",
-	  .default_args = "{\"n\":3}", .run = ba_tool_distractor_writing },
+	  .default_args = "{\"n\":3}", .run = ba_tool_distractor_writing,
+	  .prompt = "exec_distractor_writing.txt" },
 	{ .name = "choice_shuffle", .kind = BA_TOOL_PURE,
 	  .description = "Normalise the options (trim, de-duplicate) and shuffle them with the correct option's position balanced across items.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{},\"additionalProperties\":false}",
@@ -121,6 +127,17 @@ __attribute__((constructor)) static void register_with_planner(void)
 	ba_plan_register_tools(info, n);
 }
 
+const char *ba_tool_prompt_version(const char *prompt, char hex[65])
+{
+	const char *t = ba_prompt_text(prompt);
+
+	if (!t)
+		return "";
+	ba_sha256_hex(t, strlen(t), hex);
+	hex[12] = 0;
+	return hex;
+}
+
 const ba_tool *ba_tool_find(const char *name)
 {
 	size_t i;
@@ -151,9 +168,10 @@ int ba_tool_check_args(const ba_tool *t, const json_t *args, ba_error *err)
 }
 
 /* The memo key: everything that determines the output. */
-static void memo_key(const ba_tool_ctx *ctx, const char *name, const json_t *args,
+static void memo_key(const ba_tool_ctx *ctx, const ba_tool *t, const json_t *args,
 		     const json_t *in, char key[80])
 {
+	const char *name = t->name;
 	json_t *k = json_pack("{s:s, s:i, s:O, s:O, s:I, s:I, s:i, s:s, s:s, s:s}", "tool", name,
 			      "v", TOOLS_VERSION, "args", args ? (json_t *)args : json_null(),
 			      "in", (json_t *)in, "seed", (json_int_t)(ctx->seed & 0x7fffffffffffLL),
@@ -163,6 +181,8 @@ static void memo_key(const ba_tool_ctx *ctx, const char *name, const json_t *arg
 			      ctx->subtask ? ba_json_str(ctx->subtask, "id", "") : "");
 	char hex[65];
 
+	if (t->prompt)
+		json_object_set_new(k, "prompt", json_string(ba_tool_prompt_version(t->prompt, hex)));
 	ba_json_hash(k, hex);
 	json_decref(k);
 	snprintf(key, 80, "exec:tool:%s", hex);
@@ -184,7 +204,7 @@ int ba_tool_run(ba_tool_ctx *ctx, const char *name, const json_t *args, const js
 		return ba_error_set(err, BA_EINVAL, "unknown tool '%s'", name ? name : "(null)");
 	if ((rc = ba_tool_check_args(t, args, err)) != 0)
 		return rc;
-	memo_key(ctx, name, args, in, key);
+	memo_key(ctx, t, args, in, key);
 	if (ctx->st && ba_kv_get(ctx->st, key, &val, NULL) == 0) {
 		if (ba_json_parse(&memo, val, strlen(val), key, NULL) == 0 &&
 		    json_is_object(json_object_get(memo, "out"))) {

@@ -60,10 +60,11 @@ static int call_tool(ba_tool_ctx *ctx, const char *tool, const json_t *args, con
 		     const char *schema_txt, json_t **reply, ba_error *err)
 {
 	json_t *schema = json_loads(schema_txt, 0, NULL), *input, *vars, *images;
-	char prompt[96], sname[96];
+	const ba_tool *t = ba_tool_find(tool);
+	const char *prompt = t && t->prompt ? t->prompt : "";
+	char sname[96];
 	int rc;
 
-	snprintf(prompt, sizeof(prompt), "exec_%s.txt", tool);
 	snprintf(sname, sizeof(sname), "exec_%s", tool);
 	input = json_pack("{s:s, s:O, s:o}", "tool", tool, "args", (json_t *)args, "item",
 			  model_view(in));

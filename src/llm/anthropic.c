@@ -353,3 +353,21 @@ int ba_anthropic_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_
 		ba_wire_reply_clear(out);
 	return rc;
 }
+
+/* base_url is the host (https://api.anthropic.com); a trailing /v1 is tolerated */
+static char *chat_url(const char *base, size_t len)
+{
+	if (len >= 3 && !strncmp(base + len - 3, "/v1", 3))
+		return ba_asprintf("%.*s/messages", (int)len, base);
+	return ba_asprintf("%.*s/v1/messages", (int)len, base);
+}
+
+const ba_wire_protocol ba_protocol_anthropic = {
+	.chat_url = chat_url,
+	.chat_body = ba_anthropic_body,
+	.parse_reply = ba_anthropic_parse,
+	.parse_stream = ba_anthropic_parse_sse,
+	.auth_header = "x-api-key: %s",
+	.extra_header = "anthropic-version: 2023-06-01",
+	.batch = &ba_batch_anthropic,
+};

@@ -44,12 +44,12 @@ struct ba_batch_work {
 	ba_batch_work *next;
 };
 
-typedef struct {
+struct batch_set {
 	ba_job **jobs;
 	char **cids;
 	size_t n;
 	char id[128];              /* provider's batch id, "" = not submitted yet */
-} batch_set;
+};
 
 /* ---- HTTP on the batch thread ---- */
 
@@ -110,7 +110,8 @@ static int bhttp(const ba_provider_cfg *p, const char *url, const char *post, cu
 	return 0;
 }
 
-/* base_url without trailing slashes; Anthropic's without a trailing /v1. */
+/* base_url without trailing slashes (and without a trailing /v1 when the
+ * batch API's paths sit beside it, as Anthropic's do). */
 static char *base_of(const ba_provider_cfg *p)
 {
 	const char *b = p->base_url ? p->base_url : "";
@@ -118,7 +119,7 @@ static char *base_of(const ba_provider_cfg *p)
 
 	while (n && b[n - 1] == '/')
 		n--;
-	if (p->protocol == BA_PROTO_ANTHROPIC && n >= 3 && !strncmp(b + n - 3, "/v1", 3))
+	if (ba_wire_of(p)->batch && ba_wire_of(p)->batch->strip_v1 && n >= 3 && !strncmp(b + n - 3, "/v1", 3))
 		n -= 3;
 	return ba_strndup(b, n);
 }
@@ -455,17 +456,21 @@ static int anthropic_poll(ba_batch_work *w, batch_set *s, char *err, size_t errl
 	return rc;
 }
 
+const ba_batch_api ba_batch_openai = { openai_submit, openai_poll, 0 };
+const ba_batch_api ba_batch_anthropic = { anthropic_submit, anthropic_poll, 1 };
+
 /* ---- one batch set: submit (unless resumed), poll, collect ---- */
 
 static void run_set(ba_batch_work *w, batch_set *s)
 {
 	ba_gateway *gw = w->gw;
-	int anth = w->prov->protocol == BA_PROTO_ANTHROPIC, r, errors = 0;
+	const ba_batch_api *api = ba_wire_of(w->prov)->batch;
+	int r, errors = 0;
 	char err[900] = "";
 	size_t i;
 
 	if (!s->id[0]) {
-		r = anth ? anthropic_submit(w, s, err, sizeof(err)) : openai_submit(w, s, err, sizeof(err));
+		r = api->submit(w, s, err, sizeof(err));
 		if (r != 0) {
 			set_all(s, 1, err);
 			return;
@@ -474,7 +479,7 @@ static void run_set(ba_batch_work *w, batch_set *s)
 			const char **keys = ba_calloc(s->n, sizeof(*keys));
 			for (i = 0; i < s->n; i++)
 				keys[i] = s->jobs[i]->key;
-			if (ba_batch_put(gw->st, s->id, w->prov->name, anth ? "anthropic" : "openai", keys,
+			if (ba_batch_put(gw->st, s->id, w->prov->name, ba_protocol_name(w->prov->protocol), keys,
 					 (const char *const *)s->cids, s->n, NULL) != 0)
 				BA_WARN("batch %s: could not record it in the store", s->id);
 			free(keys);
@@ -486,7 +491,7 @@ static void run_set(ba_batch_work *w, batch_set *s)
 	} else
 		BA_INFO("provider '%s': polling batch %s from an earlier run (%zu requests)", w->prov->name, s->id, s->n);
 	for (;;) {
-		r = anth ? anthropic_poll(w, s, err, sizeof(err)) : openai_poll(w, s, err, sizeof(err));
+		r = api->poll(w, s, err, sizeof(err));
 		if (r == 1)
 			break;
 		if (r < 0 && ++errors > gw->max_retries) {

@@ -231,7 +231,7 @@ static ba_job *job_new(ba_gateway *gw, const ba_llm_request *req, job_kind kind,
 	/* calls that can wait go through the provider's batch API (half the
 	 * price) when --batch-api or the provider's batch_api asks for it */
 	j->batch = kind == JOB_CHAT && req->can_wait && !j->dry && (gw->opts.batch_api || prov->batch_api) &&
-		   (prov->protocol == BA_PROTO_OPENAI || prov->protocol == BA_PROTO_ANTHROPIC);
+		   ba_wire_of(prov)->batch != NULL;
 	if (j->batch)
 		j->req.stream = 0;
 	/* serialise the HTTP body here, on the caller's thread, keeping the
@@ -509,10 +509,10 @@ int ba_llm_embed(ba_gateway *gw, const char *role, const char *const *texts, siz
 		return rc;
 	if (prov->protocol == BA_PROTO_MOCK || gw->opts.dry_run)
 		return embed_mock(gw, prov, model, texts, n, vecs, dim);
-	if (prov->protocol == BA_PROTO_ANTHROPIC)
+	if (!ba_wire_of(prov)->embed_body)
 		return ba_error_set(err, BA_EINVAL,
-				    "provider '%s' speaks the Anthropic protocol, which has no embeddings endpoint; point role '%s' at an OpenAI-compatible provider",
-				    prov->name, req.role);
+				    "provider '%s' speaks the %s protocol, which has no embeddings endpoint; point role '%s' at an OpenAI-compatible provider",
+				    prov->name, ba_protocol_name(prov->protocol), req.role);
 	if (on_loop_thread(gw))
 		return ba_error_set(err, BA_EINVAL, "ba_llm_embed from a gateway callback would deadlock");
 	if (n == 0) {

@@ -66,7 +66,7 @@ void ba_http_free_headers(struct curl_slist *h)
 
 int ba_http_auth_headers(const ba_provider_cfg *p, struct curl_slist **h, char *errmsg, size_t errlen)
 {
-	int anth = p->protocol == BA_PROTO_ANTHROPIC;
+	const ba_wire_protocol *w = ba_wire_of(p);
 
 	if (p->api_key_env && *p->api_key_env) {
 		const char *key = getenv(p->api_key_env);
@@ -76,13 +76,13 @@ int ba_http_auth_headers(const ba_provider_cfg *p, struct curl_slist **h, char *
 				 p->name, p->api_key_env);
 			return -1;
 		}
-		line = anth ? ba_asprintf("x-api-key: %s", key) : ba_asprintf("Authorization: Bearer %s", key);
+		line = ba_asprintf(w->auth_header ? w->auth_header : "Authorization: Bearer %s", key);
 		*h = curl_slist_append(*h, line);
 		explicit_bzero(line, strlen(line));
 		free(line);
 	}
-	if (anth)
-		*h = curl_slist_append(*h, "anthropic-version: 2023-06-01");
+	if (w->extra_header)
+		*h = curl_slist_append(*h, w->extra_header);
 	return 0;
 }
 
@@ -104,14 +104,15 @@ void ba_redact_key(const ba_job *j, char *s)
 
 void ba_http_payload(ba_job *j)
 {
+	const ba_wire_protocol *w = ba_wire_of(j->prov);
+
 	free(j->payload);
-	j->streaming = j->kind == JOB_CHAT && j->req.stream;
+	j->payload = NULL;
+	j->streaming = j->kind == JOB_CHAT && j->req.stream && w->parse_stream;
 	if (j->kind == JOB_EMBED)
-		j->payload = ba_openai_embed_body(j);
-	else if (j->prov->protocol == BA_PROTO_ANTHROPIC)
-		j->payload = ba_anthropic_body(j, j->streaming);
-	else
-		j->payload = ba_openai_chat_body(j, j->streaming);
+		j->payload = w->embed_body ? w->embed_body(j) : NULL;
+	else if (w->chat_body)
+		j->payload = w->chat_body(j, j->streaming);
 }
 
 int ba_endpoint_pick(provider_state *ps, double now)
@@ -152,7 +153,7 @@ int ba_endpoint_other_healthy(const provider_state *ps, int ep, double now)
 static int request_headers(ba_job *j, struct curl_slist **hp)
 {
 	const ba_provider_cfg *p = j->prov;
-	int anth = p->protocol == BA_PROTO_ANTHROPIC;
+	const char *extra = ba_wire_of(p)->extra_header;
 	struct curl_slist *h = NULL;
 
 	*hp = NULL;
@@ -163,8 +164,8 @@ static int request_headers(ba_job *j, struct curl_slist **hp)
 			*sh = curl_slist_append(NULL, "Content-Type: application/json");
 			*sh = curl_slist_append(*sh, j->streaming ? "Accept: text/event-stream" : "Accept: application/json");
 			*sh = curl_slist_append(*sh, "Expect:");
-			if (anth)
-				*sh = curl_slist_append(*sh, "anthropic-version: 2023-06-01");
+			if (extra)
+				*sh = curl_slist_append(*sh, extra);
 		}
 		j->shared_hdrs = *sh;
 	} else {
@@ -190,7 +191,7 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 	char *url = NULL;
 	struct curl_slist *h = NULL;
 	CURL *e;
-	int anth = p->protocol == BA_PROTO_ANTHROPIC;
+	const ba_wire_protocol *w = ba_wire_of(p);
 
 	j->ep = j->ps && j->ps->neps ? ba_endpoint_pick(j->ps, ba_now()) : -1;
 	base = j->ep >= 0 ? j->ps->eps[j->ep].url : p->base_url;
@@ -204,16 +205,13 @@ int ba_http_start(ba_gateway *gw, ba_job *j)
 		snprintf(j->errmsg, sizeof(j->errmsg), "provider '%s' has no base_url", p->name);
 		return -1;
 	}
-	if (j->kind == JOB_EMBED)
-		url = ba_asprintf("%.*s/embeddings", (int)bl, base);
-	else if (anth) {
-		/* base_url is the host (https://api.anthropic.com); tolerate a trailing /v1 */
-		if (bl >= 3 && !strncmp(base + bl - 3, "/v1", 3))
-			url = ba_asprintf("%.*s/messages", (int)bl, base);
-		else
-			url = ba_asprintf("%.*s/v1/messages", (int)bl, base);
-	} else
-		url = ba_asprintf("%.*s/chat/completions", (int)bl, base);
+	if (j->kind == JOB_EMBED ? !w->embed_url : !w->chat_url) {
+		j->rc = BA_EINVAL;
+		snprintf(j->errmsg, sizeof(j->errmsg), "provider '%s': its protocol %s has no %s endpoint", p->name,
+			 ba_protocol_name(p->protocol), j->kind == JOB_EMBED ? "embeddings" : "chat");
+		return -1;
+	}
+	url = j->kind == JOB_EMBED ? w->embed_url(base, bl) : w->chat_url(base, bl);
 	/* usually built on the submitting thread already (ba_http_payload) */
 	if (!j->payload)
 		ba_http_payload(j);
@@ -355,6 +353,7 @@ int ba_http_classify(ba_gateway *gw, ba_job *j, CURLcode cc)
 int ba_http_parse(ba_job *j, ba_wire_reply *w)
 {
 	const ba_provider_cfg *p = j->prov;
+	const ba_wire_protocol *wp = ba_wire_of(p);
 	ba_error err = BA_ERROR_INIT;
 	int rc;
 
@@ -366,12 +365,9 @@ int ba_http_parse(ba_job *j, ba_wire_reply *w)
 			k++;
 		/* a server may ignore "stream": detect by the first byte */
 		sse = j->streaming && k < len && body[k] != '{';
-		if (j->kind == JOB_EMBED)
-			rc = ba_openai_parse_embed(body, len, w, &err);
-		else if (p->protocol == BA_PROTO_ANTHROPIC)
-			rc = sse ? ba_anthropic_parse_sse(body, len, w, &err) : ba_anthropic_parse(body, len, w, &err);
-		else
-			rc = sse ? ba_openai_parse_sse(body, len, w, &err) : ba_openai_parse_chat(body, len, w, &err);
+		int (*parse)(const char *, size_t, ba_wire_reply *, ba_error *) =
+			j->kind == JOB_EMBED ? wp->parse_embed : sse && wp->parse_stream ? wp->parse_stream : wp->parse_reply;
+		rc = parse ? parse(body, len, w, &err) : ba_error_set(&err, BA_EINVAL, "the protocol reads no reply");
 	}
 	if (rc) {
 		snprintf(j->errmsg, sizeof(j->errmsg), "provider '%s' (model %s): malformed reply: %.700s", p->name,

@@ -87,7 +87,47 @@ typedef struct {
 
 void ba_wire_reply_clear(ba_wire_reply *w);
 
-/* ---- protocols (openai.c, anthropic.c) ---- */
+/* ---- protocols: one ba_wire_protocol a line of include/benchagent/protocols.h ---- */
+typedef struct batch_set batch_set;
+
+/* A provider batch API (batch.c): submit a set of jobs (fills its id),
+ * poll it (1 = finished and its results applied, 0 = not yet, -1 = error
+ * with err). strip_v1: the API's paths sit beside a trailing /v1 of
+ * base_url, not below it. */
+typedef struct ba_batch_api {
+	int (*submit)(ba_batch_work *w, batch_set *s, char *err, size_t errlen);
+	int (*poll)(ba_batch_work *w, batch_set *s, char *err, size_t errlen);
+	int strip_v1;
+} ba_batch_api;
+extern const ba_batch_api ba_batch_openai, ba_batch_anthropic;
+
+/* All the gateway knows of a wire format. A hook left NULL is a feature
+ * the protocol lacks (the mock, answered in-process, has none). */
+typedef struct ba_wire_protocol {
+	/* the chat URL below base (base_url without trailing '/'; caller frees) */
+	char *(*chat_url)(const char *base, size_t len);
+	/* the HTTP body of a chat job, streaming or not (caller frees) */
+	char *(*chat_body)(const ba_job *j, int stream);
+	/* a whole JSON reply; a server-sent-event stream (NULL: never streams) */
+	int (*parse_reply)(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
+	int (*parse_stream)(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
+	/* embeddings (NULL: the protocol has no embeddings endpoint) */
+	char *(*embed_url)(const char *base, size_t len);
+	char *(*embed_body)(const ba_job *j);
+	int (*parse_embed)(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
+	/* the header line carrying the key, a format with one %s */
+	const char *auth_header;
+	/* a header line every request carries, or NULL */
+	const char *extra_header;
+	/* the provider batch API, or NULL */
+	const ba_batch_api *batch;
+} ba_wire_protocol;
+
+/* protocols.c: the entry of a provider's protocol (never NULL: an unknown
+ * value gets one with every hook NULL). */
+const ba_wire_protocol *ba_wire_of(const ba_provider_cfg *p);
+
+/* ---- the OpenAI and Anthropic wire formats (openai.c, anthropic.c) ---- */
 /* Build the HTTP body for a job (caller frees). */
 char *ba_openai_chat_body(const ba_job *j, int stream);
 char *ba_openai_embed_body(const ba_job *j);

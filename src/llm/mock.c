@@ -221,3 +221,6 @@ void ba_mock_embed_text(const char *text, float *v, size_t dim)
 	for (i = 0; i < dim; i++)
 		v[i] = (float)(v[i] / norm);
 }
+
+/* answered in-process (ba_mock_chat, ba_mock_embed_text): no wire at all */
+const ba_wire_protocol ba_protocol_mock = { 0 };

@@ -409,3 +409,25 @@ int ba_openai_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_err
 		ba_wire_reply_clear(out);
 	return rc;
 }
+
+static char *chat_url(const char *base, size_t len)
+{
+	return ba_asprintf("%.*s/chat/completions", (int)len, base);
+}
+
+static char *embed_url(const char *base, size_t len)
+{
+	return ba_asprintf("%.*s/embeddings", (int)len, base);
+}
+
+const ba_wire_protocol ba_protocol_openai = {
+	.chat_url = chat_url,
+	.chat_body = ba_openai_chat_body,
+	.parse_reply = ba_openai_parse_chat,
+	.parse_stream = ba_openai_parse_sse,
+	.embed_url = embed_url,
+	.embed_body = ba_openai_embed_body,
+	.parse_embed = ba_openai_parse_embed,
+	.auth_header = "Authorization: Bearer %s",
+	.batch = &ba_batch_openai,
+};

@@ -1,5 +1,6 @@
 /*
- * export.c - the exporter table, item loading and shared helpers.
+ * export.c - running the exporters (their table is exporters.c), item
+ * loading and shared helpers.
  */
 #include "export_internal.h"
 #include "benchagent/alloc.h"
@@ -13,17 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static const ba_exporter *const exporters[] = {
-	&ba_export_hf,
-	&ba_export_lmeval,
-	&ba_export_inspect,
-	&ba_export_batch,
-	&ba_export_reference,
-	NULL
-};
-
-const char *const ba_export_formats[] = { "hf", "lm-eval", "inspect", "openai-batch", "reference", NULL };
 
 static int add_item(void *ud, json_t *obj, size_t lineno, ba_error *err)
 {
@@ -247,6 +237,7 @@ cleanup:
 static int run_formats(const char *format, const ba_export_opts *opts, const char *id, json_t *items,
 		       json_t *files, ba_error *err)
 {
+	const ba_exporter *const *exporters = ba_exporters;
 	int i, rc = 0, found = 0, all = !strcmp(format, "all");
 
 	for (i = 0; exporters[i] && rc == 0; i++) {
@@ -270,8 +261,7 @@ static int run_formats(const char *format, const ba_export_opts *opts, const cha
 		rc = run_one(exporters[i], opts, id, items, files, err);
 	}
 	if (!found && rc == 0)
-		rc = ba_error_set(err, BA_EUSAGE, "unknown export format '%s' (hf, lm-eval, inspect, openai-batch, reference, all)",
-				  format);
+		rc = ba_error_set(err, BA_EUSAGE, "unknown export format '%s' (%s, all)", format, ba_export_format_list());
 	return rc;
 }
 

@@ -25,11 +25,8 @@ typedef struct ba_exporter {
 	int (*run)(ba_export_ctx *ctx, ba_error *err);
 } ba_exporter;
 
-extern const ba_exporter ba_export_hf;
-extern const ba_exporter ba_export_lmeval;
-extern const ba_exporter ba_export_inspect;
-extern const ba_exporter ba_export_batch;
-extern const ba_exporter ba_export_reference;
+/* The exporters, NULL-terminated, in the order "all" runs them (exporters.c). */
+extern const ba_exporter *const ba_exporters[];
 
 /* Write text to out_dir/name atomically and record it. */
 int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t len, ba_error *err);

@@ -14,6 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+const char *const ba_verify_prompts[] = { "verify_inspect.txt", "verify_repair.txt", "verify_fix.txt", NULL };
+
 #define IMAGE_MAX (4u << 20)
 
 static const char *inspect_schema =
@@ -112,7 +114,7 @@ static int inspect_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *
 	input = json_pack("{s:o, s:o}", "subtask", subtask_view(o->subtask), "item", view(it));
 	imgs = images_of(o, it);
 	vars = json_object();
-	rc = ba_llm_call_json(gw, "inspect", "verify_inspect.txt", vars, input, schema, "verify_inspect",
+	rc = ba_llm_call_json(gw, "inspect", ba_verify_prompts[0], vars, input, schema, "verify_inspect",
 			      o->run_id, round, imgs, &r, model, sizeof(model), &m, err);
 	json_decref(vars);
 	json_decref(imgs);
@@ -194,7 +196,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 			  "inspector", qv);
 	{
 		json_t *vars = json_object();
-		rc = ba_llm_call_json(gw, "repair", "verify_repair.txt", vars, input, schema, "verify_repair",
+		rc = ba_llm_call_json(gw, "repair", ba_verify_prompts[1], vars, input, schema, "verify_repair",
 				      o->run_id, 0, NULL, &plan, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}
@@ -226,7 +228,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 			  "edits", json_object_get(plan, "edits"));
 	{
 		json_t *vars = json_object();
-		rc = ba_llm_call_json(gw, "fix", "verify_fix.txt", vars, input, schema, "verify_fix",
+		rc = ba_llm_call_json(gw, "fix", ba_verify_prompts[2], vars, input, schema, "verify_fix",
 				      o->run_id, 0, NULL, &fix, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}

@@ -591,39 +591,26 @@ static int score_cell(const json_t *item, const char *gold, const char *answer)
 	return last && n == glen && !strncasecmp(last, gold, n);
 }
 
-static const ba_scorer scorers[] = {
-	{ "choice", "choice", score_choice, "option letter (B, (B), Option B) or the option's text" },
-	{ "numeric", "numeric", score_numeric,
-	  "the answer (or its last number) within item.tolerance (absolute) or item.rel_tolerance; exact when neither" },
-	{ "binary", "binary", score_binary, "first word yes/true/correct/valid or no/false/incorrect/invalid" },
-	{ "text", "normalized", score_text, "normalised text (case, punctuation, articles) or one of item.aliases" },
-	{ "set", "set", score_set, "the same names in any order (split on , ; & and)" },
-	{ "list", "list", score_list, "the same entries in the same order (split on , ; < > and then)" },
-	{ "time", "time", score_time, "the same clock time (14:05 = 2:05 pm) and weekday when the key has one" },
-	{ "clock12", "clock12", score_clock12, "the same time on a 12-hour dial" },
-	{ "date", "date", score_date, "the same date (2024-03-05 = March 5, 2024 = 5 March 2024)" },
-	{ "cell", "cell", score_cell, "the last grid cell named (C4)" },
+/* The scorers, each named in the table of scorers.c. */
+const ba_scorer ba_scorer_choice = { "choice", "choice", score_choice,
+				     "option letter (B, (B), Option B) or the option's text" };
+const ba_scorer ba_scorer_numeric = {
+	"numeric", "numeric", score_numeric,
+	"the answer (or its last number) within item.tolerance (absolute) or item.rel_tolerance; exact when neither"
 };
-
-size_t ba_score_count(void)
-{
-	return sizeof(scorers) / sizeof(scorers[0]);
-}
-
-const ba_scorer *ba_score_at(size_t i)
-{
-	return i < ba_score_count() ? &scorers[i] : NULL;
-}
-
-const ba_scorer *ba_score_find(const char *name)
-{
-	size_t i;
-
-	for (i = 0; name && i < ba_score_count(); i++)
-		if (!strcmp(scorers[i].name, name))
-			return &scorers[i];
-	return NULL;
-}
+const ba_scorer ba_scorer_binary = { "binary", "binary", score_binary,
+				     "first word yes/true/correct/valid or no/false/incorrect/invalid" };
+const ba_scorer ba_scorer_text = { "text", "normalized", score_text,
+				   "normalised text (case, punctuation, articles) or one of item.aliases" };
+const ba_scorer ba_scorer_set = { "set", "set", score_set, "the same names in any order (split on , ; & and)" };
+const ba_scorer ba_scorer_list = { "list", "list", score_list,
+				   "the same entries in the same order (split on , ; < > and then)" };
+const ba_scorer ba_scorer_time = { "time", "time", score_time,
+				   "the same clock time (14:05 = 2:05 pm) and weekday when the key has one" };
+const ba_scorer ba_scorer_clock12 = { "clock12", "clock12", score_clock12, "the same time on a 12-hour dial" };
+const ba_scorer ba_scorer_date = { "date", "date", score_date,
+				   "the same date (2024-03-05 = March 5, 2024 = 5 March 2024)" };
+const ba_scorer ba_scorer_cell = { "cell", "cell", score_cell, "the last grid cell named (C4)" };
 
 static const char *item_scorer_name(const json_t *item)
 {

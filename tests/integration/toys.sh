@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# A provider protocol, a scorer and an export format added as one file plus
+# one table line each (tests/toys/, compiled in only by the test build as
+# benchagent-toys): the toy protocol talks to a local stub server, an eval
+# through it is scored by the toy scorer, `export --format toy` writes the
+# toy format. The shipped binary knows none of them.
+set -u
+. "$(dirname "$0")/lib/common.sh"
+TOYS=${BA_TOYS:?BA_TOYS must point at benchagent-toys of the test build}
+ws=$(mktemp -d)
+trap 'kill $stub 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$ws"' EXIT
+
+# the stub: POST /toy/complete {"model","prompt"} -> {"output","tokens"};
+# the answer is the word after "Reverse:" written backwards; every request
+# is logged (path, key header, body) for the checks below
+python3 - "$ws" <<'PY' &
+import json, sys, http.server
+ws = sys.argv[1]
+class H(http.server.BaseHTTPRequestHandler):
+    def do_POST(self):
+        body = json.loads(self.rfile.read(int(self.headers.get('Content-Length', 0))))
+        with open(ws + '/stub.log', 'a') as f:
+            f.write(json.dumps({'path': self.path, 'key': self.headers.get('X-Toy-Key'),
+                                'auth': self.headers.get('Authorization'), 'body': body}) + '\n')
+        if self.path != '/toy/complete' or self.headers.get('X-Toy-Key') != 'toy-secret':
+            self.send_response(404); self.end_headers(); return
+        p = body['prompt']
+        word = p.split('Reverse:', 1)[1].split()[0] if 'Reverse:' in p else 'none'
+        out = json.dumps({'output': 'Answer: ' + word[::-1], 'tokens': {'in': len(p.split()), 'out': 2}}).encode()
+        self.send_response(200)
+        self.send_header('Content-Type', 'application/json')
+        self.send_header('Content-Length', str(len(out)))
+        self.end_headers()
+        self.wfile.write(out)
+    def log_message(self, *a):
+        pass
+s = http.server.HTTPServer(('127.0.0.1', 0), H)
+open(ws + '/port.tmp', 'w').write(str(s.server_address[1]))
+import os; os.rename(ws + '/port.tmp', ws + '/port')
+s.serve_forever()
+PY
+stub=$!
+for _ in $(seq 100); do [ -f "$ws/port" ] && break; sleep 0.1; done
+port=$(cat "$ws/port")
+
+mkdir -p "$ws/w"
+cat > "$ws/w/benchagent.yaml" <<YAML
+providers:
+  - name: toy
+    protocol: toy
+    base_url: http://127.0.0.1:$port
+    api_key_env: TOY_KEY
+    model: toy-1
+YAML
+export TOY_KEY=toy-secret
+
+# 1. the protocol: one chat through the gateway
+out=$(cd "$ws/w" && "$TOYS" chat "Reverse: banana" --model toy/toy-1 2>"$ws/chat.err")
+check "the toy protocol carries a chat to the stub and back" test "$out" = "Answer: ananab"
+check "it posted to the toy path with the key in its own header" \
+  python3 -c "import json,sys; l=[json.loads(x) for x in open('$ws/stub.log')]; sys.exit(not (l and l[0]['path']=='/toy/complete' and l[0]['key']=='toy-secret' and l[0]['auth'] is None and l[0]['body']['model']=='toy-1' and 'Reverse: banana' in l[0]['body']['prompt']))"
+grep -q toy-secret "$ws/chat.err" "$ws/w/.benchagent/state.db" 2>/dev/null
+check "the key is in no log and not in the store" test $? -ne 0
+(cd "$ws/w" && "$BA" chat "hi" --model toy/toy-1 >/dev/null 2>"$ws/plain.err")
+check "the shipped binary does not know the toy protocol" grep -q "protocol: must be openai, anthropic or mock" "$ws/plain.err"
+
+# 2. the scorer: an eval through the toy protocol, scored by the toy scorer
+mkdir -p "$ws/bench"
+cat > "$ws/bench/items.jsonl" <<'JSONL'
+{"id":"t1","subtask":"rev","question":"Reverse: stressed","answer":"stressed","answer_type":"short","scorer":"toy"}
+{"id":"t2","subtask":"rev","question":"Reverse: drawer","answer":"drawer","answer_type":"short","scorer":"toy"}
+{"id":"t3","subtask":"rev","question":"Reverse: level","answer":"other","answer_type":"short","scorer":"toy"}
+{"id":"t4","subtask":"rev","question":"Reverse: abc","answer":"abc","answer_type":"short"}
+JSONL
+(cd "$ws/w" && "$TOYS" --json eval "$ws/bench" --model toy/toy-1 >"$ws/eval.json" 2>"$ws/eval.err")
+check "eval through the toy protocol runs" test $? -eq 0
+# t1, t2: the reply "Answer: desserts" read backwards is the key; t3 is not;
+# t4 has no scorer named: the text scorer compares "cba" with "abc" (no match)
+check "the toy scorer scores the replies (2 of 4 right)" \
+  python3 -c "import json,sys; r=json.load(open('$ws/eval.json')); m=r['models'][0]; sys.exit(not (abs(m['accuracy']-0.5)<1e-9 if 'accuracy' in m else abs(m['est']-0.5)<1e-9))"
+mkdir -p "$ws/plain"
+(cd "$ws/plain" && "$BA" eval "$ws/bench" --model mock/mock >/dev/null 2>"$ws/plain_eval.err")
+check "the shipped binary does not know the toy scorer" grep -q "unknown scorer 'toy'" "$ws/plain_eval.err"
+
+# 3. the export format
+(cd "$ws/w" && "$TOYS" export "$ws/bench" --format toy >/dev/null 2>"$ws/export.err")
+check "export --format toy writes items.toy" \
+  test "$(cat "$ws/bench/exports/toy/items.toy" 2>/dev/null)" = "$(printf 't1\tstressed\nt2\tdrawer\nt3\tother\nt4\tabc')"
+(cd "$ws/plain" && "$BA" export "$ws/bench" --format toy >/dev/null 2>"$ws/plain_export.err")
+check "the shipped binary does not know the toy format" grep -q "unknown export format 'toy' (hf, lm-eval, inspect, openai-batch, reference, all)" "$ws/plain_export.err"
+
+finish
