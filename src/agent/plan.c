@@ -509,27 +509,29 @@ static json_t *kept_subtasks(const json_t *subtasks, const json_t *pairs, const 
 	return kept;
 }
 
+/* Append to into each element x of from whose x[fkey] equals y[akey] of
+ * some element y of against. */
+static void keep_matching(const json_t *from, const char *fkey, const json_t *against, const char *akey,
+			  json_t *into)
+{
+	json_t *x, *y;
+	size_t i, j;
+
+	json_array_foreach(from, i, x) {
+		int hit = 0;
+		json_array_foreach(against, j, y)
+			hit |= !strcmp(ba_json_str(x, fkey, ""), ba_json_str(y, akey, ""));
+		if (hit)
+			json_array_append(into, x);
+	}
+}
+
 /* The plan carries only the groundings of kept subtasks and the sources
  * they use. */
 static void used_only(const json_t *grounding, const json_t *kept, json_t *groundings, json_t *sources)
 {
-	json_t *s, *g;
-	size_t i, j;
-
-	json_array_foreach(json_object_get(grounding, "groundings"), i, g) {
-		int keep = 0;
-		json_array_foreach(kept, j, s)
-			keep |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "subtask", ""));
-		if (keep)
-			json_array_append(groundings, g);
-	}
-	json_array_foreach(json_object_get(grounding, "sources"), i, s) {
-		int used = 0;
-		json_array_foreach(groundings, j, g)
-			used |= !strcmp(ba_json_str(s, "id", ""), ba_json_str(g, "source", ""));
-		if (used)
-			json_array_append(sources, s);
-	}
+	keep_matching(json_object_get(grounding, "groundings"), "subtask", kept, "id", groundings);
+	keep_matching(json_object_get(grounding, "sources"), "id", groundings, "source", sources);
 }
 
 /* The error when no subtask could be grounded: what did not fit and why. */
