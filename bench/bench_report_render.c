@@ -6,7 +6,9 @@
  * Prints a table: the statistics (eval's own report, as `eval --json`
  * computes it), the page (sections and transcripts), the total, the file
  * size; with the default transcript cap (2,000 items) and with every item.
- * Usage: bench_report_render [MODELS ITEMS]
+ * Usage: bench_report_render [MODELS ITEMS [WORKSPACE]]
+ * With WORKSPACE (a folder), the synthetic workspace is made there once
+ * and kept: a second run measures again without making it again.
  */
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
@@ -200,16 +202,31 @@ int main(int argc, char **argv)
 	size_t bytes;
 	int rc = 1;
 
-	if (!mkdtemp(tmpl) || ba_store_open(&st, tmpl, &err) != 0) {
-		fprintf(stderr, "workspace: %s\n", err.msg);
+	const char *keep = argc > 3 ? argv[3] : NULL;
+	char *ws = keep ? ba_strdup(keep) : mkdtemp(tmpl) ? ba_strdup(tmpl) : NULL;
+	int made;
+
+	if (!ws || (keep && ba_fs_mkdir_p(keep, &err) != 0)) {
+		fprintf(stderr, "workspace: %s\n", keep ? err.msg : "mkdtemp failed");
+		free(ws);
 		return 1;
 	}
-	dir = ba_path_join(tmpl, "big");
+	dir = ba_path_join(ws, "big");
+	{
+		char *ip = ba_path_join(dir, "items.jsonl");
+		made = !ba_fs_exists(ip);
+		free(ip);
+	}
+	if (ba_store_open(&st, ws, &err) != 0) {
+		fprintf(stderr, "workspace: %s\n", err.msg);
+		goto out;
+	}
 	ba_fs_mkdir_p(dir, &err);
 	t0 = now_s();
-	if (write_items(dir, ni) != 0 || fill_store(st, nm, ni) != 0)
+	if (made && (fill_store(st, nm, ni) != 0 || write_items(dir, ni) != 0))
 		goto out;
-	fprintf(stderr, "synthetic workspace: %zu models x %zu items in %.1f s\n", nm, ni, now_s() - t0);
+	if (made)
+		fprintf(stderr, "synthetic workspace: %zu models x %zu items in %.1f s\n", nm, ni, now_s() - t0);
 	printf("report of %zu models x %zu items (1000 bootstrap resamples)\n\n", nm, ni);
 	printf("wall seconds (CPU seconds of this process in brackets: the machine is shared)\n\n");
 	printf("%-31s %15s\n", "", "statistics");
@@ -231,7 +248,9 @@ int main(int argc, char **argv)
 	rc = 0;
 out:
 	ba_store_close(st);
-	ba_fs_rmtree(tmpl, NULL);
+	if (!keep)
+		ba_fs_rmtree(ws, NULL);
+	free(ws);
 	free(dir);
 	return rc;
 }

@@ -243,6 +243,12 @@ int ba_result_foreach_score(ba_store *st, const char *bench, int epochs, ba_resu
 typedef int (*ba_result_row_fn)(void *ud, const ba_result_row *row, const char *request);
 int ba_result_foreach_row(ba_store *st, const char *bench, int with_request, const char *items_json,
 			  ba_result_row_fn fn, void *ud, ba_error *err);
+/* The rows of each of items[0..n) in that order (per item ordered by model,
+ * epoch), with the request like ba_result_foreach_row; one index range per
+ * item (migration 8), so a report of a few items of a large benchmark reads
+ * only their rows and nothing is sorted. fn non-zero stops. */
+int ba_result_foreach_item(ba_store *st, const char *bench, const char *const *items, size_t n, int with_request,
+			   ba_result_row_fn fn, void *ud, ba_error *err);
 
 /* A fingerprint of bench's stored results (row count, last update, score
  * total, errors): it changes whenever a result is added or replaced.

@@ -299,11 +299,12 @@ static void reviews(ba_buf *b, const json_t *rv)
 	ba_rep_num(b, "%.3f", ba_json_num(rv, "acceptance_rate", NAN));
 	ba_buf_printf(b, "</td></tr><tr><td>Fleiss' kappa (%lld items with 2+ annotators)</td><td class=n>",
 		      ba_json_int(json_object_get(rv, "agreement"), "items_multi", 0));
+	ba_buf_puts(b, "<span id=review-fleiss>");
 	ba_rep_num(b, "%.3f", json_is_number(ba_json_path(rv, "agreement.fleiss_kappa")) ?
 				      json_number_value(ba_json_path(rv, "agreement.fleiss_kappa")) : NAN);
-	ba_buf_puts(b, "</td></tr></table>");
+	ba_buf_puts(b, "</span></td></tr></table>");
 	if (json_array_size(pairs)) {
-		ba_buf_puts(b, "<table><tr><th>annotator A</th><th>annotator B</th><th class=n>items</th><th class=n>agreement</th>"
+		ba_buf_puts(b, "<table id=tbl-review-pairs><tr><th>annotator A</th><th>annotator B</th><th class=n>items</th><th class=n>agreement</th>"
 			       "<th class=n>Cohen's kappa</th></tr>");
 		json_array_foreach(pairs, i, p) {
 			ba_buf_puts(b, "<tr><td>");
@@ -325,6 +326,62 @@ static double jnum(const json_t *v)
 	return json_is_number(v) ? json_number_value(v) : NAN;
 }
 
+/* The panel against the people: confusion matrix, agreement, kappa and
+ * the threshold that matches them best. */
+static void audit_humans(ba_buf *b, const json_t *h)
+{
+	json_t *cm = json_object_get(h, "confusion"), *bt = json_object_get(h, "best_threshold");
+
+	ba_buf_printf(b, "<p>Against human reviews (<span id=audit-h-items>%lld</span> items, the panel's pass = accept at "
+			 "threshold %lld): agreement <b id=audit-h-agreement>", ba_json_int(h, "items", 0),
+		      ba_json_int(h, "threshold", 60));
+	ba_rep_num(b, "%.3f", jnum(json_object_get(h, "agreement")));
+	ba_buf_puts(b, "</b>, Cohen's kappa <b id=audit-h-kappa>");
+	ba_rep_num(b, "%.3f", jnum(json_object_get(h, "cohen_kappa")));
+	ba_buf_puts(b, "</b>");
+	if (json_is_object(bt)) {
+		ba_buf_puts(b, "; the threshold that best matches people: <b id=audit-h-best>");
+		ba_rep_num(b, "%.0f", jnum(json_object_get(bt, "threshold")));
+		ba_buf_puts(b, "</b> (kappa <span id=audit-h-best-kappa>");
+		ba_rep_num(b, "%.3f", jnum(json_object_get(bt, "cohen_kappa")));
+		ba_buf_puts(b, "</span>)");
+	}
+	ba_buf_puts(b, ".</p>");
+	if (json_is_object(cm))
+		ba_buf_printf(b, "<table id=tbl-audit-confusion><tr><th></th><th class=n>people accept</th><th class=n>people reject"
+				 "</th></tr><tr><td>judges accept</td><td class=n>%lld</td><td class=n>%lld</td></tr><tr><td>judges "
+				 "reject</td><td class=n>%lld</td><td class=n>%lld</td></tr></table>",
+			      ba_json_int(cm, "judge_accept_human_accept", 0), ba_json_int(cm, "judge_accept_human_reject", 0),
+			      ba_json_int(cm, "judge_reject_human_accept", 0), ba_json_int(cm, "judge_reject_human_reject", 0));
+}
+
+/* Per subtask: items, passed, mean score with its interval. */
+static void audit_subtasks(ba_buf *b, const json_t *subs)
+{
+	const char *k;
+	json_t *v;
+
+	if (!json_object_size(subs))
+		return;
+	ba_buf_puts(b, "<table id=tbl-audit-subtasks><tr><th>subtask</th><th class=n>items</th><th class=n>passed</th>"
+		       "<th class=n>mean score</th><th class=n>95% CI</th></tr>");
+	json_object_foreach((json_t *)subs, k, v) {
+		json_t *ci = ba_json_path(v, "score.ci");
+		ba_buf_puts(b, "<tr><td>");
+		ba_rep_esc(b, k);
+		ba_buf_printf(b, "</td><td class=n>%lld</td><td class=n>%lld</td><td class=n>", ba_json_int(v, "items", 0),
+			      ba_json_int(v, "passed", 0));
+		ba_rep_num(b, "%.1f", jnum(ba_json_path(v, "score.mean")));
+		ba_buf_puts(b, "</td><td class=n>");
+		if (json_array_size(ci) == 2)
+			ba_buf_printf(b, "[%.1f, %.1f]", jnum(json_array_get(ci, 0)), jnum(json_array_get(ci, 1)));
+		else
+			ba_buf_puts(b, "-");
+		ba_buf_puts(b, "</td></tr>");
+	}
+	ba_buf_puts(b, "</table>");
+}
+
 static void audit(ba_buf *b, const json_t *au, const ba_report_opts *o)
 {
 	json_t *ov = json_object_get(au, "overall"), *crit = json_object_get(ov, "criteria"), *v, *j;
@@ -333,7 +390,8 @@ static void audit(ba_buf *b, const json_t *au, const ba_report_opts *o)
 	rows r = { 0 };
 
 	ba_buf_puts(b, "<h3 id=audit>Audit (LLM judges)</h3>");
-	ba_buf_printf(b, "<p>Items judged: <b>%lld</b>, passed (every criterion at or above %lld): <b>%lld</b> (",
+	ba_buf_printf(b, "<p>Items judged: <b id=audit-items>%lld</b>, passed (every criterion at or above %lld): <b "
+			 "id=audit-passed>%lld</b> (",
 		      ba_json_int(ov, "items", 0), ba_json_int(au, "threshold", 60), ba_json_int(ov, "passed", 0));
 	ba_rep_pct(b, jnum(json_object_get(ov, "pass_rate")));
 	ba_buf_puts(b, "); mean score <b id=audit-score>");
@@ -388,14 +446,9 @@ static void audit(ba_buf *b, const json_t *au, const ba_report_opts *o)
 		}
 		ba_buf_puts(b, "</table>");
 	}
-	if (json_is_object(json_object_get(au, "humans"))) {
-		json_t *h = json_object_get(au, "humans");
-		ba_buf_printf(b, "<p>Against human reviews (%lld items): agreement ", ba_json_int(h, "items", 0));
-		ba_rep_num(b, "%.3f", jnum(json_object_get(h, "agreement")));
-		ba_buf_puts(b, ", Cohen's kappa ");
-		ba_rep_num(b, "%.3f", jnum(json_object_get(h, "cohen_kappa")));
-		ba_buf_puts(b, ".</p>");
-	}
+	audit_subtasks(b, json_object_get(au, "subtasks"));
+	if (json_is_object(json_object_get(au, "humans")))
+		audit_humans(b, json_object_get(au, "humans"));
 	if (json_array_size(json_object_get(au, "worst"))) {
 		ba_buf_puts(b, "<details><summary>lowest-scored items</summary><table><tr><th>item</th><th>criterion</th>"
 			       "<th class=n>score</th><th>judge rationale</th></tr>");

@@ -150,18 +150,7 @@ static void open_item(tx_ctx *c, const char *id)
 	if (c->o->served) {
 		ba_buf_puts(c->b, " &middot; ");
 		ba_buf_puts(c->b, "<a href=\"/item?id=");
-		{
-			static const char hx[] = "0123456789ABCDEF";
-			const char *s;
-			for (s = id; *s; s++) {
-				unsigned char ch = (unsigned char)*s;
-				if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '-' ||
-				    ch == '_' || ch == '.')
-					ba_buf_append(c->b, s, 1);
-				else
-					ba_buf_printf(c->b, "%%%c%c", hx[ch >> 4], hx[ch & 15]);
-			}
-		}
+		ba_rep_url(c->b, id);
 		ba_buf_puts(c->b, "\">review page</a>");
 	}
 	ba_buf_puts(c->b, "</div><div class=txq>");
@@ -257,13 +246,67 @@ static void filters(ba_buf *b, const json_t *data)
 		       "</label><label><input type=checkbox name=flagged> flagged only</label> <span id=tcount class=mut></span></form>");
 }
 
+/* The served report's transcripts: an index of every item, each one click
+ * from its transcripts (/report/transcripts?id=ID, rendered when asked), so
+ * /report costs the same whatever the benchmark's size. */
+static void served_index(ba_buf *b, const json_t *items, const json_t *flags)
+{
+	const json_t *it;
+	size_t i;
+
+	ba_buf_printf(b, "<p class=intro>Every item's transcripts (each model and sample: the exact messages sent, the raw "
+			 "reply, the extracted answer, the score, the judge's rationale) are one click away: %zu items.</p>"
+			 "<table id=tbl-transcripts><tr><th>item</th><th>subtask</th><th>question</th></tr>",
+		      json_array_size(items));
+	json_array_foreach(items, i, it) {
+		const char *id = ba_json_str(it, "id", "");
+		ba_buf_puts(b, "<tr id=\"t-");
+		ba_rep_esc(b, id);
+		ba_buf_puts(b, "\"><td><a href=\"/report/transcripts?id=");
+		ba_rep_url(b, id);
+		ba_buf_puts(b, "\">");
+		ba_rep_esc(b, id);
+		ba_buf_puts(b, "</a>");
+		if (json_object_get(flags, id))
+			ba_buf_puts(b, " <span class=\"badge warn\">flagged</span>");
+		ba_buf_puts(b, "</td><td>");
+		ba_rep_esc(b, ba_json_str(it, "subtask", ""));
+		ba_buf_puts(b, "</td><td>");
+		ba_rep_esc(b, ba_json_str(it, "question", ""));
+		ba_buf_puts(b, "</td></tr>");
+	}
+	ba_buf_puts(b, "</table>");
+}
+
+/* The ids whose transcripts the page holds, in item order: the one item;
+ * or the first cap items and every flagged one. */
+static const char **included(const json_t *items, const json_t *flags, const ba_report_opts *o, size_t cap,
+			     json_t *index, size_t *n, size_t *nflag)
+{
+	const char **ids = ba_calloc(json_array_size(items) + 1, sizeof(char *));
+	const json_t *it;
+	size_t i;
+
+	*n = *nflag = 0;
+	json_array_foreach(items, i, it) {
+		const char *id = ba_json_str(it, "id", "");
+		json_object_set_new(index, id, json_integer((json_int_t)i));
+		if (o->only_item ? !strcmp(o->only_item, id) : i < cap || json_object_get(flags, id)) {
+			*nflag += !o->only_item && i >= cap;
+			ids[(*n)++] = id;
+		}
+	}
+	return ids;
+}
+
 int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, ba_error *err)
 {
-	const json_t *items = json_object_get(data, "items"), *ev = json_object_get(data, "eval"), *it, *v;
+	const json_t *items = json_object_get(data, "items"), *ev = json_object_get(data, "eval"), *v;
 	tx_ctx c = { 0 };
 	json_t *index = json_object(), *flags = json_object();
-	size_t i, k, n = json_array_size(items), cap;
+	size_t i, k, n = json_array_size(items), cap, nids, nflag;
 	static const char *const fl[] = { "solved_by_all", "solved_by_none", "negative_discrimination" };
+	const char **ids;
 	int rc;
 
 	ba_rep_section_open(b, "transcripts", "Transcripts", NULL);
@@ -277,6 +320,13 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 	for (k = 0; k < 3; k++)
 		json_array_foreach(json_object_get(json_object_get(ev, "flags"), fl[k]), i, v)
 			json_object_set_new(flags, json_string_value(v), json_true());
+	if (o->served && !o->only_item) {
+		served_index(b, items, flags);
+		ba_rep_section_close(b);
+		json_decref(index);
+		json_decref(flags);
+		return 0;
+	}
 	c.b = b;
 	c.o = o;
 	c.items = items;
@@ -284,32 +334,23 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 	c.flags = flags;
 	c.include = json_object();
 	cap = o->max_transcripts > 0 && (size_t)o->max_transcripts < n ? (size_t)o->max_transcripts : n;
-	json_array_foreach(items, i, it) {
-		json_object_set_new(index, ba_json_str(it, "id", ""), json_integer((json_int_t)i));
-		if (o->only_item ? !strcmp(o->only_item, ba_json_str(it, "id", "")) : i < cap)
-			json_object_set_new(c.include, ba_json_str(it, "id", ""), json_true());
-	}
+	ids = included(items, flags, o, cap, index, &nids, &nflag);
+	for (i = 0; i < nids; i++)
+		json_object_set_new(c.include, ids[i], json_true());
 	if (o->only_item)
 		ba_buf_puts(b, "<p class=intro>Every model and sample on this item.</p>");
 	else if (cap < n)
-		ba_buf_printf(b, "<p class=intro>The first %zu of %zu items (benchagent report --transcripts all for every item; "
-				 "the review server shows any item's at /report/transcripts?id=ID).</p>", cap, n);
+		ba_buf_printf(b, "<p class=intro>The first %zu of %zu items and the %zu flagged ones after them (benchagent "
+				 "report --transcripts all for every item; benchagent review serves every item's at "
+				 "/report/transcripts?id=ID, one click from the report's item list and each review page).</p>",
+			      cap, n, nflag);
 	else
 		ba_buf_printf(b, "<p class=intro>All %zu items: the exact messages sent, the raw reply, the extracted answer, "
 				 "the score, the judge's rationale.</p>", n);
 	filters(b, data);
-	{
-		/* only the included items' rows are read (a capped report of a large benchmark) */
-		json_t *ids = json_array();
-		const char *k;
-		char *txt;
-		json_object_foreach(c.include, k, v)
-			json_array_append_new(ids, json_string(k));
-		txt = cap < n || o->only_item ? json_dumps(ids, JSON_COMPACT) : NULL;
-		rc = ba_result_foreach_row(st, json_string_value(json_object_get(data, "key")), 1, txt, tx_row, &c, err);
-		free(txt);
-		json_decref(ids);
-	}
+	/* one index range per included item, in item order: nothing else is read or sorted */
+	rc = ba_result_foreach_item(st, json_string_value(json_object_get(data, "key")), ids, nids, 1, tx_row, &c, err);
+	free(ids);
 	close_item(&c);
 	if (c.shown == 0)
 		ba_rep_note(b, "No stored results for these items.");

@@ -76,7 +76,7 @@ void ba_rep_note(ba_buf *b, const char *text)
 }
 
 /* Percent-encode for a query string. */
-static void put_url(ba_buf *b, const char *s)
+void ba_rep_url(ba_buf *b, const char *s)
 {
 	static const char hx[] = "0123456789ABCDEF";
 	for (; s && *s; s++) {
@@ -93,10 +93,10 @@ void ba_rep_item_link(ba_buf *b, const ba_report_opts *o, const char *id)
 {
 	if (o->served) {
 		ba_buf_puts(b, "<a href=\"/item?id=");
-		put_url(b, id);
+		ba_rep_url(b, id);
 	} else {
 		ba_buf_puts(b, "<a href=\"#t-");
-		put_url(b, id);
+		ba_rep_url(b, id);
 	}
 	ba_buf_puts(b, "\">");
 	ba_html_put(b, id);

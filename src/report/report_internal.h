@@ -88,6 +88,8 @@ void ba_rep_pair_close(ba_buf *b);
 void ba_rep_note(ba_buf *b, const char *text);
 /* Link to the review page of an item (served) or its anchor (file). */
 void ba_rep_item_link(ba_buf *b, const ba_report_opts *o, const char *id);
+/* s percent-encoded for a URL query value (unreserved characters kept). */
+void ba_rep_url(ba_buf *b, const char *s);
 
 /* ---- sections (html_*.c): each appends to b from the collected data ---- */
 void ba_rep_results(ba_buf *b, const json_t *data, const ba_report_opts *o);

@@ -89,6 +89,12 @@ const char *const ba_store_migrations[] = {
 	"  lease_until REAL NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0, updated REAL NOT NULL,"
 	"  PRIMARY KEY(run_id, stage, key));"
 	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state, key);",
+	/* 9: the report reads an item's rows (every model and sample) at once:
+	 * an index in that order, so no pass sorts the whole table; and the
+	 * results' fingerprint (is eval's kept report current?) from a covering
+	 * index instead of every row */
+	"CREATE INDEX IF NOT EXISTS eval_results_item ON eval_results(bench, item, model, epoch);"
+	"CREATE INDEX IF NOT EXISTS eval_results_fp ON eval_results(bench, updated, score, epoch, error);",
 	NULL
 };
 
@@ -163,5 +169,8 @@ const char *const ba_store_pg_migrations[] = {
 	"  lease_until DOUBLE PRECISION NOT NULL DEFAULT 0, claims INTEGER NOT NULL DEFAULT 0,"
 	"  updated DOUBLE PRECISION NOT NULL, PRIMARY KEY(run_id, stage, key));"
 	"CREATE INDEX work_queue_open ON work_queue(run_id, stage, state, key);",
+	/* 2: as SQLite's 9 (the report's indexes) */
+	"CREATE INDEX IF NOT EXISTS eval_results_item ON eval_results(bench, item, model, epoch);"
+	"CREATE INDEX IF NOT EXISTS eval_results_fp ON eval_results(bench, updated, score, epoch, error);",
 	NULL
 };

@@ -220,6 +220,52 @@ out:
 	return rc;
 }
 
+int ba_result_foreach_item(ba_store *st, const char *bench, const char *const *items, size_t n, int with_request,
+			   ba_result_row_fn fn, void *ud, ba_error *err)
+{
+	ba_sql *s = NULL;
+	size_t i;
+	int rc = 0, stop = 0;
+
+	ba_store_lock(st);
+	if (ba_sql_prepare(st,
+			   with_request ?
+			   "SELECT r.model, r.item, r.epoch, r.request_hash, r.response, r.extracted, r.score,"
+			   " r.judge, r.error, r.call_key, c.request FROM eval_results r"
+			   " LEFT JOIN llm_calls c ON c.key = r.call_key WHERE r.bench = ?1 AND r.item = ?2"
+			   " ORDER BY r.model, r.epoch" :
+			   "SELECT model, item, epoch, request_hash, response, extracted, score, judge, error,"
+			   " call_key, NULL FROM eval_results WHERE bench = ?1 AND item = ?2 ORDER BY model, epoch",
+			   &s) != 0) {
+		rc = ba_store_fail(st, err, "report: reading results");
+		goto out;
+	}
+	for (i = 0; i < n && !stop; i++) {
+		ba_sql_reset(s);
+		ba_sql_text(s, 1, bench);
+		ba_sql_text(s, 2, items[i]);
+		while (!stop && ba_sql_step(s) == BA_SQL_ROW) {
+			ba_result_row r;
+			r.bench = bench;
+			r.model = ba_sql_col_text(s, 0);
+			r.item = ba_sql_col_text(s, 1);
+			r.epoch = (int)ba_sql_col_int(s, 2);
+			r.request_hash = ba_sql_col_text(s, 3);
+			r.response = ba_sql_col_text(s, 4);
+			r.extracted = ba_sql_col_text(s, 5);
+			r.score = ba_sql_col_type(s, 6) == BA_SQL_NULL ? NAN : ba_sql_col_real(s, 6);
+			r.judge = ba_sql_col_text(s, 7);
+			r.error = ba_sql_col_text(s, 8);
+			r.call_key = ba_sql_col_text(s, 9);
+			stop = fn(ud, &r, ba_sql_col_text(s, 10));
+		}
+	}
+out:
+	ba_sql_finalize(s);
+	ba_store_unlock(st);
+	return rc;
+}
+
 int ba_result_fingerprint(ba_store *st, const char *bench, char hex[65], int *epochs)
 {
 	ba_sql *s = NULL;

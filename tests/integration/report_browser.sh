@@ -160,6 +160,83 @@ $BR "file://$ws/noaudit.html" --dom noaudit.dom > noaudit.json
 python3 "$LIB/report_dom.py" noaudit.dom ev.json --no-audit > /dev/null
 check "no audit section without audit.json" test $? -eq 0
 check "reviews in the report" grep -q 'id="review-acceptance">0.571' rep.dom
+# by hand: ann1 A A R and ann2 A R R on lin-1, lin-2, evil (mc-1 has one verdict):
+# p_o = 2/3, p_e = 2/3 * 1/3 + 1/3 * 2/3 = 4/9, Cohen's kappa = (2/3 - 4/9) / (5/9) = 0.4;
+# Fleiss over those 3 items: P = (1 + 0 + 1) / 3, P_e = 0.5^2 + 0.5^2, kappa = 1/3
+check "reviews: Fleiss' kappa by hand" grep -q 'id="review-fleiss">0.333<' rep.dom
+LIB=$LIB python3 - rep.dom <<'PY2'
+import os, sys
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read())
+rows = d.tables.get("tbl-review-pairs", [])[1:]
+sys.exit(0 if rows == [["ann1", "ann2", "3", "0.667", "0.400"]] else (print(rows) or 1))
+PY2
+check "reviews: Cohen's kappa per annotator pair by hand" test $? -eq 0
+
+# ---- a real audit (mock judges): the report's audit numbers are audit.json's ----
+cp out/rb/audit.json handmade-audit.json
+"$BA" --provider mock --json audit out/rb --judge mock/j1 --judge mock/j2 > au.json 2> au.err
+check "audit with mock judges exits 0" test $? -eq 0
+check "audit compared with the reviews" jqe '.humans.items == 3' out/rb/audit.json
+"$BA" report out/rb -o rep-audit.html > /dev/null 2>> rep.err
+$BR "file://$ws/rep-audit.html" --dom rep-audit.dom > rep-audit.json
+check "audited report: no console error, no request" jqe '.console == [] and .requests == []' rep-audit.json
+python3 "$LIB/report_dom.py" rep-audit.dom ev.json --audit --audit-json out/rb/audit.json > rep-audit.txt
+check "audited report: audit numbers equal audit.json, results equal eval --json" test $? -eq 0 || cat rep-audit.txt
+cp handmade-audit.json out/rb/audit.json
+
+# ---- a real build with rejections: an offline build gated by mock judges at 84 (mock scores
+# are 80-95 per criterion, so most draws are rejected and drawn again); the rejection table and
+# the funnel equal the store and the manifest ----
+jq '.target_size = 8 | .id = "gated"' "$BA_SHARED_DIR/queries/arithmetic_logic_offline.json" > gq.json
+"$BA" --provider mock --json build gq.json --offline --audit --judge mock/gate --audit-threshold 84 > gb.json 2> gb.err
+check "gated build exits 0" test $? -eq 0
+"$BA" report out/gated -o built.html > /dev/null 2>> rep.err
+$BR "file://$ws/built.html" --dom built.dom --png "$SHOTS/report-built.png" --size 1400,5000 > built.json
+check "built report: no console error, no request" jqe '.console == [] and .requests == []' built.json
+sqlite3 .benchagent/state.db "SELECT data FROM items WHERE run_id = (SELECT id FROM runs WHERE kind = 'build' AND key = 'gated')" > built-units.jsonl
+LIB=$LIB python3 - built.dom built-units.jsonl out/gated/manifest.json <<'PY2'
+import html, json, os, sys
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read())
+units = [json.loads(l) for l in open(sys.argv[2])]
+man = json.load(open(sys.argv[3]))
+fails = []
+stored = sum(u.get("attempts", {}).get("audit_fail", 0) for u in units)
+reasons = {r["reason"] for u in units for r in u.get("rejected", [])}
+rows = {r[0]: r for r in d.tables.get("tbl-rejections", [])[1:]}
+if stored < 1: fails.append("no rejection stored: %d" % stored)
+if "audit" not in rows or rows["audit"][1] != str(stored): fails.append("rejections table audit %s vs store %d" % (rows.get("audit"), stored))
+page = open(sys.argv[1]).read()
+shown = [x for x in reasons if html.escape(x, quote=False) in page or x in html.unescape(page)]
+if not shown: fails.append("no stored reason shown as an example")
+audit = man["checks"]["audit"]
+funnel = {r[0]: r[1] for r in d.tables.get("tbl-funnel", [])[1:]}
+if funnel.get("rejected by audit") != str(audit["total"] - audit["passed"]):
+    fails.append("funnel rejected by audit %s vs manifest %s" % (funnel.get("rejected by audit"), audit))
+if funnel.get("accepted") != str(man.get("item_count")):
+    fails.append("funnel accepted %s vs manifest %s" % (funnel.get("accepted"), man.get("item_count")))
+print("stored audit rejections", stored, "funnel", funnel, fails)
+sys.exit(1 if fails else 0)
+PY2
+check "built report: rejection reasons and funnel equal the store and the manifest" test $? -eq 0
+
+# ---- a capped report keeps every flagged item's transcripts (the item map links to them) ----
+"$BA" report out/rb -o capped.html --transcripts 5 > /dev/null 2>> rep.err
+$BR "file://$ws/capped.html" --dom capped.dom > capped.json
+LIB=$LIB python3 - capped.dom ev.json out/rb/items.jsonl <<'PY2'
+import json, os, re, sys
+dom = open(sys.argv[1]).read(); ev = json.load(open(sys.argv[2]))
+ids = [json.loads(l)["id"] for l in open(sys.argv[3])]
+flagged = {i for k in ("solved_by_all", "solved_by_none", "negative_discrimination") for i in ev["flags"].get(k, [])}
+want = ids[:5] + [i for i in ids[5:] if i in flagged]
+got = re.findall(r'<div class="tx" id="t-([^"]*)"', dom)
+print("capped transcripts", len(got), "of which flagged after the first 5:", len(want) - 5)
+sys.exit(0 if got == want and len(want) > 5 else 1)
+PY2
+check "capped report: the first 5 items and every flagged one, in item order" test $? -eq 0
 
 # ---- transcript filters, in the browser ----
 cat > harness.js <<'J'
@@ -195,6 +272,8 @@ $BR "$R/" --png "$SHOTS/review-index.png" --size 1400,1400 > /dev/null
 $BR "$R/report/transcripts?id=img-1" --png "$SHOTS/transcripts-item.png" --size 1400,1600 > /dev/null
 python3 "$LIB/report_dom.py" "$(domf /report)" ev.json --hostile evil --audit > srv_report.txt
 check "served /report: the same numbers" test $? -eq 0 || cat srv_report.txt
+check "served /report: every item one click from its transcripts" \
+  test "$(grep -o 'href="/report/transcripts?id=[^"]*"' "$(domf /report)" | sort -u | wc -l)" -eq "$n"
 d=$(domf "/item?id=evil")
 check "review item: hostile question is text" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;' "$d"
 check "review item: one script element" test "$(grep -o '<script' "$d" | wc -l)" -eq 1

@@ -4,7 +4,11 @@
 the numbers eval computed. Also: the plots are there, hostile item text
 stayed text. Prints one line per failed check and exits 1 if any failed.
 
-usage: report_dom.py DOM.html EVAL.json [--hostile ID] [--audit] [--no-audit]
+usage: report_dom.py DOM.html EVAL.json [--hostile ID] [--audit] [--no-audit] [--audit-json AUDIT.json]
+
+--audit-json: the audit section's numbers must be those of the audit.json that
+`benchagent audit` wrote (counts, mean score, per-criterion means, intervals and
+alpha, per-subtask rows, agreement with people, confusion matrix, best threshold).
 """
 import json, sys
 from html.parser import HTMLParser
@@ -167,10 +171,56 @@ def main():
         check("audit section present", "audit" in d.ids and "plot-audit" in d.svgs)
     if "--no-audit" in args:
         check("no audit section without audit.json", "audit" not in d.ids and "plot-audit" not in d.svgs)
+    if "--audit-json" in args:
+        audit_checks(d, json.load(open(args[args.index("--audit-json") + 1])), check)
     for x in fails:
         print("FAIL:", x)
     print("report_dom: %d checks failed" % len(fails))
     sys.exit(1 if fails else 0)
+
+
+def fmt_or_dash(fmt, v):
+    return "-" if v is None else fmt % v
+
+
+def audit_ci(v):
+    return "[%.1f, %.1f]" % tuple(v) if v and len(v) == 2 else "-"
+
+
+def audit_checks(d, au, check):
+    ov = au["overall"]
+    check("audit items", d.ids.get("audit-items") == str(ov["items"]), "%s vs %s" % (d.ids.get("audit-items"), ov["items"]))
+    check("audit passed", d.ids.get("audit-passed") == str(ov["passed"]), "%s vs %s" % (d.ids.get("audit-passed"), ov["passed"]))
+    check("audit mean score", d.ids.get("audit-score") == fmt_or_dash("%.1f", ov["score"]["mean"]),
+          "%s vs %s" % (d.ids.get("audit-score"), ov["score"]["mean"]))
+    rows = {r[0]: r[1:] for r in d.tables.get("tbl-audit", [])[1:]}
+    alpha = au["agreement"]["krippendorff_alpha"]
+    for c in au["criteria"]:
+        cr = ov["criteria"][c]
+        exp = [fmt_or_dash("%.1f", cr["mean"]), audit_ci(cr["ci"]), fmt_or_dash("%.2f", alpha.get(c))]
+        check("audit criterion " + c, rows.get(c) == exp, "%s vs %s" % (rows.get(c), exp))
+    srows = {r[0]: r[1:] for r in d.tables.get("tbl-audit-subtasks", [])[1:]}
+    for k, v in au["subtasks"].items():
+        exp = [str(v["items"]), str(v["passed"]), fmt_or_dash("%.1f", v["score"]["mean"]), audit_ci(v["score"]["ci"])]
+        check("audit subtask " + k, srows.get(k) == exp, "%s vs %s" % (srows.get(k), exp))
+    h = au.get("humans")
+    if h:
+        check("audit vs people: items", d.ids.get("audit-h-items") == str(h["items"]))
+        check("audit vs people: agreement", d.ids.get("audit-h-agreement") == fmt_or_dash("%.3f", h["agreement"]),
+              "%s vs %s" % (d.ids.get("audit-h-agreement"), h["agreement"]))
+        check("audit vs people: kappa", d.ids.get("audit-h-kappa") == fmt_or_dash("%.3f", h["cohen_kappa"]),
+              "%s vs %s" % (d.ids.get("audit-h-kappa"), h["cohen_kappa"]))
+        bt = h.get("best_threshold")
+        if bt:
+            check("audit vs people: best threshold", d.ids.get("audit-h-best") == fmt_or_dash("%.0f", bt["threshold"]),
+                  "%s vs %s" % (d.ids.get("audit-h-best"), bt))
+        cm = h["confusion"]
+        exp = [["judges accept", str(cm["judge_accept_human_accept"]), str(cm["judge_accept_human_reject"])],
+               ["judges reject", str(cm["judge_reject_human_accept"]), str(cm["judge_reject_human_reject"])]]
+        got = d.tables.get("tbl-audit-confusion", [])[1:]
+        check("audit vs people: confusion matrix", got == exp, "%s vs %s" % (got, exp))
+    else:
+        check("no agreement with people without reviews", "audit-h-kappa" not in d.ids)
 
 
 if __name__ == "__main__":
