@@ -295,6 +295,8 @@ static void print_hit(size_t rank, const json_t *h)
 static int cards_search(ba_cli *cli, ba_config *cfg, const char *text, const char *mods, const char *kval)
 {
 	ba_error err = BA_ERROR_INIT;
+	ba_gateway *gw = NULL;
+	ba_store *st = NULL;
 	ba_gen_registry *gens = NULL;
 	ba_pool *p = NULL;
 	json_t *want = NULL, *hits, *h;
@@ -319,9 +321,21 @@ static int cards_search(ba_cli *cli, ba_config *cfg, const char *text, const cha
 		}
 		free(m);
 	}
+	/* with an embedding role the search blends embeddings in, as the
+	 * grounding agent's does: through the gateway (its cache) and the store */
+	for (i = 0; i < cfg->nroles; i++)
+		if (!strcmp(cfg->roles[i].role, "embedding")) {
+			ba_gateway_options go = BA_GATEWAY_OPTIONS_INIT;
+			go.no_cache = cli->no_cache;
+			if (ba_cli_store(cli, &st, &err) != 0 || ba_gateway_new(&gw, cfg, st, &go, &err) != 0) {
+				rc = ba_cli_fail(cli, &err);
+				goto out;
+			}
+			break;
+		}
 	if (ba_pool_open(&p, (const char *const *)cfg->pools, cfg->npools, 0, &err) != 0 ||
 	    ba_gen_registry_new(&gens, NULL, &err) != 0 ||
-	    ba_plan_sources_index(p, gens, NULL, NULL, cfg, &err) != 0) {
+	    ba_plan_sources_index(p, gens, st, gw, cfg, &err) != 0) {
 		rc = ba_cli_fail(cli, &err);
 		goto out;
 	}
@@ -342,6 +356,7 @@ out:
 	json_decref(want);
 	ba_gen_registry_free(gens);
 	ba_pool_free(p);
+	ba_gateway_free(gw);
 	return rc;
 }
 

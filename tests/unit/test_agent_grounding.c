@@ -286,6 +286,70 @@ static void test_nothing_fits_refused(void **state)
 	ba_config_free(cfg2);
 }
 
+/* A scorer that finds every candidate aligned with its subtask but only
+ * Causal-Reasoning aligned with the request as a whole. */
+static int request_blind_scorer(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
+{
+	json_t *s = ba_agent_request_state(req), *scores = json_array(), *c;
+	size_t i;
+
+	(void)ud;
+	(void)seed;
+	if (!s)
+		return 1;
+	json_array_foreach(json_object_get(s, "candidates"), i, c) {
+		const char *src = ba_json_str(c, "source", "");
+		json_array_append_new(
+			scores, json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:{}, s:[{s:s, s:s}], s:s}", "source", src,
+					  "alignment", 0.9, "request_alignment", strcmp(src, "ds:7fb63e11") ? 0.1 : 0.9,
+					  "coverage", 0.9, "simplicity", 0.8, "risk", 0.1, "overall", 0.9, "field_map",
+					  "transformation", "tool", "answer_normalize", "purpose", "format", "rationale",
+					  strcmp(src, "ds:7fb63e11") ? "fits the subtask, not what the user asked for" : "fits"));
+	}
+	resp->tool_calls = json_pack("[{s:s, s:s, s:{s:o, s:s}}]", "id", "call_1", "name", "score_candidates",
+				     "arguments", "scores", scores, "rationale", "test scorer");
+	json_decref(s);
+	return 0;
+}
+
+/* Alignment with the request is a floor of its own: a source the scorer
+ * finds aligned with its subtask but not with the request is refused
+ * (final below the threshold) and the plan gives the scorer's reason. */
+static void test_request_alignment_floor(void **state)
+{
+	ba_config *cfg = mock_config(NULL);
+	json_t *q = shared_query("causal_and_temporal_reasoning.json"), *plan, *g, *h;
+	size_t i, refused = 0, ok = 0;
+	int rc, fed_back = 0; /* the reason is in the plan */
+
+	(void)state;
+	ba_mock_register("grounding", request_blind_scorer, NULL);
+	plan = make(cfg, q, &rc, NULL, 0);
+	ba_plan_register_mocks();
+	assert_int_equal(rc, 0);
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		const json_t *sc = json_object_get(g, "scores");
+		if (!strcmp(ba_json_str(g, "source", ""), "ds:7fb63e11")) {
+			assert_true(json_is_true(json_object_get(g, "accepted")));
+			ok++;
+			continue;
+		}
+		assert_false(json_is_true(json_object_get(g, "accepted")));
+		assert_true(ba_json_num(sc, "request_alignment", 1) < 0.3);
+		assert_true(ba_json_num(sc, "final", 1) < 0.53); /* the blend alone would be 0.87 */
+		refused++;
+	}
+	assert_true(ok >= 1);
+	assert_true(refused >= 1);
+	/* the plan says why, in the scorer's words */
+	json_array_foreach(json_object_get(json_object_get(plan, "rationale"), "grounding"), i, h)
+		fed_back |= strstr(json_string_value(h), "(rejected): fits the subtask, not what the user asked for") != NULL;
+	assert_true(fed_back);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
 /* A source with no ready question but a label per sample (car brands):
  * grounded through metadata_question, the key asked for from its label. */
 static void test_type_b_source(void **state)
@@ -395,6 +459,7 @@ int main(void)
 		cmocka_unit_test(test_multimodal_knowledge),
 		cmocka_unit_test(test_speech_through_tts),
 		cmocka_unit_test(test_nothing_fits_refused),
+		cmocka_unit_test(test_request_alignment_floor),
 		cmocka_unit_test(test_type_b_source),
 		cmocka_unit_test(test_modality_rule),
 		cmocka_unit_test(test_search_explains),
