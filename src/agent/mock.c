@@ -86,12 +86,15 @@ static json_t *mock_schema(const json_t *mods)
 				"choices", "list", "answer", "string", "explanation", "string?");
 	size_t k;
 
-	for (k = 0; k < json_array_size(mods); k++)
-		if (!strcmp(json_string_value(json_array_get(mods, k)), "image")) {
-			json_object_set_new(sch, "image", json_string("image"));
-			/* the image is the item's input: a passage is optional */
+	for (k = 0; k < json_array_size(mods); k++) {
+		const char *m = json_string_value(json_array_get(mods, k));
+		if (m && (!strcmp(m, "image") || !strcmp(m, "audio"))) {
+			json_object_set_new(sch, m, json_string(m));
+			/* the image or the speech is the item's input: a written
+			 * passage is optional (spoken, it is not kept as text) */
 			json_object_set_new(sch, "context", json_string("string?"));
 		}
+	}
 	return sch;
 }
 
@@ -405,6 +408,10 @@ static json_t *mock_field_map(const json_t *st, const json_t *cand, size_t *nreq
 			p = role_path(fields, "answer") ? role_path(fields, "answer") : role_path(fields, "category");
 		} else if (!strcmp(key, "image")) {
 			p = role_path(fields, "image");
+		} else if (!strcmp(key, "audio")) {
+			p = role_path(fields, "audio");
+			if (!p && json_object_get(cand, "via"))
+				(*mapped)++; /* spoken from its text by the conversion tool */
 		}
 		if (p) {
 			json_object_set_new(fm, key, json_string(p));

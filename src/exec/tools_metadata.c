@@ -140,10 +140,14 @@ int ba_tool_metadata_question(ba_tool_ctx *ctx, const json_t *args, const json_t
 		json_decref(chosen);
 		return rc;
 	}
-	ba_buf_printf(&q, "Which %s %s?", what, has_media ? "matches the image" : "matches the text above");
-	if (!has_media && !json_object_get(in, "context"))
-		ba_buf_reset(&q), ba_buf_printf(&q, "Which %s is correct?", what);
 	d = json_deep_copy(in);
+	/* a sample whose only text is material (several lines: a dialogue, a
+	 * passage) came in as the question: it is the context of the new one */
+	if (!json_object_get(d, "context") && strchr(ba_json_str(d, "question", ""), '\n'))
+		json_object_set_new(d, "context", json_string(ba_json_str(d, "question", "")));
+	ba_buf_printf(&q, "Which %s %s?", what, has_media ? "matches the image" : "matches the text above");
+	if (!has_media && !json_object_get(d, "context"))
+		ba_buf_reset(&q), ba_buf_printf(&q, "Which %s is correct?", what);
 	choices = json_pack("[s]", key);
 	json_array_extend(choices, chosen);
 	json_object_set_new(d, "question", json_string(ba_buf_cstr(&q)));

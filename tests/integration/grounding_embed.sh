@@ -36,8 +36,12 @@ assert len(h) == 8, len(h)
 nz = 0
 for x in h:
     s = x["scores"]
-    assert -1 <= s["embedding"] <= 1, s
+    assert 0 <= s["embedding"] <= 1, s              # a cosine, negative ones count as 0
     nz += s["embedding"] != 0
+    # the blend of docs/pool.md with the default weights
+    lex = 0.6 * s["text"] + 0.4 * s["meta"]
+    want = 0.5 * (0.8 * lex + 0.2 * s["roles"]) + 0.5 * s["embedding"]
+    assert abs(x["score"] - want) < 0.002, (x["score"], want, s)
 assert nz >= 4, h                                   # the cosine of real vectors, not a default 0
 ' s1.json
 grep -q "document embeddings unavailable" s1.err

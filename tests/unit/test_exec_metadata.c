@@ -90,6 +90,14 @@ static void test_types_and_shortage(void **state)
 	json_array_foreach(json_object_get(o, "choices"), i, c)
 		assert_true(strtod(json_string_value(c), NULL) > 0);
 	json_decref(o);
+	/* a dialogue that came in as the question is kept, as the context */
+	o = run("{\"question\":\"A: Hi.\\nB: Hello, how are you?\",\"answer\":\"Fine, thanks.\",\"aux\":{\"answer_pool\":"
+		"[\"See you tomorrow.\",\"It is raining again.\",\"I lost my keys.\",\"Not at all.\"]}}",
+		"{\"asks_for\":\"reply that comes next\"}", 3, &rc, NULL);
+	assert_int_equal(rc, 0);
+	assert_string_equal(ba_json_str(o, "context", ""), "A: Hi.\nB: Hello, how are you?");
+	assert_string_equal(ba_json_str(o, "question", ""), "Which reply that comes next matches the text above?");
+	json_decref(o);
 	/* not enough values of the key's type: refused, never padded */
 	o = run("{\"question\":\"x\",\"answer\":\"Volvo\",\"aux\":{\"answer_pool\":[\"1\",\"2\",\"Kia\"]}}", "{}", 1,
 		&rc, msg);
