@@ -5,7 +5,8 @@
  *
  * Every check writes {"verdict": "pass"|"fail"|"skip", "reason": "..."}
  * into the item's qc object under its own name: schema, answer_type,
- * options, media, leakage, duplicate, inspector, repair.
+ * options, distractors, media, leakage, duplicate, options_probe,
+ * blind_probe, inspector, repair.
  */
 #ifndef BA_VERIFY_H
 #define BA_VERIFY_H
@@ -23,14 +24,23 @@
  * qc (an object). Returns the number of failed checks. */
 int ba_verify_item(const json_t *item, const json_t *subtask, json_t *qc);
 
-/* One check by name ("schema", "answer_type", "options", "media",
- * "leakage"): 1 pass, 0 fail, -1 not applicable; reason (optional) gets a
+/* One check by name ("schema", "answer_type", "options", "distractors",
+ * "media", "leakage"): 1 pass, 0 fail, -1 not applicable; reason (optional) gets a
  * short static or buffer-copied explanation. */
 int ba_verify_check(const char *name, const json_t *item, const json_t *subtask, char *reason,
 		    size_t rlen);
 
 /* Lower-case, strip punctuation, collapse whitespace. Caller frees. */
 char *ba_verify_normalize(const char *s);
+/* ba_verify_normalize after folding accented Latin letters to their base
+ * letter ("Sérgio_Müller" -> "sergio muller"): what leakage compares.
+ * Caller frees. */
+char *ba_verify_fold(const char *s);
+/* The kind of a value as the distractor check sees it: "number" (also
+ * 3/4, 50%, $4, 3:45, 12 cm), "date" (a year, decade or month within six
+ * words), "sentence" (7+ words, or 4+ ending in . ! ?), else "entity".
+ * Static string. */
+const char *ba_verify_value_kind(const char *s);
 
 /* The text of the correct option of a draft (borrowed from it) or the
  * answer itself; NULL when none. */
@@ -111,7 +121,7 @@ void ba_verify_count_qc(json_t *reasons, const json_t *qc);
 json_t *ba_verify_top_reasons(const json_t *reasons, size_t n);
 
 /* The prompts the inspector, repairer and fixer use, NULL-terminated:
- * verify_inspect.txt, verify_repair.txt, verify_fix.txt (builds record
+ * verify_inspect.txt, verify_repair.txt, verify_fix.txt, verify_probe.txt (builds record
  * their versions). */
 extern const char *const ba_verify_prompts[];
 

@@ -30,6 +30,78 @@ static const char *image_role(const ba_card *card, const json_t *field_map)
 	return NULL;
 }
 
+static json_t *first_value(const json_t *sample, const json_t *paths);
+
+static int media_word(const char *m)
+{
+	return m && (!strcmp(m, "image") || !strcmp(m, "audio"));
+}
+
+/* Whether a role's value is media, and which ("image"/"audio"; NULL:
+ * text): judged by the paths the field map gives it (a path of a card
+ * field whose modality is image or audio), else by the card role's own
+ * modality. A media field never becomes text. */
+static const char *media_modality(const ba_card *card, const char *role, const json_t *paths)
+{
+	json_t *fields = ba_json_path(card->json, "meta.fields"), *f, *q, *p;
+	const char *r, *m;
+	size_t i, j;
+
+	if (!paths) {
+		m = ba_json_str(json_object_get(fields, role), "modality", NULL);
+		return media_word(m) ? m : NULL;
+	}
+	json_object_foreach(fields, r, f) {
+		m = ba_json_str(f, "modality", NULL);
+		if (!media_word(m))
+			continue;
+		json_array_foreach(json_object_get(f, "paths"), i, q) {
+			if (json_is_string(paths) && json_equal(q, paths))
+				return m;
+			json_array_foreach(paths, j, p)
+				if (json_equal(q, p))
+					return m;
+		}
+	}
+	return NULL;
+}
+
+/* Media roles other than the image role leave the text fields: their
+ * files go to o.media_extra [{type, path (absolute or null), ref}] unless
+ * they are the sample's image itself. */
+static void move_media_roles(const ba_card *card, const json_t *field_map, const json_t *raw, const char *irole,
+			     json_t *fields, json_t *o)
+{
+	json_t *extra = json_array(), *keys = json_array(), *k, *v;
+	const char *role;
+	size_t i;
+
+	json_object_foreach(fields, role, v)
+		json_array_append_new(keys, json_string(role));
+	json_array_foreach(keys, i, k) {
+		const char *r = json_string_value(k);
+		const json_t *paths = json_object_get(field_map, r);
+		const char *m = media_modality(card, r, paths);
+		json_t *val = json_object_get(fields, r), *img = irole ? json_object_get(fields, irole) : NULL;
+		if (!m || (irole && !strcmp(r, irole)) || !strcmp(r, "image"))
+			continue;
+		if (json_is_array(val))
+			val = json_array_get(val, 0);
+		if (!(json_is_string(val) && json_is_string(img) && json_equal(val, img))) {
+			json_t *ref = first_value(raw, paths ? paths :
+						  json_object_get(json_object_get(ba_json_path(card->json, "meta.fields"), r), "paths"));
+			json_array_append_new(extra, json_pack("{s:s, s:s?, s:O?, s:s}", "type", m, "path",
+							       json_string_value(val), "ref", json_is_string(ref) ? ref : NULL,
+							       "role", r));
+		}
+		json_object_del(fields, r);
+	}
+	if (json_array_size(extra))
+		json_object_set(o, "media_extra", extra);
+	json_decref(extra);
+	json_decref(keys);
+}
+
 static json_t *first_value(const json_t *sample, const json_t *paths)
 {
 	size_t i;
@@ -84,7 +156,7 @@ int ba_exec_dataset_load(const char *const *pools, size_t npools, const char *da
 				json_t *v = first_value(raw, p);
 				if (!v || json_is_null(v))
 					continue;
-				if (irole && !strcmp(role, irole) && json_is_string(v)) {
+				if (((irole && !strcmp(role, irole)) || media_modality(card, role, p)) && json_is_string(v)) {
 					char *path = ba_dataset_media(d, json_string_value(v));
 					json_object_set_new(fields, role, path ? json_string(path) : json_null());
 					free(path);
@@ -111,6 +183,7 @@ int ba_exec_dataset_load(const char *const *pools, size_t npools, const char *da
 			/* the draft reads the image from "image", never from the role's text */
 			json_object_set(fields, "image", json_object_get(o, "image"));
 		}
+		move_media_roles(card, field_map, raw, irole, fields, o);
 		json_decref(fields);
 		json_array_append_new(samples, o);
 	}

@@ -94,6 +94,20 @@ static const char *ext_of(const char *path)
 	return dot + 1;
 }
 
+/* "None of the above" and its kin are never options (docs/verification.md):
+ * not material for distractors either. */
+static int no_option(const char *txt)
+{
+	static const char *p[] = { "none of the above", "all of the above", "none of these", "all of these",
+				   "none of them", "all of them", NULL };
+	char *n = ba_verify_normalize(txt);
+	int i, r = 0;
+	for (i = 0; p[i] && !r; i++)
+		r = !strcmp(n, p[i]);
+	free(n);
+	return r;
+}
+
 /* Answers of nearby samples of the same dataset: material for distractors. */
 static json_t *answer_pool(const json_t *samples, const size_t *order, size_t n, size_t pos,
 			   const char *answer)
@@ -101,7 +115,8 @@ static json_t *answer_pool(const json_t *samples, const size_t *order, size_t n,
 	json_t *pool = json_array();
 	size_t k;
 
-	for (k = 1; k < n && json_array_size(pool) < 12; k++) {
+	/* up to 40 values from the next 500 samples in the source's order */
+	for (k = 1; k < n && k <= 500 && json_array_size(pool) < 40; k++) {
 		const json_t *s = json_array_get(samples, order[(pos + k) % n]);
 		json_t *f = json_object_get(s, "fields"), *ch = choices_of(f), *e;
 		char *a = answer_of(f);
@@ -114,7 +129,7 @@ static json_t *answer_pool(const json_t *samples, const size_t *order, size_t n,
 			if (li >= 0 && (size_t)li < json_array_size(ch))
 				txt = json_string_value(json_array_get(ch, (size_t)li));
 		}
-		if (txt && *txt && strlen(txt) < 200 && (!answer || strcmp(txt, answer) != 0)) {
+		if (txt && *txt && strlen(txt) < 200 && (!answer || strcmp(txt, answer) != 0) && !no_option(txt)) {
 			json_array_foreach(pool, i, e)
 				dup |= strcmp(json_string_value(e), txt) == 0;
 			if (!dup)
@@ -124,6 +139,31 @@ static json_t *answer_pool(const json_t *samples, const size_t *order, size_t n,
 		json_decref(ch);
 	}
 	return pool;
+}
+
+/* The sample's other media roles (an audio track, a second image): media
+ * of their own type, never text; a file not found is kept missing so
+ * verification rejects the item. */
+static void add_media_extra(ba_exec_ctx *x, const json_t *s, json_t *media)
+{
+	json_t *e;
+	size_t i;
+
+	json_array_foreach(json_object_get(s, "media_extra"), i, e) {
+		const char *path = ba_json_str(e, "path", NULL), *type = ba_json_str(e, "type", "image");
+		ba_buf b = BA_BUF_INIT(MEDIA_MAX);
+		char sha[65], *rel = NULL;
+		if (path && x->st && ba_fs_read(path, &b, NULL) == 0 &&
+		    ba_media_put(x->st, b.ptr, b.len, ext_of(path), NULL, sha, &rel, NULL) == 0)
+			json_array_append_new(media, json_pack("{s:s, s:s, s:s}", "type", type, "path", rel, "sha256", sha));
+		else if (x->dry && path && access(path, R_OK) == 0)
+			json_array_append_new(media, json_pack("{s:s, s:s}", "type", type, "path", "(dry)"));
+		else
+			json_array_append_new(media, json_pack("{s:s, s:s?, s:b}", "type", type, "ref",
+							       ba_json_str(e, "ref", NULL), "missing", 1));
+		free(rel);
+		ba_buf_free(&b);
+	}
 }
 
 static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, long pos,
@@ -189,6 +229,7 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 		free(rel);
 		ba_buf_free(&b);
 	}
+	add_media_extra(x, s, media);
 	json_object_set_new(d, "media", media);
 	json_object_set_new(d, "difficulty", json_integer(ba_json_int(unit, "difficulty", 3)));
 	json_object_set_new(d, "source",

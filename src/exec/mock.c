@@ -51,33 +51,33 @@ static const char *answer_text(const json_t *item)
 	return ba_draft_answer_text(item);
 }
 
+/* Distractors as a careful writer would pick them: other samples' values
+ * of the same field (aux.answer_pool) of the key's kind and similar length,
+ * never the key or containing it; numbers also get nearby values. Fewer
+ * than asked when the pool has too few such values (never a padded
+ * "not X" option). */
 static json_t *mock_distractors(const json_t *in, uint64_t seed)
 {
 	const json_t *item = json_object_get(in, "item"), *pool = json_object_get(in, "answer_pool"), *p;
 	long n = (long)ba_json_int(json_object_get(in, "args"), "n", 3);
 	const char *ans = answer_text(item);
 	json_t *out = json_array();
-	char *na = ba_verify_normalize(ans ? ans : "");
-	size_t i;
-	char *end;
+	size_t i, np = json_array_size(pool), start = np ? (size_t)(seed % np) : 0;
+	char *end = NULL;
 	double v = ans ? strtod(ans, &end) : 0;
 
-	json_array_foreach(pool, i, p) {
-		char *np = ba_verify_normalize(json_string_value(p));
-		if (*np && strcmp(np, na) && (long)json_array_size(out) < n)
+	for (i = 0; ans && *ans && i < np && (long)json_array_size(out) < n; i++) {
+		p = json_array_get(pool, (start + i) % np);
+		if (json_is_string(p) && ba_exec_value_fits(ans, json_string_value(p), out))
 			json_array_append(out, (json_t *)p);
-		free(np);
 	}
-	/* numbers: nearby values; text: clearly different variants */
-	for (i = 1; (long)json_array_size(out) < n && i < 16; i++) {
-		if (ans && *ans && end && !*end) {
-			double d = (double)((i + 1) / 2) * ((i % 2) ? 1 : -1);
-			json_array_append_new(out, json_sprintf("%.10g", v + d * (1 + (double)(seed % 3))));
-		} else {
-			json_array_append_new(out, json_sprintf("Not %s (variant %zu)", ans ? ans : "this", i));
-		}
+	for (i = 1; ans && *ans && end && !*end && (long)json_array_size(out) < n && i < 16; i++) {
+		double d = (double)((i + 1) / 2) * ((i % 2) ? 1 : -1);
+		json_t *c = json_sprintf("%.10g", v + d * (1 + (double)(seed % 3)));
+		if (ba_exec_value_fits(ans, json_string_value(c), out))
+			json_array_append(out, c);
+		json_decref(c);
 	}
-	free(na);
 	return json_pack("{s:o}", "distractors", out);
 }
 
@@ -148,11 +148,132 @@ static int realize(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_re
 	return 0;
 }
 
+/* ---- the mock examinee of the probes ----
+ * It does not know the key: it answers from what it is shown, like a
+ * test-taker with no knowledge. Shown only options, it picks the one that
+ * stands out in shape (the only one with digits, or without; the only
+ * capitalised or lower-case one; one at least twice as long as every
+ * other); shown the question, the option sharing the most content words
+ * with it. It is confident only when one option stands out. */
+static json_t *content_words(const char *s)
+{
+	static const char *stop[] = { "the", "and", "for", "that", "this", "with", "which", "what", "from",
+				      "are", "was", "were", "is", "of", "to", "in", "on", "a", "an", "it", "by",
+				      "as", "at", "or", "be", "its", "their", "how", "why", "when", "who", NULL };
+	json_t *set = json_object();
+	char *n = ba_verify_normalize(s), *w, *save = NULL;
+	int i, skip;
+
+	for (w = strtok_r(n, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		for (i = 0, skip = strlen(w) < 3; stop[i] && !skip; i++)
+			skip = !strcmp(w, stop[i]);
+		if (!skip)
+			json_object_set_new(set, w, json_true());
+	}
+	free(n);
+	return set;
+}
+
+static unsigned shape(const char *s)
+{
+	unsigned sh = 0;
+	const char *p;
+	for (p = s; *p; p++)
+		sh |= isdigit((unsigned char)*p) ? 1u : 0u;
+	while (*s && !isalnum((unsigned char)*s))
+		s++;
+	sh |= isupper((unsigned char)*s) ? 2u : 0u;
+	return sh;
+}
+
+/* Index of the only option whose value of f differs from all the others
+ * (which agree), or -1. */
+static int odd_one(const json_t *choices, unsigned (*f)(const char *))
+{
+	size_t n = json_array_size(choices), i, j;
+	for (i = 0; n >= 3 && i < n; i++) {
+		unsigned fi = f(json_string_value(json_array_get(choices, i))), ref = 0;
+		int same = 1, first = 1;
+		for (j = 0; j < n && same; j++) {
+			unsigned fj;
+			if (j == i)
+				continue;
+			fj = f(json_string_value(json_array_get(choices, j)));
+			if (first)
+				ref = fj, first = 0;
+			same = fj == ref;
+		}
+		if (same && fi != ref)
+			return (int)i;
+	}
+	return -1;
+}
+
+static int longest_by_far(const json_t *choices)
+{
+	size_t n = json_array_size(choices), i, best = 0, second = 0;
+	int bi = -1;
+	for (i = 0; i < n; i++) {
+		size_t l = strlen(json_string_value(json_array_get(choices, i)));
+		if (l > best)
+			second = best, best = l, bi = (int)i;
+		else if (l > second)
+			second = l;
+	}
+	return n >= 3 && best >= 2 * second + 4 ? bi : -1;
+}
+
+static json_t *mock_probe(const json_t *in)
+{
+	const json_t *choices = json_object_get(in, "choices");
+	const char *q = ba_json_str(in, "question", NULL), *why = "nothing singles out an option: a guess";
+	int pick = -1, conf = 0;
+	char L[2] = { 'A', 0 };
+
+	if (json_array_size(choices) >= 2) {
+		if (q) {
+			json_t *qw = content_words(q), *c;
+			size_t i, best = 0, ties = 0;
+			json_array_foreach(choices, i, c) {
+				json_t *cw = content_words(json_string_value(c));
+				const char *k;
+				json_t *v;
+				size_t hits = 0;
+				json_object_foreach(cw, k, v)
+					hits += json_object_get(qw, k) != NULL;
+				json_decref(cw);
+				if (hits > best)
+					best = hits, pick = (int)i, ties = 0;
+				else if (hits == best && hits)
+					ties++;
+			}
+			json_decref(qw);
+			conf = best > 0 && !ties;
+			if (conf)
+				why = "the option that shares the most words with the question";
+		} else if ((pick = odd_one(choices, shape)) >= 0 || (pick = longest_by_far(choices)) >= 0) {
+			conf = 1;
+			why = "the option that does not look like the others";
+		}
+		L[0] = (char)('A' + (pick >= 0 ? pick : 0));
+		return json_pack("{s:s, s:b, s:s}", "answer", L, "confident", conf, "reason", why);
+	}
+	return json_pack("{s:s, s:b, s:s}", "answer", "", "confident", 0, "reason",
+			 "no options and the input is hidden: no answer");
+}
+
 static int inspect(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
 	(void)ud;
-	(void)req;
 	(void)seed;
+	if (req->schema_name && !strcmp(req->schema_name, "verify_probe")) {
+		json_t *in = request_input(req);
+		if (!in)
+			return 1;
+		resp->json = mock_probe(in);
+		json_decref(in);
+		return 0;
+	}
 	resp->json = json_pack("{s:b, s:b, s:b, s:b, s:s, s:s}", "answerable_without_input", 0,
 			       "answer_correct", 1, "answer_hinted", 0, "ambiguous", 0, "verdict", "pass",
 			       "reason", "mock inspector: no problem found");

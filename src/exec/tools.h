@@ -23,4 +23,11 @@ int ba_tool_audio_noise(ba_tool_ctx *ctx, const json_t *args, const json_t *in, 
 int ba_tool_audio_effect(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_ocr_check(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 
+/* The producers' rule for a distractor taken from other samples' values
+ * (tools_metadata.c; the mock distractor writer uses it too): the key's
+ * kind (number, date, list, name, sentence), similar length, neither equal
+ * to nor containing the key, not already in chosen (an array). The
+ * verifier's distractors check is a separate implementation. */
+int ba_exec_value_fits(const char *key, const char *cand, const json_t *chosen);
+
 #endif

@@ -19,8 +19,31 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 typedef enum { V_NUMBER, V_DATE, V_LIST, V_NAME, V_SENTENCE } value_kind;
+
+/* A word that is a year (1000-2999), a decade ("1950s") or a month. */
+static int names_a_time(const char *s)
+{
+	static const char *months[] = { "january", "february", "march", "april", "may", "june", "july",
+					"august", "september", "october", "november", "december", NULL };
+	while (*s) {
+		const char *e = s;
+		size_t n, i;
+		while (*e && !isspace((unsigned char)*e) && *e != ',')
+			e++;
+		n = (size_t)(e - s);
+		if ((n == 4 || (n == 5 && s[4] == 's')) && (s[0] == '1' || s[0] == '2') &&
+		    isdigit((unsigned char)s[1]) && isdigit((unsigned char)s[2]) && isdigit((unsigned char)s[3]))
+			return 1;
+		for (i = 0; months[i]; i++)
+			if (n == strlen(months[i]) && !strncasecmp(s, months[i], n))
+				return 1;
+		s = *e ? e + 1 : e;
+	}
+	return 0;
+}
 
 static value_kind kind_of(const char *s)
 {
@@ -39,6 +62,8 @@ static value_kind kind_of(const char *s)
 		words += s[i] == ' ';
 	}
 	if (digits >= 4 && (strchr(s, '-') || strchr(s, '/')) && words <= 3)
+		return V_DATE;
+	if (words <= 6 && names_a_time(s))
 		return V_DATE;
 	return words <= 5 && n && s[n - 1] != '.' && s[n - 1] != '?' ? V_NAME : V_SENTENCE;
 }
@@ -75,7 +100,7 @@ static int contains_ci(const char *hay, const char *needle)
 }
 
 /* A distractor fits the key: same kind, similar length, not the key. */
-static int fits(const char *key, const char *cand, const json_t *chosen)
+int ba_exec_value_fits(const char *key, const char *cand, const json_t *chosen)
 {
 	size_t lk = strlen(key), lc = strlen(cand), i;
 	json_t *c;
@@ -130,7 +155,7 @@ int ba_tool_metadata_question(ba_tool_ctx *ctx, const json_t *args, const json_t
 	start = n ? (size_t)(ba_rng_u64(&rng) % n) : 0;
 	for (i = 0; i < n && (long)json_array_size(chosen) < want; i++) {
 		const char *c = json_string_value(json_array_get(pool, (start + i) % n));
-		if (c && fits(key, c, chosen))
+		if (c && ba_exec_value_fits(key, c, chosen))
 			json_array_append_new(chosen, json_string(c));
 	}
 	if ((long)json_array_size(chosen) < want) {

@@ -1,7 +1,7 @@
 /*
  * verify.c - the deterministic per-item checks: schema, answer type,
- * options (unique, non-empty, exactly one correct), media, and leakage of
- * the answer (or a near copy of it) into the question stem.
+ * options (unique, non-empty, exactly one correct), media; the checks on
+ * what the examinee sees (distractors, leakage) are in visible.c.
  */
 #include "verify_internal.h"
 #include "benchagent/answer.h"
@@ -219,83 +219,6 @@ static int check_media(const json_t *it, const json_t *subtask, char *reason, si
 	return 1;
 }
 
-/* Word bigram containment of a in b (share of a's bigrams found in b). */
-static double bigram_containment(const char *a, const char *b)
-{
-	json_t *words = json_array();
-	const char *p = a, *q;
-	size_t i, n, found = 0;
-	char *pb = ba_asprintf(" %s ", b);
-
-	while (*p) {
-		q = strchr(p, ' ');
-		if (!q)
-			q = p + strlen(p);
-		json_array_append_new(words, json_stringn(p, (size_t)(q - p)));
-		p = *q ? q + 1 : q;
-	}
-	n = json_array_size(words);
-	for (i = 0; i + 1 < n; i++) {
-		char *bg = ba_asprintf(" %s %s ", json_string_value(json_array_get(words, i)),
-				       json_string_value(json_array_get(words, i + 1)));
-		found += strstr(pb, bg) != NULL;
-		free(bg);
-	}
-	free(pb);
-	json_decref(words);
-	return n > 1 ? (double)found / (double)(n - 1) : 0;
-}
-
-static int phrase_in(const char *needle, const char *hay)
-{
-	char *pn = ba_asprintf(" %s ", needle), *ph = ba_asprintf(" %s ", hay);
-	int r = strstr(ph, pn) != NULL;
-	free(pn);
-	free(ph);
-	return r;
-}
-
-static int check_leakage(const json_t *it, char *reason, size_t rlen)
-{
-	const char *at = ba_json_str(it, "answer_type", "");
-	const char *ans = ba_draft_answer_text(it);
-	char *na, *nq;
-	size_t words;
-	int leak = 0, ok = 1;
-
-	if (!strcmp(at, "binary") || !ans)
-		return -1;
-	na = ba_verify_normalize(ans);
-	nq = ba_verify_normalize(ba_json_str(it, "question", ""));
-	words = count_words(na);
-	if (strlen(na) < 2 || (!strcmp(at, "choice") && strlen(na) < 3)) {
-		free(na);
-		free(nq);
-		return -1;
-	}
-	if (words <= 3)
-		leak = phrase_in(na, nq);
-	else
-		leak = phrase_in(na, nq) || bigram_containment(na, nq) >= 0.8;
-	if (leak && !strcmp(at, "choice")) {
-		/* naming every option in the stem ("A or B?") gives nothing away */
-		json_t *c;
-		size_t i, named = 0, n = json_array_size(json_object_get(it, "choices"));
-		json_array_foreach(json_object_get(it, "choices"), i, c) {
-			char *nc = ba_verify_normalize(json_string_value(c));
-			named += *nc && phrase_in(nc, nq);
-			free(nc);
-		}
-		if (n > 1 && named * 2 > n)
-			leak = 0;
-	}
-	if (leak)
-		ok = FAIL("the stem contains the answer '%.60s'%s", ans, words > 3 ? " (or a near copy)" : "");
-	free(na);
-	free(nq);
-	return ok;
-}
-
 int ba_verify_check(const char *name, const json_t *item, const json_t *subtask, char *reason,
 		    size_t rlen)
 {
@@ -315,14 +238,16 @@ int ba_verify_check(const char *name, const json_t *item, const json_t *subtask,
 	if (!strcmp(name, "media"))
 		return check_media(item, subtask, reason, rlen);
 	if (!strcmp(name, "leakage"))
-		return check_leakage(item, reason, rlen);
+		return ba_verify_check_leakage(item, reason, rlen);
+	if (!strcmp(name, "distractors"))
+		return ba_verify_check_distractors(item, reason, rlen);
 	snprintf(reason, rlen, "unknown check '%s'", name);
 	return 0;
 }
 
 int ba_verify_item(const json_t *item, const json_t *subtask, json_t *qc)
 {
-	static const char *checks[] = { "schema", "answer_type", "options", "media", "leakage", NULL };
+	static const char *checks[] = { "schema", "answer_type", "options", "distractors", "media", "leakage", NULL };
 	int fails = 0, i, schema_ok = 1;
 
 	for (i = 0; checks[i]; i++) {

@@ -2,19 +2,24 @@
  * inspect.c - the LLM side of verification: the inspector (role inspect:
  * answerable only with the intended input, answer correct, no hint, one
  * unambiguous answer), the repair planner (role repair) and the fixer
- * (role fix). A repair that changes the substance is refused.
+ * (role fix). A repair that changes the substance is refused. Before the
+ * inspector, two probes through the same role: the options alone, and the
+ * item without its context/media; answered right and confidently, the
+ * item does not need what it claims to need.
  */
 #include "verify_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/base64.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ba_verify_prompts[] = { "verify_inspect.txt", "verify_repair.txt", "verify_fix.txt", NULL };
+const char *const ba_verify_prompts[] = { "verify_inspect.txt", "verify_repair.txt", "verify_fix.txt",
+					  "verify_probe.txt", NULL };
 
 #define IMAGE_MAX (4u << 20)
 
@@ -142,6 +147,78 @@ static int inspect_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *
 	return pass;
 }
 
+static const char *probe_schema =
+	"{\"type\":\"object\",\"properties\":{"
+	"\"answer\":{\"type\":\"string\"},"
+	"\"confident\":{\"type\":\"boolean\"},"
+	"\"reason\":{\"type\":\"string\"}},"
+	"\"required\":[\"answer\",\"confident\",\"reason\"]}";
+
+/* One probe through the inspector role: the item with parts hidden
+ * ("options_only": only the options; "blind": question and options, no
+ * context or media). The item fails when the examinee answers it right
+ * and is confident: it does not need what was hidden. 1 pass, 0 fail,
+ * <0 error. qc.<kind>_probe records it. */
+static int probe_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it, const char *kind, json_t *qc,
+		      int *mock, json_t *models, ba_error *err)
+{
+	json_t *schema = json_loads(probe_schema, 0, NULL), *input, *r = NULL, *vars = json_object();
+	char model[160], qkey[32];
+	const char *ans;
+	double score = 0;
+	int m = 0, rc, right, conf;
+
+	input = json_pack("{s:s, s:s}", "probe", kind, "answer_type", ba_json_str(it, "answer_type", "short"));
+	if (json_object_get(it, "choices"))
+		json_object_set(input, "choices", json_object_get(it, "choices"));
+	if (!strcmp(kind, "blind"))
+		json_object_set_new(input, "question", json_string(ba_json_str(it, "question", "")));
+	rc = ba_llm_call_json(gw, "inspect", ba_verify_prompts[3], vars, input, schema, "verify_probe", o->run_id, 0,
+			      NULL, &r, model, sizeof(model), &m, err);
+	json_decref(vars);
+	json_decref(input);
+	json_decref(schema);
+	if (rc != 0)
+		return rc;
+	if (mock && m)
+		*mock = 1;
+	note_model(models, model);
+	ans = ba_json_str(r, "answer", "");
+	right = *ans && ba_score_item(it, ans, &score, NULL, NULL) == 0 && score >= 1;
+	conf = ba_json_bool(r, "confident", 0);
+	snprintf(qkey, sizeof(qkey), "%s_probe", !strcmp(kind, "blind") ? "blind" : "options");
+	json_object_set_new(qc, qkey, json_pack("{s:s, s:o, s:s, s:b, s:s}", "verdict", right && conf ? "fail" : "pass",
+						"reason", right && conf ?
+							  json_sprintf("answerable %s: the examinee answered '%.40s' "
+								       "confidently (%.200s)",
+								       strcmp(kind, "blind") ? "from the options alone"
+											     : "without its context/media",
+								       ans, ba_json_str(r, "reason", "")) :
+							  json_string(ba_json_str(r, "reason", "")),
+						"answer", ans, "confident", conf, "model", model));
+	json_decref(r);
+	return !(right && conf);
+}
+
+/* The probes an item gets, before the inspector: options_only for a
+ * choice item, blind for an item with media or context. An item that does
+ * not need its input is rejected without a repair (no rewording makes it
+ * need it). 1 all pass, 0 one failed, <0 error. */
+static int probes(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it, json_t *qc, int *mock,
+		  json_t *models, ba_error *err)
+{
+	int rc = 1;
+
+	if (json_array_size(json_object_get(it, "choices")) >= 2)
+		rc = probe_once(gw, o, it, "options_only", qc, mock, models, err);
+	if (rc == 1 && (json_array_size(json_object_get(it, "media")) > 0 || ba_json_str(it, "context", NULL)))
+		rc = probe_once(gw, o, it, "blind", qc, mock, models, err);
+	if (rc == 0)
+		json_object_set_new(qc, "repair", json_pack("{s:s, s:s}", "verdict", "skip", "reason",
+							     "a probe failed: not repairable by rewording"));
+	return rc;
+}
+
 int ba_verify_same_substance(const json_t *orig, const json_t *fixed, char *reason, size_t rlen)
 {
 	const char *oa = ba_draft_answer_text(orig), *fa = ba_draft_answer_text(fixed);
@@ -180,8 +257,8 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 
 	if (fixed)
 		*fixed = NULL;
-	rc = inspect_once(gw, o, item, &qv, mock, models, 0, err);
-	if (rc < 0)
+	if ((rc = probes(gw, o, item, qc, mock, models, err)) != 1 ||
+	    (rc = inspect_once(gw, o, item, &qv, mock, models, 0, err)) < 0)
 		return rc;
 	json_object_set(qc, "inspector", qv);
 	if (rc == 1 || !o->repair) {

@@ -9,4 +9,8 @@
 #include "benchagent/log.h"
 #include "benchagent/verify.h"
 
+/* visible.c: 1 pass, 0 fail (reason filled), -1 not applicable */
+int ba_verify_check_leakage(const json_t *item, char *reason, size_t rlen);
+int ba_verify_check_distractors(const json_t *item, char *reason, size_t rlen);
+
 #endif

@@ -45,7 +45,9 @@ grep -Eq 'estimated cost \$0\.[0-9]*[1-9]' "$tmp/err.txt" ; check "estimate pric
 runs=$("$BA" --workspace "$ws" --json status | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["runs"]))')
 check "dry run leaves no run in the store" test "$runs" = 0
 
-"$BA" --workspace "$ws" --dry-run build "$QUERY" > "$tmp/out.txt" 2> "$tmp/err.txt"
+# --allow-short: the mock replies' build is one item short (the verifier's probes reject items
+# that do not need their input, and the sources run out); the dry run reaches that decision too
+"$BA" --workspace "$ws" --dry-run build "$QUERY" --allow-short > "$tmp/out.txt" 2> "$tmp/err.txt"
 check "dry-run build exits 0" test $? -eq 0
 check "dry-run build sends nothing" test "$(requests)" = 0
 check "dry-run build writes no benchmark" test ! -e "$ws/out"

@@ -1,0 +1,303 @@
+/*
+ * visible.c - checks on what the examinee sees: the answer must not leak
+ * into any visible field (question, the context of an item whose input is
+ * its media, the other options, media file names, alt text), compared
+ * after folding case, underscores, punctuation and accents; and every
+ * distractor must be a value of the key's kind (a number for a number, a
+ * date for a date, text - entity or sentence - for text) and, for text, of
+ * similar length; never "none/all of the above".
+ */
+#include "verify_internal.h"
+#include "benchagent/alloc.h"
+#include "benchagent/buf.h"
+#include "benchagent/json.h"
+#include "benchagent/score.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* U+00C0..U+017F to their base letter (' ': no letter). */
+static const char latin[] =
+	"aaaaaaaceeeeiiiidnooooo ouuuuytsaaaaaaaceeeeiiiidnooooo ouuuuyty"
+	"aaaaaaccccccccddddeeeeeeeeeegggggggghhhhiiiiiiiiiiiijjkkkllllllllllnnnnnnnnnoooooooorrrrrrssssssssttttttuuuuuuuuuuuuwwyyyzzzzzzs";
+
+char *ba_verify_fold(const char *s)
+{
+	size_t n = s ? strlen(s) : 0, o = 0;
+	char *t = ba_malloc(n + 1), *out;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+
+	while (*p) {
+		if (p[0] >= 0xC3 && p[0] <= 0xC5 && (p[1] & 0xC0) == 0x80) {
+			unsigned cp = ((unsigned)(p[0] & 0x1F) << 6) | (unsigned)(p[1] & 0x3F);
+			t[o++] = latin[cp - 0xC0];
+			p += 2;
+		} else {
+			t[o++] = (char)*p++;
+		}
+	}
+	t[o] = 0;
+	out = ba_verify_normalize(t);
+	free(t);
+	return out;
+}
+
+static size_t words_of(const char *norm)
+{
+	size_t n = 0;
+	int in = 0;
+	for (; *norm; norm++) {
+		if (*norm != ' ' && !in)
+			n++;
+		in = *norm != ' ';
+	}
+	return n;
+}
+
+static int is_month(const char *w)
+{
+	static const char *m[] = { "january", "february", "march", "april", "may", "june", "july", "august",
+				   "september", "october", "november", "december", "jan", "feb", "mar", "apr",
+				   "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", NULL };
+	int i;
+	for (i = 0; m[i]; i++)
+		if (!strcmp(w, m[i]))
+			return 1;
+	return 0;
+}
+
+/* A year (1000-2999) or a decade ("1950s") as a word of norm. */
+static int has_year_or_month(const char *norm)
+{
+	char *dup = ba_strdup(norm), *w, *save = NULL;
+	int found = 0;
+
+	for (w = strtok_r(dup, " ", &save); w && !found; w = strtok_r(NULL, " ", &save)) {
+		size_t n = strlen(w);
+		if ((n == 4 || (n == 5 && w[4] == 's')) && (w[0] == '1' || w[0] == '2') && isdigit((unsigned char)w[1]) &&
+		    isdigit((unsigned char)w[2]) && isdigit((unsigned char)w[3]))
+			found = 1;
+		found |= is_month(w);
+	}
+	free(dup);
+	return found;
+}
+
+/* "12", "-3.5", "1,200", "$4", "50%", "3/4", "12 cm", "3:45", "2.5 kg". */
+static int is_number(const char *s)
+{
+	double v;
+	const char *sp, *p;
+	char *head;
+	int ok;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	if (ba_score_parse_number(s, &v) == 0)
+		return 1;
+	/* h:mm */
+	for (p = s; isdigit((unsigned char)*p); p++)
+		;
+	if (p > s && *p == ':' && isdigit((unsigned char)p[1]) && isdigit((unsigned char)p[2]) && !p[3])
+		return 1;
+	/* a number and one short unit word */
+	sp = strrchr(s, ' ');
+	if (!sp || strlen(sp + 1) > 8)
+		return 0;
+	for (p = sp + 1; *p; p++)
+		if (!isalpha((unsigned char)*p) && *p != '.' && *p != '%' && *p != '/')
+			return 0;
+	head = ba_strndup(s, (size_t)(sp - s));
+	ok = ba_score_parse_number(head, &v) == 0;
+	free(head);
+	return ok;
+}
+
+const char *ba_verify_value_kind(const char *s)
+{
+	char *n = ba_verify_fold(s);
+	size_t w = words_of(n), len = s ? strlen(s) : 0;
+	const char *k;
+
+	while (len && isspace((unsigned char)s[len - 1]))
+		len--;
+	if (s && is_number(s))
+		k = "number";
+	else if (w <= 6 && has_year_or_month(n))
+		k = "date";
+	else if (w >= 6 || (w >= 2 && len && strchr(".!?", s[len - 1])))
+		k = "sentence";
+	else
+		k = "entity";
+	free(n);
+	return k;
+}
+
+static int none_of_the_above(const char *norm)
+{
+	static const char *p[] = { "none of the above", "all of the above", "none of these", "all of these",
+				   "none of them", "all of them", "both a and b", "neither a nor b", NULL };
+	int i;
+	for (i = 0; p[i]; i++)
+		if (!strcmp(norm, p[i]))
+			return 1;
+	return 0;
+}
+
+#define FAIL(...) (snprintf(reason, rlen, __VA_ARGS__), 0)
+
+/* Entities and sentences are both text: a distractor of one for a key of
+ * the other is judged by its length (a dataset's own options mix "Solution
+ * A" and "neither; their concentrations are the same"); numbers and dates
+ * must match exactly. */
+static int textual(const char *kind)
+{
+	return !strcmp(kind, "entity") || !strcmp(kind, "sentence");
+}
+
+static const char *an(const char *kind)
+{
+	return kind[0] == 'e' ? "an" : "a";
+}
+
+int ba_verify_check_distractors(const json_t *it, char *reason, size_t rlen)
+{
+	json_t *choices = json_object_get(it, "choices"), *c;
+	int li = ba_letter_index(ba_json_str(it, "answer", ""));
+	const char *key, *kk;
+	char *nk;
+	size_t i, wk;
+	int ok = 1;
+
+	if (json_array_size(choices) < 2 || li < 0 || (size_t)li >= json_array_size(choices))
+		return -1;
+	key = json_string_value(json_array_get(choices, (size_t)li));
+	if (!key)
+		return -1;
+	nk = ba_verify_fold(key);
+	kk = ba_verify_value_kind(key);
+	wk = words_of(nk);
+	if (none_of_the_above(nk))
+		ok = FAIL("the key is '%.40s': 'none/all of the above' options are not used", key);
+	json_array_foreach(choices, i, c) {
+		const char *t = json_string_value(c), *kt;
+		char *nt;
+		size_t wt;
+		if ((int)i == li || !t || !ok)
+			continue;
+		nt = ba_verify_fold(t);
+		kt = ba_verify_value_kind(t);
+		wt = words_of(nt);
+		if (none_of_the_above(nt))
+			ok = FAIL("option %c '%.40s': 'none/all of the above' options are not used", (char)('A' + i), t);
+		else if (strcmp(kt, kk) && !(textual(kt) && textual(kk)))
+			ok = FAIL("option %c '%.40s' is %s %s, the key '%.40s' is %s %s", (char)('A' + i), t,
+				  an(kt), kt, key, an(kk), kk);
+		else if (textual(kk) && (wt > 3 * wk + 2 || wk > 3 * wt + 2))
+			ok = FAIL("option %c has %zu words, the key %zu: not a look-alike of the key", (char)('A' + i),
+				  wt, wk);
+		free(nt);
+	}
+	free(nk);
+	return ok;
+}
+
+static int phrase_in(const char *needle, const char *hay)
+{
+	char *pn = ba_asprintf(" %s ", needle), *ph = ba_asprintf(" %s ", hay);
+	int r = *needle && strstr(ph, pn) != NULL;
+	free(pn);
+	free(ph);
+	return r;
+}
+
+/* Word bigram containment of a in b (share of a's bigrams found in b). */
+static double bigrams_in(const char *a, const char *b)
+{
+	char *dup = ba_strdup(a), *w, *save = NULL, *prev = NULL, *pb = ba_asprintf(" %s ", b);
+	size_t n = 0, found = 0;
+
+	for (w = strtok_r(dup, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (prev) {
+			char *bg = ba_asprintf(" %s %s ", prev, w);
+			found += strstr(pb, bg) != NULL;
+			n++;
+			free(bg);
+		}
+		prev = w;
+	}
+	free(dup);
+	free(pb);
+	return n ? (double)found / (double)n : 0;
+}
+
+/* The answer (folded) in text: a whole phrase, or for answers over three
+ * words 80% of its bigrams (a near copy). */
+static int leaks_into(const char *na, const char *text)
+{
+	char *nt = ba_verify_fold(text);
+	int r = phrase_in(na, nt) || (words_of(na) > 3 && bigrams_in(na, nt) >= 0.8);
+	free(nt);
+	return r;
+}
+
+/* Naming most options in the stem ("red or blue?") gives nothing away. */
+static int names_most_options(const json_t *it, const char *text)
+{
+	json_t *c;
+	size_t i, named = 0, n = json_array_size(json_object_get(it, "choices"));
+	char *nq = ba_verify_fold(text);
+
+	json_array_foreach(json_object_get(it, "choices"), i, c) {
+		char *nc = ba_verify_fold(json_string_value(c));
+		named += *nc && phrase_in(nc, nq);
+		free(nc);
+	}
+	free(nq);
+	return n > 1 && named * 2 > n;
+}
+
+int ba_verify_check_leakage(const json_t *it, char *reason, size_t rlen)
+{
+	static const char *mkeys[] = { "path", "ref", "name", "alt", "alt_text", "caption", NULL };
+	const char *at = ba_json_str(it, "answer_type", ""), *ans = ba_draft_answer_text(it), *t;
+	int choice = !strcmp(at, "choice"), li = ba_letter_index(ba_json_str(it, "answer", ""));
+	int has_media = json_array_size(json_object_get(it, "media")) > 0, ok = 1;
+	json_t *c, *m;
+	size_t i, k;
+	char *na;
+
+	if (!strcmp(at, "binary") || !ans)
+		return -1;
+	na = ba_verify_fold(ans);
+	if (strlen(na) < 2 || (choice && strlen(na) < 3)) {
+		free(na);
+		return -1;
+	}
+	t = ba_json_str(it, "question", "");
+	if (leaks_into(na, t) && !(choice && names_most_options(it, t)))
+		ok = FAIL("the stem contains the answer '%.60s'%s", ans, words_of(na) > 3 ? " (or a near copy)" : "");
+	/* the context is the input of a text item (a passage may hold the
+	 * answer); with media the input is the picture or sound */
+	t = ba_json_str(it, "context", NULL);
+	if (ok && has_media && t && leaks_into(na, t) && !(choice && names_most_options(it, t)))
+		ok = FAIL("the context of an item whose input is its media contains the answer '%.60s'", ans);
+	json_array_foreach(json_object_get(it, "choices"), i, c)
+		if (ok && choice && (int)i != li && json_string_value(c)) {
+			char *nc = ba_verify_fold(json_string_value(c));
+			if (strcmp(nc, na) && phrase_in(na, nc))
+				ok = FAIL("option %c '%.40s' contains the answer '%.40s'", (char)('A' + i),
+					  json_string_value(c), ans);
+			free(nc);
+		}
+	json_array_foreach(json_object_get(it, "media"), i, m)
+		for (k = 0; ok && mkeys[k]; k++)
+			if ((t = ba_json_str(m, mkeys[k], NULL)) && leaks_into(na, t))
+				ok = FAIL("media[%zu].%s '%.60s' contains the answer '%.40s'", i, mkeys[k], t, ans);
+	if (ok && (t = ba_json_str(it, "alt_text", NULL)) && leaks_into(na, t))
+		ok = FAIL("the alt text contains the answer '%.40s'", ans);
+	free(na);
+	return ok;
+}
