@@ -17,6 +17,8 @@
 #include "benchagent/score.h"
 #include "benchagent/sha256.h"
 
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -404,6 +406,25 @@ static json_t *manifest_of(const json_t *query, const json_t *out_items, json_t 
 	return manifest;
 }
 
+/* A build that made nothing never replaces a benchmark that has items:
+ * the folder keeps everything an earlier build wrote (the build itself
+ * says it made nothing and exits 1). Returns 1 when the write is skipped. */
+static int keeps_earlier_items(const char *outdir, const json_t *items)
+{
+	char *path;
+	struct stat sb;
+	int had;
+
+	if (json_array_size(items) > 0)
+		return 0;
+	path = ba_path_join(outdir, "items.jsonl");
+	had = stat(path, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_size > 0;
+	free(path);
+	if (had)
+		BA_WARN("benchmark writer: no items made; %s keeps the items of the earlier build", outdir);
+	return had;
+}
+
 int ba_benchout_write(const char *outdir, const json_t *query, const json_t *plan,
 		      const json_t *items, const json_t *manifest_extra, ba_store *st,
 		      ba_error *err)
@@ -422,6 +443,8 @@ int ba_benchout_write(const char *outdir, const json_t *query, const json_t *pla
 		rc = ba_error_set(err, BA_EINVAL, "benchmark writer: needs an output folder, a query and an item list");
 		goto out;
 	}
+	if (keeps_earlier_items(outdir, items))
+		goto out;
 	media_dir = ba_path_join(outdir, "media");
 	if ((rc = ba_fs_mkdir_p(outdir, err)) != 0 || (rc = ba_fs_mkdir_p(media_dir, err)) != 0)
 		goto out;

@@ -89,11 +89,14 @@ PY
 # ---- a higher threshold is another gate: judged again (90 < 95 fails everything; the
 # draws run out, the build is short and says why), nothing of the first gate reused
 n=$(requests)
+cp "$items" kept.jsonl
 "$BA" --workspace ws --json build q.json --offline --audit --judge local/strict-judge --audit-threshold 95 > s1.json 2> s1.err
 check "a gate nothing passes: exit 1" test $? -eq 1
 check "it says the build is short" grep -q "built 0 of the 8\|no item passed verification" s1.err
 check "the reason is the audit" jqe '.failures | any(.reason | test("audit"))' s1.json
 check "the strict gate asked again" test "$(requests)" -gt "$n"
+cmp -s kept.jsonl "$items" ; check "a build that made nothing keeps the earlier items.jsonl" test $? -eq 0
+grep -q "keeps the items of the earlier build" s1.err ; check "and says so" test $? -eq 0
 
 # ---- one subtask fails throughout: short build, the other subtasks full
 "$BA" --workspace ws --json build q.json --offline --audit --judge local/st4-judge > k1.json 2> k1.err

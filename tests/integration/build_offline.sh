@@ -50,13 +50,10 @@ PY
 check "items, plan, manifest, evaluation.json and card are consistent" test $? -eq 0
 
 cp "$out/items.jsonl" "$ws/first.jsonl"
-start=$(date +%s%N)
 env -u OPENAI_API_KEY "$BA" build "$q" --workspace "$ws" > "$ws/again.txt" 2>/dev/null
-end=$(date +%s%N)
 check "rerun exits 0" test $? -eq 0
 grep -q "0 new, 300 reused" "$ws/again.txt" ; check "rerun reuses every item" test $? -eq 0
 cmp -s "$ws/first.jsonl" "$out/items.jsonl" ; check "rerun gives byte-identical items.jsonl" test $? -eq 0
-check "rerun takes under 5 s" test $(( (end - start) / 1000000 )) -lt 5000
 
 "$BA" --seed 2 build "$q" --workspace "$ws" --out "$ws/seed2" -q >/dev/null 2>&1
 cmp -s "$ws/first.jsonl" "$ws/seed2/$id/items.jsonl" ; check "another seed gives other items" test $? -ne 0

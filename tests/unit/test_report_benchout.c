@@ -7,6 +7,7 @@
 #define _GNU_SOURCE
 #include "support.h"
 #include "benchagent/benchout.h"
+#include "benchagent/buf.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/store.h"
@@ -246,12 +247,50 @@ static void test_rebuild_clears_stale_outputs(void **state)
 	free(out);
 }
 
+/* A build that made nothing keeps the items an earlier build wrote
+ * (byte for byte); into a new folder it still writes (an empty file). */
+static void test_empty_build_keeps_earlier_items(void **state)
+{
+	char *ws = bt_tmpdir("benchout4"), *out = path2(ws, "out/e"), *fresh = path2(ws, "out/f");
+	char *p;
+	ba_buf before = BA_BUF_INIT(1 << 20), after = BA_BUF_INIT(1 << 20);
+	ba_error err = BA_ERROR_INIT;
+	json_t *query = json_pack("{s:s,s:s,s:i}", "id", "e", "description", "d", "target_size", 1);
+	json_t *items = json_pack("[{s:s,s:s,s:s}]", "id", "e-1", "question", "kept question", "answer", "a");
+	json_t *none = json_array();
+
+	(void)state;
+	assert_int_equal(ba_benchout_write(out, query, NULL, items, NULL, NULL, &err), 0);
+	p = path2(out, "items.jsonl");
+	assert_int_equal(ba_fs_read(p, &before, &err), 0);
+	assert_int_equal(ba_benchout_write(out, query, NULL, none, NULL, NULL, &err), 0);
+	assert_int_equal(ba_fs_read(p, &after, &err), 0);
+	assert_int_equal(before.len, after.len);
+	assert_memory_equal(ba_buf_cstr(&before), ba_buf_cstr(&after), before.len);
+	assert_non_null(strstr(ba_buf_cstr(&after), "kept question"));
+	free(p);
+	assert_int_equal(ba_benchout_write(fresh, query, NULL, none, NULL, NULL, &err), 0);
+	p = path2(fresh, "items.jsonl");
+	assert_true(ba_fs_exists(p));
+	free(p);
+	ba_buf_free(&before);
+	ba_buf_free(&after);
+	json_decref(items);
+	json_decref(none);
+	json_decref(query);
+	bt_rmrf(ws);
+	free(ws);
+	free(out);
+	free(fresh);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_writes_every_file),
 		cmocka_unit_test(test_refuses_bad_media),
 		cmocka_unit_test(test_rebuild_clears_stale_outputs),
+		cmocka_unit_test(test_empty_build_keeps_earlier_items),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
