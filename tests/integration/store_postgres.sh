@@ -37,14 +37,16 @@ pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
 for db in two kill; do pg_sql "CREATE DATABASE $db" || exit 1; done
 url() { echo "${PG_URL%/*}/$1"; }
 
-# every unit: one step-list call and one inspector call, each 100 ms
+# every unit: one step-list call and one inspector call, each 100 ms, and the probes
 cat > "$tmp/rules.json" <<'J'
 {"rules": [
  {"when": {"path": "/chat/completions", "body_contains": "You plan how one source sample"},
   "replies": [{"json": {"steps": [{"tool": "choice_shuffle", "args": {}}]}, "delay_ms": 100}]},
  {"when": {"path": "/chat/completions", "body_contains": "strict benchmark item inspector"},
   "replies": [{"json": {"answerable_without_input": false, "answer_correct": true, "answer_hinted": false,
-                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": 100}]}],
+                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": 100}]},
+ {"when": {"path": "/chat/completions", "body_contains": "You are an examinee shown only part"},
+  "replies": [{"json": {"answer": "", "confident": false, "reason": "nothing singles out an option"}}]}],
  "default": {"content": "The answer is A", "delay_ms": 5}}
 J
 stats() { curl -s "http://127.0.0.1:$port/__stats"; }
@@ -60,7 +62,12 @@ env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" -q build "$PLAN" > /dev/nul
 check "one-process build" test -s "$tmp/ref/$OUT/items.jsonl"
 n_ref=$(wc -l < "$tmp/ref/$OUT/items.jsonl")
 calls_ref=$(stats | jq .requests)
-check "reference: 30 items, 60 calls" test "$n_ref" -eq 30 -a "$calls_ref" -eq 60
+# per unit: the step list and the inspector, plus the verifier's probes (options-only for a
+# choice item, blind for one with context or media), counted from the items themselves
+probes=$(jq -s '[.[] | ((if (.choices | length) >= 2 then 1 else 0 end)
+                     + (if ((.media // []) | length) > 0 or .context != null then 1 else 0 end))] | add' \
+         "$tmp/ref/$OUT/items.jsonl")
+check "reference: 30 items, 60 calls and $probes probes" test "$n_ref" -eq 30 -a "$calls_ref" -eq $((60 + probes))
 
 # 1. two workers on one PostgreSQL store
 start_server "$tmp/rules.json"
@@ -141,7 +148,7 @@ check "eval on the team store equals eval on SQLite" test "$(jq -S "$strip" "$tm
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" --json cost | jq -S .total > "$tmp/cost_ref.json"
 BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" --json cost | jq -S .total > "$tmp/cost_pg.json"
 check "cost totals on the team store equal SQLite's" cmp -s "$tmp/cost_ref.json" "$tmp/cost_pg.json" || cat "$tmp/cost_ref.json" "$tmp/cost_pg.json" >&2
-check "cost counts the build and eval calls" test "$(jq .calls "$tmp/cost_pg.json")" -eq 90
+check "cost counts the build and eval calls" test "$(jq .calls "$tmp/cost_pg.json")" -eq $((90 + probes))
 
 # 5. errors are one clear line
 unset BENCHAGENT_STORE
