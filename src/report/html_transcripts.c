@@ -21,7 +21,6 @@ typedef struct {
 	const json_t *index;     /* item id -> position */
 	const json_t *items;
 	const json_t *flags;     /* id -> 1 */
-	json_t *include;         /* ids to show */
 	char *cur;               /* item being written */
 	json_t *cur_msgs;        /* its messages (first row's) */
 	char *cur_req;           /* the first row's request text */
@@ -164,8 +163,7 @@ static int tx_row(void *ud, const ba_result_row *r, const char *request)
 	const char *outcome;
 	json_t *req = NULL, *msgs;
 
-	if (!json_object_get(c->include, r->item))
-		return 0;
+	/* rows come for the included items only (ba_result_foreach_item) */
 	if (!c->cur || strcmp(c->cur, r->item)) {
 		close_item(c);
 		open_item(c, r->item);
@@ -332,11 +330,8 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 	c.items = items;
 	c.index = index;
 	c.flags = flags;
-	c.include = json_object();
 	cap = o->max_transcripts > 0 && (size_t)o->max_transcripts < n ? (size_t)o->max_transcripts : n;
 	ids = included(items, flags, o, cap, index, &nids, &nflag);
-	for (i = 0; i < nids; i++)
-		json_object_set_new(c.include, ids[i], json_true());
 	if (o->only_item)
 		ba_buf_puts(b, "<p class=intro>Every model and sample on this item.</p>");
 	else if (cap < n)
@@ -355,7 +350,6 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 	if (c.shown == 0)
 		ba_rep_note(b, "No stored results for these items.");
 	ba_rep_section_close(b);
-	json_decref(c.include);
 	json_decref(index);
 	json_decref(flags);
 	return rc;
