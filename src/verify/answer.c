@@ -33,6 +33,20 @@ char *ba_verify_normalize(const char *s)
 	return out;
 }
 
+/* Words in a ba_verify_normalize'd (single-space separated) text. */
+size_t ba_verify_word_count(const char *norm)
+{
+	size_t n = 0;
+	int in = 0;
+
+	for (; *norm; norm++) {
+		if (*norm != ' ' && !in)
+			n++;
+		in = *norm != ' ';
+	}
+	return n;
+}
+
 int ba_letter_index(const char *s)
 {
 	char c;

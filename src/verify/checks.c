@@ -20,19 +20,6 @@
 #define LABEL_MAX_WORDS 6
 #define MAX_OPTIONS 10
 
-static size_t count_words(const char *norm)
-{
-	size_t n = 0;
-	int in = 0;
-
-	for (; *norm; norm++) {
-		if (*norm != ' ' && !in)
-			n++;
-		in = *norm != ' ';
-	}
-	return n;
-}
-
 static int is_nonempty_str(const json_t *v)
 {
 	const char *s = json_string_value(v);
@@ -116,7 +103,7 @@ static int check_answer_type(const json_t *it, char *reason, size_t rlen)
 	const char *at = ba_json_str(it, "answer_type", ""), *a = ba_json_str(it, "answer", "");
 	json_t *choices = json_object_get(it, "choices");
 	char *n = ba_verify_normalize(a);
-	size_t words = count_words(n);
+	size_t words = ba_verify_word_count(n);
 	int ok = 1;
 	double d;
 

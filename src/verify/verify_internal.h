@@ -9,6 +9,11 @@
 #include "benchagent/log.h"
 #include "benchagent/verify.h"
 
+#include <stddef.h>
+
+/* answer.c: words in a normalised (space-separated) text */
+size_t ba_verify_word_count(const char *norm);
+
 /* visible.c: 1 pass, 0 fail (reason filled), -1 not applicable */
 int ba_verify_check_leakage(const json_t *item, char *reason, size_t rlen);
 int ba_verify_check_distractors(const json_t *item, char *reason, size_t rlen);

@@ -44,18 +44,6 @@ char *ba_verify_fold(const char *s)
 	return out;
 }
 
-static size_t words_of(const char *norm)
-{
-	size_t n = 0;
-	int in = 0;
-	for (; *norm; norm++) {
-		if (*norm != ' ' && !in)
-			n++;
-		in = *norm != ' ';
-	}
-	return n;
-}
-
 static int is_month(const char *w)
 {
 	static const char *m[] = { "january", "february", "march", "april", "may", "june", "july", "august",
@@ -118,7 +106,7 @@ static int is_number(const char *s)
 const char *ba_verify_value_kind(const char *s)
 {
 	char *n = ba_verify_fold(s);
-	size_t w = words_of(n), len = s ? strlen(s) : 0;
+	size_t w = ba_verify_word_count(n), len = s ? strlen(s) : 0;
 	const char *k;
 
 	while (len && isspace((unsigned char)s[len - 1]))
@@ -178,7 +166,7 @@ int ba_verify_check_distractors(const json_t *it, char *reason, size_t rlen)
 		return -1;
 	nk = ba_verify_fold(key);
 	kk = ba_verify_value_kind(key);
-	wk = words_of(nk);
+	wk = ba_verify_word_count(nk);
 	if (none_of_the_above(nk))
 		ok = FAIL("the key is '%.40s': 'none/all of the above' options are not used", key);
 	json_array_foreach(choices, i, c) {
@@ -189,7 +177,7 @@ int ba_verify_check_distractors(const json_t *it, char *reason, size_t rlen)
 			continue;
 		nt = ba_verify_fold(t);
 		kt = ba_verify_value_kind(t);
-		wt = words_of(nt);
+		wt = ba_verify_word_count(nt);
 		if (none_of_the_above(nt))
 			ok = FAIL("option %c '%.40s': 'none/all of the above' options are not used", (char)('A' + i), t);
 		else if (strcmp(kt, kk) && !(textual(kt) && textual(kk)))
@@ -238,7 +226,7 @@ static double bigrams_in(const char *a, const char *b)
 static int leaks_into(const char *na, const char *text)
 {
 	char *nt = ba_verify_fold(text);
-	int r = phrase_in(na, nt) || (words_of(na) > 3 && bigrams_in(na, nt) >= 0.8);
+	int r = phrase_in(na, nt) || (ba_verify_word_count(na) > 3 && bigrams_in(na, nt) >= 0.8);
 	free(nt);
 	return r;
 }
@@ -278,7 +266,7 @@ int ba_verify_check_leakage(const json_t *it, char *reason, size_t rlen)
 	}
 	t = ba_json_str(it, "question", "");
 	if (leaks_into(na, t) && !(choice && names_most_options(it, t)))
-		ok = FAIL("the stem contains the answer '%.60s'%s", ans, words_of(na) > 3 ? " (or a near copy)" : "");
+		ok = FAIL("the stem contains the answer '%.60s'%s", ans, ba_verify_word_count(na) > 3 ? " (or a near copy)" : "");
 	/* the context is the input of a text item (a passage may hold the
 	 * answer); with media the input is the picture or sound */
 	t = ba_json_str(it, "context", NULL);
