@@ -30,7 +30,8 @@ typedef struct ba_llm_request {
 	const char *model;         /* explicit model (overrides the role's) */
 	const char *system;        /* optional system prompt */
 	const json_t *messages;    /* OpenAI-style [{role, content}]; content is a string or
-				    * parts [{type:"text",text} | {type:"image_url",image_url:{url}}] */
+				    * parts [{type:"text",text} | {type:"image_url",image_url:{url}} |
+				    * {type:"input_audio",input_audio:{data: base64, format: "wav"}}] */
 	const json_t *tools;       /* OpenAI-style [{type:"function",function:{name,description,parameters}}] */
 	const char *tool_choice;   /* NULL/"auto" | "required" | "none" | a tool name */
 	const json_t *schema;      /* JSON schema: reply is parsed, validated, re-asked on failure */
@@ -130,6 +131,18 @@ typedef struct ba_gateway_stats {
 } ba_gateway_stats;
 
 void ba_gateway_stats_get(ba_gateway *gw, ba_gateway_stats *out);
+
+/* ---- media a protocol takes (the `media` of its ba_wire_protocol) ---- */
+enum { BA_MEDIA_IMAGE = 1u, BA_MEDIA_AUDIO = 2u };
+/* The BA_MEDIA_* bits provider p's protocol can carry in a chat request. */
+unsigned ba_llm_media_accepted(const ba_provider_cfg *p);
+/* "image" / "audio" for one bit; the bit of an item's media "type" (0 for
+ * a type no protocol carries). */
+const char *ba_llm_media_name(unsigned bit);
+unsigned ba_llm_media_bit(const char *type);
+/* The BA_MEDIA_* bits the content parts of messages need (image_url,
+ * input_audio). */
+unsigned ba_llm_media_needed(const json_t *messages);
 
 /* ---- prices (src/llm/prices.c) ---- */
 /* The date the built-in price table was taken ("YYYY-MM-DD"). */

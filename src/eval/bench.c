@@ -1,7 +1,8 @@
 /*
  * bench.c - reading a benchmark folder for evaluation: items.jsonl, the
  * key results are stored under, and the chat messages for an item (with
- * its images as data URLs, resolved inside the folder only).
+ * its images as data URLs and its audio as input_audio parts, resolved
+ * inside the folder only).
  */
 #include "benchagent/eval.h"
 #include "benchagent/alloc.h"
@@ -15,8 +16,9 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#define MAX_IMAGE_BYTES (20u << 20)
+#define MAX_MEDIA_BYTES (20u << 20)
 
 typedef struct load_ctx {
 	json_t *items;
@@ -129,6 +131,80 @@ static const char *instruction_for(const json_t *item)
 	       "\"Answer: <answer>\".";
 }
 
+/* The wire format of an audio media entry: "wav" or "mp3" (what the
+ * OpenAI input_audio part names), from its mime or its extension; NULL
+ * for anything else. */
+static const char *audio_format(const json_t *m, const char *rel)
+{
+	const char *mime = ba_json_str(m, "mime", "");
+	size_t n = strlen(rel);
+
+	if (!strcmp(mime, "audio/wav") || !strcmp(mime, "audio/x-wav") || !strcmp(mime, "audio/wave") ||
+	    (!*mime && n > 4 && !strcasecmp(rel + n - 4, ".wav")))
+		return "wav";
+	if (!strcmp(mime, "audio/mpeg") || !strcmp(mime, "audio/mp3") ||
+	    (!*mime && n > 4 && !strcasecmp(rel + n - 4, ".mp3")))
+		return "mp3";
+	return NULL;
+}
+
+/* The content part for media entry i of an item: an image_url part with a
+ * data URL, an input_audio part with the base64 bytes, or *part NULL for
+ * media no model is sent. The path must stay inside dir (symlinks too). */
+static int media_part(const char *dir, const char *id, size_t i, const json_t *m, json_t **part,
+		      ba_error *err)
+{
+	const char *type = ba_json_str(m, "type", "");
+	const char *rel = ba_json_str(m, "path", NULL), *fmt = NULL;
+	char *path;
+	int audio = !strcmp(type, "audio");
+
+	*part = NULL;
+	if (strcmp(type, "image") && !audio)
+		return 0;
+	if (!rel || !ba_path_is_safe(rel))
+		return ba_error_set(err, BA_EINVAL, "item %s: media[%zu].path is missing or leaves the benchmark folder",
+				    id, i);
+	if (audio && !(fmt = audio_format(m, rel)))
+		return ba_error_set(err, BA_EINVAL, "item %s: media[%zu] %s: audio must be WAV or MP3 to be sent (mime %s)",
+				    id, i, rel, ba_json_str(m, "mime", "unset"));
+	path = ba_path_join(dir, rel);
+	if (!inside_dir(dir, path)) {
+		ba_error_set(err, BA_EINVAL, "item %s: media[%zu] %s resolves outside the benchmark folder", id, i,
+			     rel);
+		free(path);
+		return BA_EINVAL;
+	}
+	if (audio) {
+		ba_buf b = BA_BUF_INIT(MAX_MEDIA_BYTES);
+		ba_error e = BA_ERROR_INIT;
+		char *b64;
+		if (ba_fs_read(path, &b, &e) != 0 || b.len == 0) {
+			ba_error_set(err, BA_EINVAL, "item %s: cannot read audio %s%s%s", id, path, e.msg[0] ? ": " : "",
+				     e.msg);
+			ba_buf_free(&b);
+			free(path);
+			return BA_EINVAL;
+		}
+		b64 = ba_base64_encode(b.ptr, b.len);
+		*part = json_pack("{s:s, s:{s:s, s:s}}", "type", "input_audio", "input_audio", "data", b64, "format",
+				  fmt);
+		free(b64);
+		ba_buf_free(&b);
+	} else {
+		char *url = ba_data_url_from_file(path, MAX_MEDIA_BYTES);
+		if (!url) {
+			ba_error_set(err, BA_EINVAL, "item %s: cannot read image %s", id, path);
+			free(path);
+			return BA_EINVAL;
+		}
+		*part = json_pack("{s:s, s:{s:s}}", "type", "image_url", "image_url", "url", url);
+		free(url);
+	}
+	free(path);
+	return 0;
+}
+
 int ba_eval_messages(const char *dir, const json_t *item, json_t **messages, ba_error *err)
 {
 	json_t *vars = json_object(), *choices = json_object_get(item, "choices"), *media, *m;
@@ -162,43 +238,19 @@ int ba_eval_messages(const char *dir, const json_t *item, json_t **messages, ba_
 		return rc;
 	media = json_object_get(item, "media");
 	json_array_foreach(media, i, m) {
-		const char *type = ba_json_str(m, "type", "");
-		const char *rel = ba_json_str(m, "path", NULL);
-		char *path, *url;
-		if (strcmp(type, "image"))
+		json_t *part = NULL;
+		if ((rc = media_part(dir, id, i, m, &part, err)) != 0) {
+			json_decref(parts);
+			free(text);
+			return rc;
+		}
+		if (!part)
 			continue;
-		if (!rel || !ba_path_is_safe(rel)) {
-			json_decref(parts);
-			free(text);
-			return ba_error_set(err, BA_EINVAL,
-					    "item %s: media[%zu].path is missing or leaves the benchmark folder",
-					    id, i);
-		}
-		path = ba_path_join(dir, rel);
-		if (!inside_dir(dir, path)) {
-			ba_error_set(err, BA_EINVAL, "item %s: media[%zu] %s resolves outside the benchmark folder",
-				     id, i, rel);
-			free(path);
-			json_decref(parts);
-			free(text);
-			return BA_EINVAL;
-		}
-		url = ba_data_url_from_file(path, MAX_IMAGE_BYTES);
-		if (!url) {
-			ba_error_set(err, BA_EINVAL, "item %s: cannot read image %s", id, path);
-			free(path);
-			json_decref(parts);
-			free(text);
-			return BA_EINVAL;
-		}
-		free(path);
 		if (!parts) {
 			parts = json_array();
 			json_array_append_new(parts, json_pack("{s:s, s:s}", "type", "text", "text", text));
 		}
-		json_array_append_new(parts, json_pack("{s:s, s:{s:s}}", "type", "image_url",
-						       "image_url", "url", url));
-		free(url);
+		json_array_append_new(parts, part);
 	}
 	msg = json_pack("{s:s}", "role", "user");
 	json_object_set_new(msg, "content", parts ? parts : json_string(text));

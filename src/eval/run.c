@@ -476,6 +476,45 @@ static int parse_models(runner *r, ba_error *err)
 	return 0;
 }
 
+/* Refuse, before anything is sent, a model whose protocol cannot take a
+ * modality the items carry (audio to Anthropic Messages): one line naming
+ * the model, the modality and the first such item. Never a text-only
+ * stand-in for the item. */
+static int check_media(runner *r, ba_error *err)
+{
+	size_t i, k, d;
+	json_t *it, *m;
+
+	for (i = 0; i < r->o->nmodels && r->o->cfg; i++) {
+		const ba_provider_cfg *p = ba_config_provider(r->o->cfg, r->refs[i].provider);
+		unsigned ok = ba_llm_media_accepted(p), lack = 0;
+		const char *first = NULL;
+		size_t n = 0;
+		json_array_foreach(r->items, k, it) {
+			unsigned miss = 0;
+			json_array_foreach(json_object_get(it, "media"), d, m)
+				miss |= ba_llm_media_bit(ba_json_str(m, "type", "")) & ~ok;
+			if (miss && !first)
+				first = ba_json_str(it, "id", "?");
+			if (miss)
+				n++;
+			lack |= miss;
+		}
+		if (lack) {
+			char more[64] = "";
+			if (n > 1)
+				snprintf(more, sizeof(more), " (and %zu more items)", n - 1);
+			return ba_error_set(err, BA_EINVAL,
+					    "eval: model %s (protocol %s) cannot take %s input, which item %s%s carries; "
+					    "evaluate it with a provider whose protocol can (openai) or leave those items out",
+					    r->o->models[i], ba_protocol_name(p->protocol),
+					    ba_llm_media_name(lack & BA_MEDIA_AUDIO ? BA_MEDIA_AUDIO : BA_MEDIA_IMAGE),
+					    first, more);
+		}
+	}
+	return 0;
+}
+
 static void free_runner(runner *r)
 {
 	size_t k;
@@ -593,6 +632,8 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 		rc = ba_error_set(err, BA_EINVAL, "%s: items.jsonl has no items", opts->bench_dir);
 		goto cleanup;
 	}
+	if ((rc = check_media(&r, err)) != 0)
+		goto cleanup;
 	r.bench_key = ba_eval_bench_key(opts->bench_dir);
 	if (epochs > 1 && opts->temperature == 0)
 		warn(&r, "--epochs %d at temperature 0: a deterministic model repeats itself; set "

@@ -370,4 +370,5 @@ const ba_wire_protocol ba_protocol_anthropic = {
 	.auth_header = "x-api-key: %s",
 	.extra_header = "anthropic-version: 2023-06-01",
 	.batch = &ba_batch_anthropic,
+	.media = BA_MEDIA_IMAGE, /* Messages has no audio block */
 };

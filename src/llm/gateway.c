@@ -178,6 +178,22 @@ static int resolve(ba_gateway *gw, const ba_llm_request *req, const ba_provider_
 	return 0;
 }
 
+/* A request whose parts carry media the provider's protocol cannot take
+ * is refused here (never sent with the media silently left out). */
+static int refuse_media(const ba_provider_cfg *prov, const char *model, const json_t *messages,
+			ba_error *err)
+{
+	unsigned lack = ba_llm_media_needed(messages) & ~ba_llm_media_accepted(prov);
+	unsigned bit = lack & BA_MEDIA_AUDIO ? BA_MEDIA_AUDIO : BA_MEDIA_IMAGE;
+
+	if (!lack)
+		return 0;
+	ba_error_set(err, BA_EINVAL, "model %s/%s: protocol %s cannot take %s input",
+		     prov->name ? prov->name : "?", model ? model : "?", ba_protocol_name(prov->protocol),
+		     ba_llm_media_name(bit));
+	return 1;
+}
+
 static ba_job *job_new(ba_gateway *gw, const ba_llm_request *req, job_kind kind, json_t *texts,
 		       ba_error *err)
 {
@@ -206,6 +222,8 @@ static ba_job *job_new(ba_gateway *gw, const ba_llm_request *req, job_kind kind,
 			ba_error_set(err, BA_EINVAL, "request: schema must be a JSON object");
 			return NULL;
 		}
+		if (refuse_media(prov, model, req->messages, err))
+			return NULL;
 	}
 	j = ba_calloc(1, sizeof(*j));
 	j->kind = kind;

@@ -121,6 +121,9 @@ typedef struct ba_wire_protocol {
 	const char *extra_header;
 	/* the provider batch API, or NULL */
 	const ba_batch_api *batch;
+	/* the media its chat requests can carry (BA_MEDIA_* bits of llm.h);
+	 * a request with other media is refused, never sent without them */
+	unsigned media;
 } ba_wire_protocol;
 
 /* protocols.c: the entry of a provider's protocol (never NULL: an unknown

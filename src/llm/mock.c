@@ -223,4 +223,8 @@ void ba_mock_embed_text(const char *text, float *v, size_t dim)
 }
 
 /* answered in-process (ba_mock_chat, ba_mock_embed_text): no wire at all */
-const ba_wire_protocol ba_protocol_mock = { 0 };
+const ba_wire_protocol ba_protocol_mock = {
+	/* takes any media: its replies come from the request (hash, schema,
+	 * tools), never from looking at the media */
+	.media = BA_MEDIA_IMAGE | BA_MEDIA_AUDIO,
+};

@@ -430,4 +430,5 @@ const ba_wire_protocol ba_protocol_openai = {
 	.parse_embed = ba_openai_parse_embed,
 	.auth_header = "Authorization: Bearer %s",
 	.batch = &ba_batch_openai,
+	.media = BA_MEDIA_IMAGE | BA_MEDIA_AUDIO,
 };

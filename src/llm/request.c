@@ -5,7 +5,9 @@
  */
 #include "internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/base64.h"
 #include "benchagent/json.h"
+#include "benchagent/sha256.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,6 +47,41 @@ void ba_request_clear(ba_llm_request *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* messages with every input_audio part's base64 data replaced by the
+ * SHA-256 and size of the bytes it carries: the key covers the audio, the
+ * stored request stays small (new ref; the same messages when there is no
+ * audio). */
+static json_t *audio_by_hash(const json_t *messages)
+{
+	json_t *out, *m, *p;
+	size_t i, k;
+
+	if (!(ba_llm_media_needed(messages) & BA_MEDIA_AUDIO))
+		return json_incref((json_t *)messages);
+	out = json_deep_copy(messages);
+	json_array_foreach(out, i, m) {
+		json_array_foreach(json_object_get(m, "content"), k, p) {
+			json_t *ia = json_object_get(p, "input_audio");
+			const char *data = json_string_value(json_object_get(ia, "data"));
+			unsigned char *bytes;
+			size_t n = 0;
+			char hex[65];
+			if (!json_is_object(ia) || !data)
+				continue;
+			bytes = ba_base64_decode(data, strlen(data), &n);
+			if (bytes)
+				ba_sha256_hex(bytes, n, hex);
+			else /* not base64: the text itself is what was sent */
+				ba_sha256_hex(data, strlen(data), hex);
+			free(bytes);
+			json_object_del(ia, "data");
+			json_object_set_new(ia, "sha256", json_string(hex));
+			json_object_set_new(ia, "bytes", json_integer((json_int_t)n));
+		}
+	}
+	return out;
+}
+
 json_t *ba_request_canonical(const ba_llm_request *req, const char *model, int kind,
 			     const json_t *texts)
 {
@@ -60,7 +97,7 @@ json_t *ba_request_canonical(const ba_llm_request *req, const char *model, int k
 	if (req->system)
 		json_object_set_new(c, "system", json_string(req->system));
 	if (req->messages)
-		json_object_set(c, "messages", (json_t *)req->messages);
+		json_object_set_new(c, "messages", audio_by_hash(req->messages));
 	if (req->tools)
 		json_object_set(c, "tools", (json_t *)req->tools);
 	if (req->tool_choice && strcmp(req->tool_choice, "auto"))
@@ -98,6 +135,11 @@ static size_t text_chars(const json_t *content)
 		const char *t = ba_json_str(p, "type", "");
 		if (!strcmp(t, "text"))
 			n += strlen(ba_json_str(p, "text", ""));
+		else if (!strcmp(t, "input_audio"))
+			/* audio is ~10 tokens a second; 16 kHz 16-bit WAV is 42.7k
+			 * base64 chars a second: 4267 chars a token, counted here
+			 * as 4 chars of text */
+			n += strlen(ba_json_str(json_object_get(p, "input_audio"), "data", "")) / 1067 + 4;
 		else
 			n += 85 * 4; /* an image: roughly a low-detail tile */
 	}

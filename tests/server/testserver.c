@@ -48,6 +48,8 @@ static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static long nrequests;
 static json_t *by_path;
 static json_t *key_cache; /* path -> loaded key.json */
+static json_t *audio_seen; /* the audio parts received: [{sha256, bytes, format, path}] */
+#define MAX_AUDIO_SEEN 10000
 
 typedef struct {
 	char *data;
@@ -131,8 +133,27 @@ static int path_matches(const char *want, const char *path)
 	return !strcmp(want, path) || (lp > lw && !strcmp(path + lp - lw, want) && path[lp - lw - 1] != '_');
 }
 
+/* 1 when the request's audio parts (records of media.c) meet the rule's
+ * "audio" (true: at least one, false: none) and "audio_sha256" (one part
+ * carries exactly these bytes). */
+static int audio_matches(const json_t *w, const json_t *audio)
+{
+	json_t *want = json_object_get(w, "audio"), *a;
+	const char *sha = json_string_value(json_object_get(w, "audio_sha256"));
+	size_t i;
+
+	if (json_is_boolean(want) && json_is_true(want) != (json_array_size(audio) > 0))
+		return 0;
+	if (!sha)
+		return 1;
+	json_array_foreach(audio, i, a)
+		if (!strcmp(json_string_value(json_object_get(a, "sha256")), sha))
+			return 1;
+	return 0;
+}
+
 /* Pick the reply for a request (new ref). */
-static json_t *pick_reply(const char *path, const json_t *req, const char *raw)
+static json_t *pick_reply(const char *path, const json_t *req, const char *raw, const json_t *audio)
 {
 	size_t i;
 	json_t *rep = NULL;
@@ -153,6 +174,8 @@ static json_t *pick_reply(const char *path, const json_t *req, const char *raw)
 		if (bc && !strstr(raw, bc))
 			continue;
 		if (tool && !offers_tool(req, tool))
+			continue;
+		if (!audio_matches(w, audio))
 			continue;
 		n = json_array_size(rules[i].replies);
 		rep = json_array_get(rules[i].replies, rules[i].next < n ? rules[i].next : n - 1);
@@ -633,8 +656,10 @@ static void handle(struct MHD_Connection *conn, const char *path, const char *ra
 	int embed = path_matches("/embeddings", path);
 	int chat = path_matches("/chat/completions", path);
 	const char *fault;
-	char *content;
+	char *content, msg[256];
 	long delay;
+	json_t *audio = NULL, *a;
+	size_t i;
 
 	o->status = 200;
 	if (!chat && !anth && !embed) {
@@ -646,7 +671,22 @@ static void handle(struct MHD_Connection *conn, const char *path, const char *ra
 		error_reply(o, 400, "request body is not a JSON object");
 		return;
 	}
-	rep = pick_reply(path, req, raw);
+	if (!embed && ts_media_check(req, anth, &audio, msg, sizeof(msg)) != 0) {
+		json_decref(audio);
+		json_decref(req);
+		error_reply(o, 400, msg);
+		return;
+	}
+	pthread_mutex_lock(&mu);
+	json_array_foreach(audio, i, a)
+		if (json_array_size(audio_seen) < MAX_AUDIO_SEEN) {
+			json_t *copy = json_deep_copy(a); /* refcounts are not shared between threads */
+			json_object_set_new(copy, "path", json_string(path));
+			json_array_append_new(audio_seen, copy);
+		}
+	pthread_mutex_unlock(&mu);
+	rep = pick_reply(path, req, raw, audio);
+	json_decref(audio);
 	delay = (long)json_integer_value(json_object_get(rep, "delay_ms"));
 	if (delay > 0) {
 		struct timespec ts = { delay / 1000, (delay % 1000) * 1000000L };
@@ -746,8 +786,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	memset(&o, 0, sizeof(o));
 	if (!strcmp(method, "GET") && !strcmp(url, "/__stats")) {
 		pthread_mutex_lock(&mu);
-		o.body = dump_free(json_pack("{s:I, s:I, s:O, s:o}", "requests", (json_int_t)nrequests, "repeats",
-					     (json_int_t)nrepeats, "by_path", by_path, "batches", ts_batch_stats()));
+		o.body = dump_free(json_pack("{s:I, s:I, s:O, s:o, s:O}", "requests", (json_int_t)nrequests, "repeats",
+					     (json_int_t)nrepeats, "by_path", by_path, "batches", ts_batch_stats(),
+					     "audio", audio_seen));
 		pthread_mutex_unlock(&mu);
 		o.len = strlen(o.body);
 		o.status = 200;
@@ -838,6 +879,7 @@ int main(int argc, char **argv)
 	load_rules(rules_path);
 	ts_batch_init(json_object_get(root_rules, "batch"));
 	by_path = json_object();
+	audio_seen = json_array();
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);

@@ -24,6 +24,11 @@ void ts_handle(struct MHD_Connection *conn, const char *path, const char *raw, s
 void ts_error_reply(out_reply *o, int status, const char *msg);
 char *ts_dump_free(json_t *j);
 
+/* media.c: check the media parts of a chat (anthropic: Messages) request;
+ * 0 with *audio the records [{sha256, bytes, format}] of its audio parts
+ * (new ref), or -1 with msg saying what is malformed (a 400). */
+int ts_media_check(const json_t *req, int anthropic, json_t **audio, char *msg, size_t mlen);
+
 /* batch.c: OpenAI Files + Batches and Anthropic Message Batches. */
 void ts_batch_init(const json_t *cfg);           /* RULES.json "batch" (may be NULL) */
 int ts_batch_claims(const char *method, const char *url);

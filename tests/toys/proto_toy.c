@@ -67,4 +67,5 @@ const ba_wire_protocol ba_protocol_toy = {
 	.chat_body = toy_body,
 	.parse_reply = toy_parse,
 	.auth_header = "X-Toy-Key: %s",
+	.media = 0, /* text only: a request with an image or audio part is refused */
 };

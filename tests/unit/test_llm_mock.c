@@ -390,6 +390,43 @@ static void test_bad_requests(void **state)
 	ba_config_free(cfg);
 }
 
+/* A request with an audio part to a protocol without audio (Anthropic
+ * Messages) is refused by the gateway with the model and the modality
+ * named: never sent with the audio left out. Images still go. */
+static void test_media_refused(void **state)
+{
+	ba_config *cfg = NULL;
+	ba_gateway *gw;
+	ba_error err = BA_ERROR_INIT;
+	ba_llm_request req = BA_LLM_REQUEST_INIT;
+	ba_llm_response *r = NULL;
+	char *dir = bt_tmpdir("llmmedia");
+	char *path = bt_write(dir, "benchagent.yaml",
+			      "providers:\n  - name: anth\n    protocol: anthropic\n    base_url: http://127.0.0.1:9\n"
+			      "    model: c1\n  - name: mock\n    protocol: mock\nroles:\n  default: anth/c1\n");
+	json_t *audio = json_pack("[{s:s, s:[{s:s, s:s}, {s:s, s:{s:s, s:s}}]}]", "role", "user", "content", "type",
+				  "text", "text", "listen", "type", "input_audio", "input_audio", "data", "UklGRg==",
+				  "format", "wav");
+
+	(void)state;
+	assert_int_equal(ba_config_load(&cfg, path, 0, &err), 0);
+	assert_int_equal(ba_gateway_new(&gw, cfg, NULL, NULL, &err), 0);
+	req.messages = audio;
+	assert_int_equal(ba_llm_call(gw, &req, &r, &err), BA_EINVAL);
+	assert_string_equal(err.msg, "model anth/c1: protocol anthropic cannot take audio input");
+	assert_null(r);
+	req.provider = "mock"; /* the mock takes it (its reply never looks at media) */
+	req.model = "m";
+	assert_int_equal(ba_llm_call(gw, &req, &r, &err), 0);
+	ba_llm_response_free(r);
+	json_decref(audio);
+	ba_gateway_free(gw);
+	ba_config_free(cfg);
+	free(path);
+	bt_rmrf(dir);
+	free(dir);
+}
+
 static void test_dry_run_estimates(void **state)
 {
 	ba_config *cfg = mock_cfg();
@@ -431,6 +468,7 @@ int main(void)
 		cmocka_unit_test(test_role_hooks),
 		cmocka_unit_test(test_submit_wait_with_latency_and_store),
 		cmocka_unit_test(test_bad_requests),
+		cmocka_unit_test(test_media_refused),
 		cmocka_unit_test(test_dry_run_estimates),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

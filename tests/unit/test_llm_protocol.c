@@ -158,6 +158,64 @@ static void test_anthropic_body(void **state)
 	json_decref(tools);
 }
 
+/* Audio: the OpenAI body carries the input_audio part as given; the
+ * canonical request (the cache key's text) names the audio by the SHA-256
+ * of its decoded bytes (checked against sha256sum of "RIFF") instead of the
+ * base64, so other bytes are another key; which protocols take audio. */
+static void test_audio_parts(void **state)
+{
+	ba_job j;
+	ba_provider_cfg prov;
+	json_t *msgs = J("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"listen\"},"
+			 "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklGRg==\",\"format\":\"wav\"}}]}]");
+	json_t *other = J("[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"listen\"},"
+			  "{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklGWA==\",\"format\":\"wav\"}}]}]");
+	json_t *body, *ia, *c1, *c2;
+	char *s, *k1, *k2;
+
+	(void)state;
+	setup_job(&j, &prov);
+	j.messages = msgs;
+	s = ba_openai_chat_body(&j, 0);
+	body = json_loads(s, 0, NULL);
+	free(s);
+	ia = json_object_get(json_array_get(json_object_get(json_array_get(json_object_get(body, "messages"), 0),
+							    "content"), 1), "input_audio");
+	assert_string_equal(ba_json_str(ia, "data", ""), "UklGRg==");
+	assert_string_equal(ba_json_str(ia, "format", ""), "wav");
+	json_decref(body);
+
+	j.req.messages = msgs;
+	c1 = ba_request_canonical(&j.req, "m1", JOB_CHAT, NULL);
+	j.req.messages = other;
+	c2 = ba_request_canonical(&j.req, "m1", JOB_CHAT, NULL);
+	k1 = ba_json_canonical(c1);
+	k2 = ba_json_canonical(c2);
+	assert_non_null(strstr(k1, "\"sha256\":\"a40ff3d5900fb7698b8c865041347cb49eccedc8f93945f89629ad104aaecce4\""));
+	assert_non_null(strstr(k1, "\"bytes\":4"));
+	assert_null(strstr(k1, "UklGRg"));
+	assert_non_null(strstr(k2, "\"sha256\":\"7f28d97564bbd8e24fb784e9bf7ebd97b6f0ae1611c002d97f327c9b26b6d78c\""));
+	assert_string_not_equal(k1, k2);
+	/* the caller's messages keep their data */
+	assert_string_equal(ba_json_str(json_object_get(json_array_get(json_object_get(json_array_get(msgs, 0), "content"), 1),
+							"input_audio"), "data", ""), "UklGRg==");
+	free(k1);
+	free(k2);
+	json_decref(c1);
+	json_decref(c2);
+
+	assert_int_equal(ba_llm_media_needed(msgs), BA_MEDIA_AUDIO);
+	prov.protocol = BA_PROTO_OPENAI;
+	assert_true(ba_llm_media_accepted(&prov) & BA_MEDIA_AUDIO);
+	prov.protocol = BA_PROTO_ANTHROPIC;
+	assert_false(ba_llm_media_accepted(&prov) & BA_MEDIA_AUDIO);
+	assert_true(ba_llm_media_accepted(&prov) & BA_MEDIA_IMAGE);
+	assert_int_equal(ba_llm_media_bit("audio"), BA_MEDIA_AUDIO);
+	assert_int_equal(ba_llm_media_bit("video"), 0);
+	json_decref(msgs);
+	json_decref(other);
+}
+
 static void test_parsers(void **state)
 {
 	ba_wire_reply w;
@@ -208,6 +266,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_openai_body),
 		cmocka_unit_test(test_anthropic_body),
+		cmocka_unit_test(test_audio_parts),
 		cmocka_unit_test(test_parsers),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
