@@ -2,12 +2,16 @@
  * html_transcripts.c - the Transcripts section: for every item (up to
  * opts->max_transcripts, or one item) and every model and sample, the
  * exact messages the gateway sent (read back from the call log, images
- * shown from their data URLs), the raw reply, the extracted answer, the
+ * shown from their data URLs, audio as a player of the item's file whose
+ * SHA-256 the stored request names), the raw reply, the extracted answer, the
  * score and the judge's rationale. Filters (subtask, model, outcome,
  * flagged) run in the page's one script; without it everything shows.
  */
 #include "report_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/base64.h"
+#include "benchagent/fs.h"
+#include "benchagent/sha256.h"
 #include "benchagent/json.h"
 
 #include <math.h>
@@ -27,11 +31,11 @@ typedef struct {
 	size_t shown, rows;
 } tx_ctx;
 
-/* Only a plain base64 image data URL is shown as an image. */
+/* Only a plain base64 image (or WAV) data URL is shown. */
 static int data_url_ok(const char *u)
 {
 	static const char *const pre[] = { "data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;base64,",
-					   "data:image/webp;base64,", NULL };
+					   "data:image/webp;base64,", "data:audio/wav;base64,", NULL };
 	size_t i, n;
 
 	for (i = 0; pre[i]; i++)
@@ -67,8 +71,73 @@ static int same_messages(const char *r1, const char *r2)
 	return r1 && messages_span(r1, &a, &na) && messages_span(r2, &b, &nb) && na == nb && !memcmp(a, b, na);
 }
 
-static void put_messages(ba_buf *b, const json_t *msgs)
+/* The audio of an input_audio part as a data URL (caller frees), or NULL:
+ * the part's own base64 when the request kept it, else the file among the
+ * current item's audio media (inside the benchmark folder) whose SHA-256
+ * is the one the stored request names. */
+static char *audio_url(const tx_ctx *c, const json_t *ia, const char *mime)
 {
+	const char *data = ba_json_str(ia, "data", NULL), *sha = ba_json_str(ia, "sha256", "");
+	const json_t *it = json_array_get(c->items, (size_t)json_integer_value(json_object_get(c->index, c->cur)));
+	json_t *m;
+	size_t i;
+	char *url = NULL;
+
+	if (data) {
+		char *u = ba_asprintf("data:%s;base64,%s", mime, data);
+		if (!strcmp(mime, "audio/wav") && data_url_ok(u))
+			return u;
+		free(u);
+		return NULL;
+	}
+	json_array_foreach(json_object_get(it, "media"), i, m) {
+		ba_buf f = BA_BUF_INIT((size_t)20 << 20);
+		char *real = NULL, hex[65], *b64;
+		if (url || strcmp(ba_json_str(m, "type", ""), "audio") || !c->o->bench_dir ||
+		    ba_fs_rel_inside(c->o->bench_dir, ba_json_str(m, "path", ""), &real, NULL) != 0 ||
+		    ba_fs_read(real, &f, NULL) != 0) {
+			free(real);
+			ba_buf_free(&f);
+			continue;
+		}
+		ba_sha256_hex(f.ptr, f.len, hex);
+		if (!strcmp(hex, sha)) {
+			b64 = ba_base64_encode(f.ptr, f.len);
+			url = ba_asprintf("data:%s;base64,%s", mime, b64);
+			free(b64);
+		}
+		free(real);
+		ba_buf_free(&f);
+	}
+	return url;
+}
+
+/* An input_audio part: a player for the audio sent, or what is known of it. */
+static void put_audio(const tx_ctx *c, const json_t *part)
+{
+	const json_t *ia = json_object_get(part, "input_audio");
+	const char *fmt = ba_json_str(ia, "format", "");
+	const char *mime = !strcmp(fmt, "mp3") ? "audio/mpeg" : !strcmp(fmt, "wav") ? "audio/wav" : NULL;
+	char *url = mime ? audio_url(c, ia, mime) : NULL;
+
+	if (url) {
+		ba_buf_puts(c->b, "<p><audio controls preload=metadata class=media src=\"");
+		ba_rep_esc(c->b, url);
+		ba_buf_puts(c->b, "\">audio sent</audio></p>");
+		free(url);
+		return;
+	}
+	ba_buf_puts(c->b, "<p class=mut>[audio sent");
+	if (json_is_integer(json_object_get(ia, "bytes")))
+		ba_buf_printf(c->b, ": %lld bytes", (long long)json_integer_value(json_object_get(ia, "bytes")));
+	ba_buf_puts(c->b, ", sha256 ");
+	ba_rep_esc(c->b, ba_json_str(ia, "sha256", "?"));
+	ba_buf_puts(c->b, "; not shown: no such file among the item's media]</p>");
+}
+
+static void put_messages(const tx_ctx *c, const json_t *msgs)
+{
+	ba_buf *b = c->b;
 	json_t *m, *part;
 	size_t i, j;
 
@@ -91,13 +160,15 @@ static void put_messages(ba_buf *b, const json_t *msgs)
 				ba_buf_puts(b, "</pre>");
 			} else if (!strcmp(type, "image_url")) {
 				const char *u = ba_json_str(json_object_get(part, "image_url"), "url", "");
-				if (data_url_ok(u)) {
+				if (!strncmp(u, "data:image/", 11) && data_url_ok(u)) {
 					ba_buf_puts(b, "<p><img class=media alt=\"image sent\" src=\"");
 					ba_rep_esc(b, u);
 					ba_buf_puts(b, "\"></p>");
 				} else {
 					ba_buf_puts(b, "<p class=mut>[image not shown: not an inline base64 image]</p>");
 				}
+			} else if (!strcmp(type, "input_audio")) {
+				put_audio(c, part);
 			} else {
 				ba_buf_puts(b, "<p class=mut>[");
 				ba_rep_esc(b, type);
@@ -179,7 +250,7 @@ static int tx_row(void *ud, const ba_result_row *r, const char *request)
 		c->cur_msgs = json_incref(msgs);
 		free(c->cur_req);
 		c->cur_req = ba_strdup(request);
-		put_messages(c->b, msgs);
+		put_messages(c, msgs);
 	}
 	outcome = r->error ? "error" : isnan(r->score) ? "error" : r->score >= 1 ? "correct" : r->score <= 0 ? "wrong" : "partial";
 	ba_buf_puts(c->b, "<div class=txr data-model=\"");
@@ -194,7 +265,7 @@ static int tx_row(void *ud, const ba_result_row *r, const char *request)
 	ba_rep_esc(c->b, r->extracted ? r->extracted : "");
 	ba_buf_puts(c->b, "</code>");
 	if (msgs && c->cur_msgs && !json_equal(msgs, c->cur_msgs))
-		put_messages(c->b, msgs);
+		put_messages(c, msgs);
 	if (!msgs)
 		ba_buf_puts(c->b, " <span class=mut>(request not in this workspace's call log)</span>");
 	if (r->error) {

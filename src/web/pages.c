@@ -284,11 +284,34 @@ static int review_row(void *ud, const char *item, const char *annotator, const c
 	return 0;
 }
 
+/* An item's images and audio, each served by /media/ (ba_web_media, which
+ * keeps to the benchmark's media folder). */
+static void put_media(ba_buf *b, const json_t *media)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(media, i, m) {
+		const char *path = ba_json_str(m, "path", "");
+		int audio = !strcmp(ba_json_str(m, "type", ""), "audio");
+		if (!ba_path_is_safe(path))
+			continue;
+		ba_buf_puts(b, audio ? "<p><audio controls preload=metadata class=media src=\"/"
+				     : "<p><img alt=\"item image\" src=\"/");
+		put_esc(b, path);
+		ba_buf_puts(b, audio ? "\">audio: <a href=\"/" : "\"></p>");
+		if (audio) {
+			put_esc(b, path);
+			ba_buf_puts(b, "\">download</a></audio></p>");
+		}
+	}
+}
+
 int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 {
 	ba_review_server *srv = req->srv;
 	const char *id = ba_web_arg(req, "id"), *ann = annotator_of(req);
-	json_t *pos = id ? json_object_get(srv->index, id) : NULL, *it, *choices, *media, *m, *qc, *v;
+	json_t *pos = id ? json_object_get(srv->index, id) : NULL, *it, *choices, *qc, *v;
 	ba_buf b = BA_BUF_INIT((size_t)256 << 20);
 	size_t i, p;
 	int idx = -1;
@@ -323,15 +346,7 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 		put_esc(&b, ctx);
 		ba_buf_puts(&b, n > 800 ? "</pre></details>" : "</pre>");
 	}
-	media = json_object_get(it, "media");
-	json_array_foreach(media, i, m) {
-		const char *path = ba_json_str(m, "path", "");
-		if (!ba_path_is_safe(path))
-			continue;
-		ba_buf_puts(&b, "<p><img alt=\"item image\" src=\"/");
-		put_esc(&b, path);
-		ba_buf_puts(&b, "\"></p>");
-	}
+	put_media(&b, json_object_get(it, "media"));
 	ba_buf_puts(&b, "<h3>Question</h3><pre>");
 	put_esc(&b, ba_json_str(it, "question", ""));
 	ba_buf_puts(&b, "</pre>");
@@ -467,7 +482,28 @@ static const char *mime_of(const char *path)
 	if (!strcmp(dot, ".gif")) return "image/gif";
 	if (!strcmp(dot, ".webp")) return "image/webp";
 	if (!strcmp(dot, ".wav")) return "audio/wav";
+	if (!strcmp(dot, ".mp3")) return "audio/mpeg";
 	return "application/octet-stream";
+}
+
+/* The real path of media/<rel> when it is a file inside the benchmark's
+ * media folder reached without any symlink (the resolved path equals the
+ * folder's resolved path plus rel), else NULL. Caller frees. */
+static char *media_file(const char *bench_dir, const char *rel)
+{
+	char *dir = ba_path_join(bench_dir, "media"), *root = realpath(dir, NULL), *want, *real = NULL;
+
+	free(dir);
+	if (!root)
+		return NULL;
+	want = ba_path_join(root, rel);
+	if (ba_fs_rel_inside(root, rel, &real, NULL) != 0 || strcmp(real, want)) {
+		free(real);
+		real = NULL;
+	}
+	free(want);
+	free(root);
+	return real;
 }
 
 int ba_web_media(ba_web_req *req, ba_web_resp *resp)
@@ -476,11 +512,11 @@ int ba_web_media(ba_web_req *req, ba_web_resp *resp)
 	char *real = NULL;
 	ba_buf b = BA_BUF_INIT((size_t)64 << 20);
 
-	if (!ba_path_is_safe(rel)) {
+	if (!ba_path_is_safe(rel) || strncmp(rel, "media/", 6)) {
 		ba_web_error(resp, 400, "bad media path");
 		return 0;
 	}
-	if (ba_fs_rel_inside(req->srv->bench_dir, rel, &real, NULL) != 0 || ba_fs_read(real, &b, NULL) != 0) {
+	if (!(real = media_file(req->srv->bench_dir, rel + 6)) || ba_fs_read(real, &b, NULL) != 0) {
 		free(real);
 		ba_buf_free(&b);
 		ba_web_error(resp, 404, "no such media file");

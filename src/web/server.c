@@ -148,7 +148,7 @@ static enum MHD_Result reply_send(struct MHD_Connection *c, ba_web_resp *r)
 	MHD_add_response_header(resp, "Content-Type", r->type ? r->type : "text/plain");
 	/* scripts: only the page's own one, served by this server at /page.js */
 	MHD_add_response_header(resp, "Content-Security-Policy",
-				"default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; script-src 'self'; "
+				"default-src 'none'; img-src 'self' data:; media-src 'self' data:; style-src 'unsafe-inline'; script-src 'self'; "
 				"form-action 'self'");
 	MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
 	MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");

@@ -30,7 +30,7 @@ typedef struct {
 static const char items_text[] =
 	"{\"id\":\"b-0001\",\"subtask\":\"s1\",\"question\":\"<script>alert(1)</script> What is 2+3?\",\"choices\":[\"4\",\"<b>5</b>\"],\"answer\":\"B\",\"answer_type\":\"choice\",\"qc\":{\"schema\":{\"verdict\":\"pass\"}},\"provenance\":{\"models\":[\"mock/mock\"],\"mock\":true}}\n"
 	"{\"id\":\"b-0002\",\"subtask\":\"s1\",\"question\":\"Count the bars.\",\"answer\":4,\"answer_type\":\"numeric\",\"media\":[{\"type\":\"image\",\"path\":\"media/abc.png\"}]}\n"
-	"{\"id\":\"b-0003\",\"subtask\":\"s2\",\"question\":\"q3\",\"answer\":\"x\"}\n"
+	"{\"id\":\"b-0003\",\"subtask\":\"s2\",\"question\":\"q3\",\"answer\":\"x\",\"media\":[{\"type\":\"audio\",\"path\":\"media/q.wav\",\"mime\":\"audio/wav\"}]}\n"
 	"{\"id\":\"b-0004\",\"subtask\":\"s2\",\"question\":\"q4\",\"answer\":\"y\"}\n";
 
 static int setup(void **state)
@@ -47,6 +47,14 @@ static int setup(void **state)
 	free(bt_write(f->dir, "secret.txt", "top secret"));
 	p = ba_path_join(f->dir, "bench/media/escape.png");
 	assert_int_equal(symlink("../../secret.txt", p), 0);
+	free(p);
+	free(bt_write(f->dir, "bench/media/q.wav", "RIFFwavbytes"));
+	/* symlinks inside the benchmark folder are refused too */
+	p = ba_path_join(f->dir, "bench/media/alias.wav");
+	assert_int_equal(symlink("q.wav", p), 0);
+	free(p);
+	p = ba_path_join(f->dir, "bench/media/items.wav");
+	assert_int_equal(symlink("../items.jsonl", p), 0);
 	free(p);
 	assert_int_equal(ba_store_open(&f->st, f->dir, &err), 0);
 	p = ba_path_join(f->dir, "bench");
@@ -222,6 +230,22 @@ static void review__media_stays_inside_the_benchmark(void **state)
 	assert_null(strstr(r, "top secret"));
 	free(r);
 	assert_int_equal(get(f, "/media/none.png", &r), 404);
+	free(r);
+	/* audio: served as audio/wav, from the media folder, no symlinks */
+	assert_int_equal(get(f, "/media/q.wav", &r), 200);
+	assert_non_null(strstr(r, "Content-Type: audio/wav"));
+	assert_non_null(strstr(r, "RIFFwavbytes"));
+	free(r);
+	assert_int_equal(get(f, "/media/alias.wav", &r), 404);
+	assert_null(strstr(r, "RIFFwavbytes"));
+	free(r);
+	assert_int_equal(get(f, "/media/items.wav", &r), 404);
+	assert_null(strstr(r, "b-0001"));
+	free(r);
+	/* the item page plays it */
+	assert_int_equal(get(f, "/item?id=b-0003", &r), 200);
+	assert_non_null(strstr(r, "<audio controls preload=metadata class=media src=\"/media/q.wav\">"));
+	assert_non_null(strstr(r, "media-src 'self' data:"));
 	free(r);
 }
 

@@ -5,7 +5,9 @@ uncaught exceptions, CSP refusals), and the network requests the page
 itself started (the browser's own background traffic is not the page's).
 
 usage: browser.py URL --dom OUT.html [--png OUT.png] [--size 1400,3000]
-prints one JSON object: {"console": [...], "requests": [...]}
+prints one JSON object: {"console": [...], "requests": [...], "responses": [...]}
+where responses are the HTTP answers the page's requests got, read from
+the browser's net log: {"url", "status", "content_type"}.
 """
 import argparse, json, os, re, shutil, subprocess, sys, tempfile
 
@@ -41,7 +43,7 @@ def console_of(stderr):
     return out
 
 
-def requests_of(net):
+def load_net(net):
     try:
         with open(net) as f:
             d = json.load(f)
@@ -50,11 +52,33 @@ def requests_of(net):
         with open(net) as f:
             txt = f.read().rstrip().rstrip(",")
         d = json.loads(txt + "]}")
+    return d
+
+
+def requests_of(net):
+    d = load_net(net)
     out = []
     for e in d.get("events", []):
         p = e.get("params") or {}
         if "url" in p and "method" in p and p.get("initiator") != "not an origin":
             out.append(p["url"])
+    return out
+
+
+def responses_of(net):
+    d = load_net(net)
+    kind = (d.get("constants") or {}).get("logEventTypes", {}).get("HTTP_TRANSACTION_READ_RESPONSE_HEADERS")
+    urls, out = {}, []
+    for e in d.get("events", []):
+        p = e.get("params") or {}
+        src = (e.get("source") or {}).get("id")
+        if "url" in p and "method" in p:
+            urls[src] = p["url"]
+        elif kind is not None and e.get("type") == kind and src in urls:
+            hs = p.get("headers") or []
+            status = int(hs[0].split()[1]) if hs and len(hs[0].split()) > 1 else None
+            ct = [h.split(":", 1)[1].strip() for h in hs[1:] if h.lower().startswith("content-type:")]
+            out.append({"url": urls[src], "status": status, "content_type": ct[0] if ct else None})
     return out
 
 
@@ -66,7 +90,7 @@ def main():
     ap.add_argument("--size", default="1400,2000")
     a = ap.parse_args()
     tmp = tempfile.mkdtemp()
-    res = {"console": [], "requests": []}
+    res = {"console": [], "requests": [], "responses": []}
     try:
         if a.dom:
             p, net = run(a.url, ["--dump-dom", "--virtual-time-budget=3000"], tmp)
@@ -74,6 +98,7 @@ def main():
                 f.write(p.stdout)
             res["console"] += console_of(p.stderr)
             res["requests"] += requests_of(net)
+            res["responses"] += responses_of(net)
         if a.png:
             p, net = run(a.url, ["--screenshot=" + a.png, "--window-size=" + a.size, "--hide-scrollbars"], tmp)
             res["console"] += console_of(p.stderr)
