@@ -1,6 +1,7 @@
 /*
  * export_batch.c - OpenAI batch input lines ({custom_id, method, url,
- * body}) asking a model every item; images as base64 data URLs. The output
+ * body}) asking a model every item; images as base64 data URLs, audio as
+ * input_audio parts {data: base64, format: wav|mp3} as eval sends them. The output
  * of the batch can be scored with `benchagent eval`.
  */
 #include "export_internal.h"
@@ -15,6 +16,23 @@ static const char instr_choice[] =
 	"\n\nAnswer with the letter of the correct option on the last line, as 'Answer: X'.";
 static const char instr_open[] =
 	"\n\nGive the final answer on the last line, as 'Answer: <answer>'.";
+
+/* A media file as a data URL (caller frees), NULL when unreadable or too
+ * large; an audio entry's mime (audio/wav, audio/mpeg) wins over the
+ * extension's guess. */
+static char *media_url(const char *path, const json_t *m)
+{
+	char *url = ba_data_url_from_file(path, (size_t)50 << 20), *comma;
+	const char *mime = ba_json_str(m, "mime", "");
+
+	if (url && !strcmp(ba_json_str(m, "type", "image"), "audio") && !strncmp(mime, "audio/", 6) &&
+	    (comma = strstr(url, ";base64,"))) {
+		char *u = ba_asprintf("data:%s%s", mime, comma);
+		free(url);
+		url = u;
+	}
+	return url;
+}
 
 static int run_batch(ba_export_ctx *ctx, ba_error *err)
 {
@@ -34,7 +52,8 @@ static int run_batch(ba_export_ctx *ctx, ba_error *err)
 		if (json_array_size(media)) {
 			content = json_array();
 			json_array_foreach(media, k, m) {
-				char *p = ba_export_media_path(ctx, m), *url = p ? ba_data_url_from_file(p, (size_t)50 << 20) : NULL;
+				char *p = ba_export_media_path(ctx, m), *url = p ? media_url(p, m) : NULL;
+				int audio = !strcmp(ba_json_str(m, "type", "image"), "audio");
 				free(p);
 				if (!url) {
 					rc = ba_error_set(err, BA_EINVAL, "item %s: media '%s' is missing, too large or outside the benchmark",
@@ -43,7 +62,12 @@ static int run_batch(ba_export_ctx *ctx, ba_error *err)
 					free(text);
 					goto cleanup;
 				}
-				json_array_append_new(content, json_pack("{s:s,s:{s:s}}", "type", "image_url", "image_url", "url", url));
+				if (audio) /* the raw base64 after the data: URL's comma, as input_audio takes it */
+					json_array_append_new(content, json_pack("{s:s,s:{s:s,s:s}}", "type", "input_audio", "input_audio",
+										 "data", strchr(url, ',') + 1, "format",
+										 strstr(url, "audio/mpeg") ? "mp3" : "wav"));
+				else
+					json_array_append_new(content, json_pack("{s:s,s:{s:s}}", "type", "image_url", "image_url", "url", url));
 				free(url);
 			}
 			json_array_append_new(content, json_pack("{s:s,s:s}", "type", "text", "text", text));
@@ -67,6 +91,6 @@ cleanup:
 
 const ba_exporter ba_export_batch = {
 	.name = "openai-batch",
-	.summary = "OpenAI batch input lines (custom_id, method, url, body), images as data URLs",
+	.summary = "OpenAI batch input lines (custom_id, method, url, body), images as data URLs, audio as input_audio",
 	.run = run_batch,
 };

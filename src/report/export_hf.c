@@ -14,18 +14,29 @@
  * to the metadata file's own directory (folder_based_builder.py
  * _generate_examples), so the export loads from anywhere and can be moved.
  * `file_name` becomes the `image` column (`file_names` -> `images`).
+ *
+ * Benchmarks with audio: the same layout read by the "audiofolder" builder
+ * (chosen by the most common extension, .wav), whose base column is
+ * `audio` (an Audio feature, `dtype: audio` in the card: features.py
+ * _from_yaml_list maps it to Audio()). The folder builders turn every
+ * `file_name` / `*_file_name` column into their one base feature
+ * (_set_feature), so a split cannot hold images and audio both: such a
+ * benchmark is refused with the reason (export it per modality).
  */
 #include "export_internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define DATA_DIR "data/test/"
 
-static size_t max_images(const json_t *items)
+/* The most media entries of one type (image: entries without a type too)
+ * any item has. */
+static size_t max_media(const json_t *items, const char *type)
 {
 	size_t i, k, most = 0;
 	json_t *item, *m;
@@ -33,11 +44,36 @@ static size_t max_images(const json_t *items)
 	json_array_foreach(items, i, item) {
 		size_t n = 0;
 		json_array_foreach(json_object_get(item, "media"), k, m)
-			n += !strcmp(ba_json_str(m, "type", "image"), "image");
+			n += !strcmp(ba_json_str(m, "type", "image"), type);
 		if (n > most)
 			most = n;
 	}
 	return most;
+}
+
+/* The media column of the export: images, or audio, or none. */
+typedef struct {
+	const char *type;        /* media type, also the folder builder's base column */
+	size_t most;             /* 0: a text-only benchmark */
+} hf_media;
+
+static hf_media media_of(const json_t *items)
+{
+	hf_media h = { "image", max_media(items, "image") };
+
+	if (!h.most && (h.most = max_media(items, "audio")) > 0)
+		h.type = "audio";
+	return h;
+}
+
+static int applies_hf(const ba_export_ctx *ctx, char *why, size_t n)
+{
+	if (max_media(ctx->items, "image") && max_media(ctx->items, "audio")) {
+		snprintf(why, n, "items carry both images and audio: a datasets folder builder turns every file name "
+				 "into its one feature type (image or audio), so one split cannot hold both");
+		return 1;
+	}
+	return 0;
 }
 
 static json_t *as_text(const json_t *v)
@@ -79,8 +115,8 @@ static json_t *row_of(const json_t *item)
 	return r;
 }
 
-/* Copy the item's images under data/test/ and name them in the row. */
-static int add_images(ba_export_ctx *ctx, const json_t *item, json_t *row, size_t most, ba_error *err)
+/* Copy the item's images (or audio) under data/test/ and name them in the row. */
+static int add_media(ba_export_ctx *ctx, const json_t *item, json_t *row, hf_media h, ba_error *err)
 {
 	json_t *names = json_array(), *m;
 	size_t k;
@@ -88,14 +124,14 @@ static int add_images(ba_export_ctx *ctx, const json_t *item, json_t *row, size_
 
 	json_array_foreach(json_object_get(item, "media"), k, m) {
 		char *rel = NULL;
-		if (strcmp(ba_json_str(m, "type", "image"), "image"))
+		if (strcmp(ba_json_str(m, "type", "image"), h.type))
 			continue;
 		if ((rc = ba_export_copy_media(ctx, item, m, DATA_DIR, &rel, err)) != 0)
 			break;
 		json_array_append_new(names, json_string(rel + strlen(DATA_DIR)));
 		free(rel);
 	}
-	if (rc == 0 && most > 1)
+	if (rc == 0 && h.most > 1)
 		json_object_set(row, "file_names", names);
 	else if (rc == 0)
 		json_object_set(row, "file_name", json_array_size(names) ? json_array_get(names, 0) : json_null());
@@ -103,7 +139,7 @@ static int add_images(ba_export_ctx *ctx, const json_t *item, json_t *row, size_
 	return rc;
 }
 
-static void features_yaml(ba_buf *b, size_t most)
+static void features_yaml(ba_buf *b, hf_media h)
 {
 	static const char *const strings[] = { "id", "subtask", "question", "context", NULL };
 	static const char *const more[] = { "answer", "answer_text", "answer_type", NULL };
@@ -119,17 +155,19 @@ static void features_yaml(ba_buf *b, size_t most)
 		       "  - name: explanation\n    dtype: string\n"
 		       "  - name: source\n    dtype: string\n"
 		       "  - name: provenance\n    dtype: string\n");
-	if (most == 1)
-		ba_buf_puts(b, "  - name: image\n    dtype: image\n");
-	else if (most > 1)
-		ba_buf_puts(b, "  - name: images\n    sequence: image\n");
+	if (h.most == 1)
+		ba_buf_printf(b, "  - name: %s\n    dtype: %s\n", h.type, h.type);
+	else if (h.most > 1)
+		ba_buf_printf(b, "  - name: %ss\n    sequence: %s\n", h.type, h.type);
 	ba_buf_puts(b, "  splits:\n  - name: test\n");
 }
 
-static void card_text(ba_export_ctx *ctx, ba_buf *card, size_t most)
+static void card_text(ba_export_ctx *ctx, ba_buf *card, hf_media h)
 {
 	char *pretty = ba_export_yaml_str(ctx->id);
-	size_t n = json_array_size(ctx->items);
+	size_t n = json_array_size(ctx->items), most = h.most;
+	int audio = most && !strcmp(h.type, "audio");
+	char col[256] = "";
 
 	ba_buf_printf(card,
 		      "---\n"
@@ -139,13 +177,16 @@ static void card_text(ba_export_ctx *ctx, ba_buf *card, size_t most)
 		      "  - split: test\n"
 		      "    path: %s\n",
 		      most ? DATA_DIR "**" : "data/test.jsonl");
-	features_yaml(card, most);
+	features_yaml(card, h);
+	if (most)
+		snprintf(col, sizeof(col), ", and `%s%s` (%s %s feature%s; files under `data/test/media/`)", h.type,
+			 most > 1 ? "s" : "", most > 1 ? "a list of" : "an", audio ? "Audio" : "Image", most > 1 ? "s" : "");
 	ba_buf_printf(card,
 		      "pretty_name: %s\n"
 		      "license: other\n"
 		      "language:\n- en\n"
 		      "task_categories:\n- %s\n"
-		      "tags:\n- benchagent\n- benchmark\n- verified\n"
+		      "tags:\n- benchagent\n- benchmark\n- verified\n%s"
 		      "size_categories:\n- %s\n"
 		      "---\n\n"
 		      "# %s\n\n"
@@ -156,25 +197,26 @@ static void card_text(ba_export_ctx *ctx, ba_buf *card, size_t most)
 		      "License: `other`: the items inherit the licenses of their sources (see `source`);\n"
 		      "generator items are synthetic.\n\n"
 		      "```python\nfrom datasets import load_dataset\nds = load_dataset(\"%s\")[\"test\"]  # this folder\n```\n",
-		      pretty, most ? "visual-question-answering" : "question-answering",
+		      pretty, most && !audio ? "visual-question-answering" : "question-answering", audio ? "- audio\n" : "",
 		      n < 1000 ? "n<1K" : n < 10000 ? "1K<n<10K" : n < 100000 ? "10K<n<100K" : "100K<n<1M",
-		      ctx->id, n,
-		      most == 1 ? ", and `image` (an Image feature; files under `data/test/media/`)"
-				: most > 1 ? ", and `images` (a list of Image features; files under `data/test/media/`)" : "",
-		      ctx->final_dir);
+		      ctx->id, n, col, ctx->final_dir);
 	free(pretty);
 }
 
 static int run_hf(ba_export_ctx *ctx, ba_error *err)
 {
 	ba_buf lines = BA_BUF_INIT((size_t)1 << 30), card = BA_BUF_INIT(1 << 20);
-	size_t most = max_images(ctx->items), i;
+	hf_media h = media_of(ctx->items);
+	size_t most = h.most, i;
 	json_t *item;
 	int rc = 0;
+	char why[256];
 
+	if (applies_hf(ctx, why, sizeof(why)))
+		return ba_error_set(err, BA_EINVAL, "hf: %s", why);
 	json_array_foreach(ctx->items, i, item) {
 		json_t *row = row_of(item);
-		if (most && (rc = add_images(ctx, item, row, most, err)) != 0) {
+		if (most && (rc = add_media(ctx, item, row, h, err)) != 0) {
 			json_decref(row);
 			goto cleanup;
 		}
@@ -184,7 +226,7 @@ static int run_hf(ba_export_ctx *ctx, ba_error *err)
 	rc = ba_export_put_buf(ctx, most ? DATA_DIR "metadata.jsonl" : "data/test.jsonl", &lines, err);
 	if (rc)
 		goto cleanup;
-	card_text(ctx, &card, most);
+	card_text(ctx, &card, h);
 	rc = ba_export_put_buf(ctx, "README.md", &card, err);
 cleanup:
 	ba_buf_free(&lines);
@@ -194,6 +236,7 @@ cleanup:
 
 const ba_exporter ba_export_hf = {
 	.name = "hf",
-	.summary = "Hugging Face dataset: data/test.jsonl (or imagefolder data/test/ with an Image column) + card",
+	.summary = "Hugging Face dataset: data/test.jsonl (or image/audiofolder data/test/ with an Image or Audio column) + card",
+	.applies = applies_hf,
 	.run = run_hf,
 };

@@ -1,7 +1,9 @@
 /*
  * export_inspect.c - inspect_ai samples (JSONL): input (a string, or chat
  * messages with an image part), choices, target (a capital letter for
- * choice items), id, metadata, files.
+ * choice items), id, metadata, files. Audio media are ContentAudio parts
+ * (type "audio", audio: the relative path, format wav/mp3), resolved the
+ * same way (chat_content_with_resolved_content).
  *
  * Images are copied into the export (media/..., the benchmark's relative
  * layout) and named by relative paths: inspect_ai's json_dataset resolves
@@ -15,6 +17,20 @@
 
 #include <stdlib.h>
 #include <string.h>
+
+/* An inspect_ai content part for a copied media file at p (relative):
+ * ContentImage {type: "image", image} or ContentAudio {type: "audio",
+ * audio, format: "wav" | "mp3"} (inspect_ai/_util/content.py). */
+static json_t *media_part(const json_t *m, const char *p)
+{
+	const char *mime = ba_json_str(m, "mime", "");
+	size_t n = strlen(p);
+
+	if (strcmp(ba_json_str(m, "type", "image"), "audio"))
+		return json_pack("{s:s,s:s}", "type", "image", "image", p);
+	return json_pack("{s:s,s:s,s:s}", "type", "audio", "audio", p, "format",
+			 !strcmp(mime, "audio/mpeg") || (n > 4 && !strcmp(p + n - 4, ".mp3")) ? "mp3" : "wav");
+}
 
 static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 {
@@ -41,7 +57,7 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 					free(text);
 					goto cleanup;
 				}
-				json_array_append_new(parts, json_pack("{s:s,s:s}", "type", "image", "image", p));
+				json_array_append_new(parts, media_part(m, p));
 				free(p);
 			}
 			json_array_append_new(parts, json_pack("{s:s,s:s}", "type", "text", "text", text));
@@ -88,7 +104,7 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 			"# %s for inspect_ai\n\n"
 			"    from inspect_ai.dataset import json_dataset\n"
 			"    dataset = json_dataset(\"%s/samples.jsonl\")\n\n"
-			"Image paths are relative to this folder (inspect_ai resolves them against the\n"
+			"Image and audio paths are relative to this folder (inspect_ai resolves them against the\n"
 			"samples file), so the folder can be moved.\n\n"
 			"Choice items carry `choices` and a letter `target` (use the multiple_choice solver and\n"
 			"the choice scorer); other items a text `target` (match or model_graded_fact).\n", ctx->id,

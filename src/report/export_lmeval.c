@@ -94,7 +94,7 @@ static int applies_lmeval(const ba_export_ctx *ctx, char *why, size_t n)
 	json_array_foreach(ctx->items, i, item)
 		if (!json_array_size(json_object_get(item, "media")))
 			return 0;
-	snprintf(why, n, "no text items (all %zu items have images; lm-eval tasks here are text-only)",
+	snprintf(why, n, "no text items (all %zu items have media, images or audio; lm-eval tasks here are text-only)",
 		 json_array_size(ctx->items));
 	return -1;
 }
@@ -184,7 +184,7 @@ static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
 	ba_buf_printf(&g,
 		      "# %s for lm-evaluation-harness\n\n"
 		      "%zu multiple-choice items (task `%s`), %zu generative items (task `%s`), group `%s`.\n"
-		      "%zu items with images were left out (lm-eval text tasks).\n\n"
+		      "%zu items with media (images or audio) were left out (lm-eval text tasks).\n\n"
 		      "    lm_eval --model hf --model_args pretrained=... --include_path %s --tasks %s\n",
 		      ctx->id, nmc, tmc, ngen, tgen, ctx->id, nimg, ctx->final_dir, ctx->id);
 	rc = ba_export_put(ctx, "README.md", ba_buf_cstr(&g), g.len, err);
