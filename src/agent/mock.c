@@ -471,6 +471,23 @@ static json_t *mock_transformation(const json_t *st, const json_t *cand, const j
 	return tr;
 }
 
+/* 1 when retrieval found one of the query's words (or their WordNet
+ * expansions) in the candidate's name. A dataset's name says what it is
+ * about; one whose name shares no word with the subtask matched only on
+ * words most cards use ("infer", "multiple" of multiple-choice). */
+static int name_matched(const json_t *cand)
+{
+	const char *t;
+	json_t *fields, *f;
+	size_t i;
+
+	json_object_foreach(json_object_get(cand, "matched"), t, fields)
+		json_array_foreach(fields, i, f)
+			if (json_is_string(f) && !strcmp(json_string_value(f), "name"))
+				return 1;
+	return 0;
+}
+
 static json_t *mock_score(const json_t *st, const json_t *request_kw, const json_t *cand,
 			  const json_t *all, size_t rank, double top)
 {
@@ -498,6 +515,8 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 	align = 0.05 + 0.35 * f + 0.6 * rel * rel + (rank == 0 && f > 0 ? 0.05 : 0);
 	if (fn == 0 && align > 0.35)
 		align = 0.35; /* not one word of the capability the subtask names */
+	if (!gen && !name_matched(cand) && align > 0.35)
+		align = 0.35; /* a dataset about something else */
 	ralign = 0.15 + 2.5 * fr;
 	if (align > 1)
 		align = 1;
@@ -509,8 +528,9 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 	simp = json_array_size(tr) <= 2 ? 0.8 : json_array_size(tr) <= 3 ? 0.6 : 0.45;
 	buf = ba_asprintf("%.0f%% of the subtask's distinguishing keywords and %.0f%% of the request's "
 			  "appear in its card (%.0f%% of the words naming the capability); retrieval %.2f "
-			  "(%.2f of the best); %zu of its schema fields map to source fields",
-			  f * 100, fr * 100, fn * 100, ba_json_num(cand, "retrieval", 0), rel, mapped);
+			  "(%.2f of the best); %zu of its schema fields map to source fields%s",
+			  f * 100, fr * 100, fn * 100, ba_json_num(cand, "retrieval", 0), rel, mapped,
+			  !gen && !name_matched(cand) ? "; its name shares no word with the subtask" : "");
 	t = json_pack("{s:s, s:f, s:f, s:f, s:f, s:f, s:f, s:o, s:o, s:s}", "source",
 		      ba_json_str(cand, "source", ""), "alignment", align, "request_alignment", ralign,
 		      "coverage", cov, "simplicity", simp, "risk", gen ? 0.1 : 0.25, "overall",

@@ -113,6 +113,10 @@ json_t *ba_planner_candidates(planner *p, const json_t *st, const json_t *prefs,
 		if (!c)
 			continue;
 		json_object_set_new(c, "why", json_string(ba_json_str(h, "why", "")));
+		/* which of its fields the query's terms (and their WordNet
+		 * expansions) were found in: {term: [field, ...]} */
+		if (json_object_get(h, "matched"))
+			json_object_set(c, "matched", json_object_get(h, "matched"));
 		if (json_object_get(h, "via"))
 			json_object_set(c, "via", json_object_get(h, "via"));
 		json_array_append_new(out, c);

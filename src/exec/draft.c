@@ -166,6 +166,15 @@ static void add_media_extra(ba_exec_ctx *x, const json_t *s, json_t *media)
 	}
 }
 
+/* The subtask's schema names a context without '?' (not optional). */
+static int requires_context(const json_t *subtask)
+{
+	const json_t *v = json_object_get(json_object_get(subtask, "schema"), "context");
+	const char *t = json_string_value(v);
+
+	return v && !(t && *t && t[strlen(t) - 1] == '?');
+}
+
 static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, long pos,
 			 json_t **draft, ba_error *err)
 {
@@ -193,7 +202,9 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 		free(c);
 		c = NULL;
 	}
-	if ((!q || !*q) && c) {
+	/* no question: the material is the question, unless the subtask
+	 * requires a context (then it stays one; question_rewrite asks) */
+	if ((!q || !*q) && c && !requires_context(subtask)) {
 		free(q);
 		q = c;
 		c = NULL;

@@ -69,6 +69,8 @@ static int correct_index(const json_t *d, char **opt, size_t n)
 	return -1;
 }
 
+static int take_inline_choices(json_t *res);
+
 int ba_tool_choice_shuffle(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out,
 			   ba_error *err)
 {
@@ -80,8 +82,17 @@ int ba_tool_choice_shuffle(ba_tool_ctx *ctx, const json_t *args, const json_t *i
 	ba_rng r;
 	char label[160];
 
-	if (n < 2)
-		return ba_error_set(err, BA_EINVAL, "tool choice_shuffle: the item has %zu option(s), needs 2+", n);
+	if (n < 2) {
+		/* options written into the question (a card whose options role
+		 * is the question) are the item's options */
+		json_t *cp = json_deep_copy(in);
+		if (take_inline_choices(cp))
+			rc = ba_tool_choice_shuffle(ctx, args, cp, out, err);
+		else
+			rc = ba_error_set(err, BA_EINVAL, "tool choice_shuffle: the item has %zu option(s), needs 2+", n);
+		json_decref(cp);
+		return rc;
+	}
 	opt = ba_calloc(n, sizeof(*opt));
 	keep = ba_calloc(n, sizeof(*keep));
 	json_array_foreach(choices, i, c)
@@ -208,6 +219,31 @@ static char *clean_text(const char *s)
 	return t;
 }
 
+/* Options written inline in the question ("The candidate choices are
+ * [...]") become the item's choices, the sentence holding them cut out of
+ * the stem. 1 when taken. */
+static int take_inline_choices(json_t *res)
+{
+	size_t start;
+	const char *q = ba_json_str(res, "question", "");
+	json_t *inl = parse_inline_choices(q, &start);
+	const char *sent;
+	char *head, *c;
+
+	if (!inl)
+		return 0;
+	sent = q + start;
+	while (sent > q && sent[-1] != '.' && sent[-1] != '?')
+		sent--;
+	head = ba_strndup(q, (size_t)(sent - q));
+	c = clean_text(head);
+	json_object_set_new(res, "question", json_string(c));
+	free(c);
+	free(head);
+	json_object_set_new(res, "choices", inl);
+	return 1;
+}
+
 /* The answer as the letter of its option; options written inline in the
  * question ("(A) .. (B) ..") become the item's choices. */
 static int norm_letter(json_t *res, const char *a, ba_error *err)
@@ -216,26 +252,9 @@ static int norm_letter(json_t *res, const char *a, ba_error *err)
 	int li = ba_letter_index(a);
 	size_t i;
 
-	if (json_array_size(choices) < 2) {
-		size_t start;
-		const char *q = ba_json_str(res, "question", "");
-		json_t *inl = parse_inline_choices(q, &start);
-		if (inl) {
-			/* cut the sentence holding the list out of the stem */
-			const char *sent = q + start;
-			while (sent > q && sent[-1] != '.' && sent[-1] != '?')
-				sent--;
-			{
-				char *head = ba_strndup(q, (size_t)(sent - q));
-				char *c = clean_text(head);
-				json_object_set_new(res, "question", json_string(c));
-				free(c);
-				free(head);
-			}
-			json_object_set_new(res, "choices", inl);
-			choices = inl;
-			li = -1;
-		}
+	if (json_array_size(choices) < 2 && take_inline_choices(res)) {
+		choices = json_object_get(res, "choices");
+		li = -1;
 	}
 	if (json_array_size(choices) < 2)
 		return ba_error_set(err, BA_EINVAL, "tool answer_normalize: a letter answer needs options");

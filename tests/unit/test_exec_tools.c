@@ -116,6 +116,23 @@ static void test_shuffle_dedup_and_errors(void **state)
 	}
 	json_decref(out);
 	json_decref(in);
+	/* options written into the question (Chemistry VQA's options role is
+	 * its question) become the item's options, cut out of the stem */
+	in = J("{\"question\":\"Which solution is denser? The candidate choices are ['Solution B', 'Solution A', "
+	       "'neither']. \",\"answer\":\"Solution A\",\"answer_type\":\"choice\"}");
+	assert_int_equal(ba_tool_run(&c, "choice_shuffle", NULL, in, &out, NULL), 0);
+	assert_int_equal(json_array_size(json_object_get(out, "choices")), 3);
+	assert_string_equal(ba_json_str(out, "question", ""), "Which solution is denser?");
+	assert_string_equal(ba_json_str(out, "answer_text", ""), "Solution A");
+	assert_string_equal(json_string_value(json_array_get(json_object_get(out, "choices"),
+							     (size_t)(ba_json_str(out, "answer", "A")[0] - 'A'))),
+			    "Solution A");
+	json_decref(out);
+	json_decref(in);
+	in = J("{\"question\":\"no options here\",\"answer\":\"x\",\"answer_type\":\"choice\"}");
+	assert_int_equal(ba_tool_run(&c, "choice_shuffle", NULL, in, &out, &e), BA_EINVAL);
+	assert_non_null(strstr(e.msg, "0 option(s)"));
+	json_decref(in);
 	in = J("{\"question\":\"q\",\"choices\":[\"x\",\"y\"],\"answer\":\"zebra\",\"answer_type\":\"choice\"}");
 	assert_int_equal(ba_tool_run(&c, "choice_shuffle", NULL, in, &out, &e), BA_EINVAL);
 	assert_non_null(strstr(e.msg, "no option matches"));
