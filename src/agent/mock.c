@@ -332,11 +332,33 @@ static json_t *cand_terms(const json_t *cand)
 	return set;
 }
 
+/* How the candidate holds term w: 2 in what it is, 1 in its fields'
+ * semantics, half that for a WordNet relative of w (a careful reader
+ * knows an automobile is a car); syn caches the relatives. */
+static double held(const json_t *have, const char *w, json_t *syn)
+{
+	json_t *rel = json_object_get(syn, w), *v;
+	const char *k;
+	json_int_t best = json_integer_value(json_object_get(have, w));
+
+	if (best)
+		return (double)best;
+	if (!rel) {
+		rel = json_object();
+		ba_text_expand(rel, w, 1.0, NULL, NULL);
+		json_object_set_new(syn, w, rel);
+	}
+	json_object_foreach(rel, k, v)
+		if (json_integer_value(json_object_get(have, k)) > best)
+			best = json_integer_value(json_object_get(have, k));
+	return 0.5 * (double)best;
+}
+
 /* Share of the wanted terms a candidate holds, each term weighted by how
  * rare it is among the candidates (a word every candidate has tells them
  * apart no better than none), a term only its fields mention counting
  * half: what a careful but literal reader would weigh. */
-static double overlap(const json_t *want, const json_t *have, const json_t *all)
+static double overlap(const json_t *want, const json_t *have, const json_t *all, json_t *syn)
 {
 	double got = 0, tot = 0;
 	size_t i, j, n = json_array_size(all);
@@ -346,12 +368,12 @@ static double overlap(const json_t *want, const json_t *have, const json_t *all)
 		size_t df = 0;
 		double wt;
 		json_array_foreach(all, j, h)
-			df += json_object_get(h, json_string_value(w)) != NULL;
+			df += held(h, json_string_value(w), syn) > 0;
 		/* a term no candidate has says nothing about which one fits: it
 		 * weighs as little as a term every candidate has */
 		wt = log(1.0 + (double)(n + 1) / (double)((df ? df : n) + 1));
 		tot += wt;
-		got += wt * (double)json_integer_value(json_object_get(have, json_string_value(w))) / 2.0;
+		got += wt * held(have, json_string_value(w), syn) / 2.0;
 	}
 	return tot > 0 ? got / tot : 0;
 }
@@ -369,7 +391,8 @@ static json_t *want_terms(const json_t *list, const char *text)
 	ba_buf_puts(&b, text ? text : "");
 	t = ba_text_terms(ba_buf_cstr(&b));
 	json_array_foreach(t, i, v)
-		if (!json_object_get(seen, json_string_value(v))) {
+		if (!json_object_get(seen, json_string_value(v)) &&
+		    !ba_planner_presentation_word(json_string_value(v))) {
 			json_object_set(seen, json_string_value(v), json_true());
 			json_array_append(out, v);
 		}
@@ -406,12 +429,10 @@ static json_t *mock_field_map(const json_t *st, const json_t *cand, size_t *nreq
 			p = role_path(fields, "options");
 		} else if (!strcmp(key, "answer")) {
 			p = role_path(fields, "answer") ? role_path(fields, "answer") : role_path(fields, "category");
-		} else if (!strcmp(key, "image")) {
-			p = role_path(fields, "image");
-		} else if (!strcmp(key, "audio")) {
-			p = role_path(fields, "audio");
+		} else if (!strcmp(key, "image") || !strcmp(key, "audio")) {
+			p = role_path(fields, key);
 			if (!p && json_object_get(cand, "via"))
-				(*mapped)++; /* spoken from its text by the conversion tool */
+				(*mapped)++; /* made from its text by the conversion tool */
 		}
 		if (p) {
 			json_object_set_new(fm, key, json_string(p));
@@ -489,7 +510,7 @@ static int name_matched(const json_t *cand)
 }
 
 static json_t *mock_score(const json_t *st, const json_t *request_kw, const json_t *cand,
-			  const json_t *all, size_t rank, double top)
+			  const json_t *all, json_t *syn, size_t rank, double top)
 {
 	int gen = !strcmp(ba_json_str(cand, "kind", ""), "generator");
 	json_t *fm, *tr, *have = cand_terms(cand), *want, *t;
@@ -498,14 +519,14 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 	char *buf;
 
 	want = want_terms(json_object_get(st, "keywords"), NULL);
-	f = overlap(want, have, all);
+	f = overlap(want, have, all, syn);
 	{
 		json_t *nt = want_terms(NULL, ba_json_str(st, "name", ""));
-		fn = overlap(nt, have, all);
+		fn = overlap(nt, have, all, syn);
 		json_decref(nt);
 	}
 	rel = ba_json_num(cand, "retrieval", 0) / (top > 0.55 ? top : 0.55);
-	fr = overlap(request_kw, have, all);
+	fr = overlap(request_kw, have, all, syn);
 	fm = mock_field_map(st, cand, &nreq, &mapped);
 	tr = mock_transformation(st, cand, fm);
 	/* the keywords, and how close retrieval put the card to the best one
@@ -544,7 +565,7 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 
 static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
-	json_t *s = ba_agent_request_state(req), *scores, *c, *all, *rkw;
+	json_t *s = ba_agent_request_state(req), *scores, *c, *all, *rkw, *syn;
 	double top = 0;
 	size_t i;
 
@@ -552,6 +573,7 @@ static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba
 	if (!s)
 		return 1;
 	all = json_array();
+	syn = json_object();
 	json_array_foreach(json_object_get(s, "candidates"), i, c)
 		json_array_append_new(all, cand_terms(c));
 	rkw = want_terms(NULL, ba_json_str(json_object_get(s, "request"), "description", ""));
@@ -560,7 +582,7 @@ static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba
 		if (ba_json_num(c, "retrieval", 0) > top)
 			top = ba_json_num(c, "retrieval", 0);
 	json_array_foreach(json_object_get(s, "candidates"), i, c)
-		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, i, top));
+		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, syn, i, top));
 	add_call(resp, "score_candidates",
 		 json_pack("{s:o, s:s}", "scores", scores, "rationale",
 			   "scored by distinguishing keyword overlap with the subtask and the request, "
@@ -568,6 +590,7 @@ static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba
 		 seed);
 	json_decref(all);
 	json_decref(rkw);
+	json_decref(syn);
 	json_decref(s);
 	return 0;
 }

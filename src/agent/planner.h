@@ -73,6 +73,10 @@ json_t *ba_planner_clauses(const char *desc);
  * audio?], new ref); the modality rule (*via: conversions needed); the
  * registered tool converting from -> to (new string or NULL). */
 json_t *ba_planner_text_modalities(const char *text);
+/* 1 for a word that only says how an input is presented ("image",
+ * "picture", "shown", "spoken", "audio" ...): the modality rule handles
+ * those; as topic words they would favour every visual (spoken) source. */
+int ba_planner_presentation_word(const char *w);
 int ba_plan_modality_fit(const json_t *want, const json_t *have, const json_t *convert, json_t **via);
 char *ba_plan_conversion(const char *from, const char *to);
 /* Retrieval preferences of a subtask: derived (deterministic, what the

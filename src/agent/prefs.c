@@ -88,6 +88,37 @@ static void add_role(json_t *roles, const char *role, double w)
 	json_array_append_new(roles, json_pack("{s:s, s:f}", "role", role, "weight", w));
 }
 
+/* Words saying that the subtask's image shows text (a page, a
+ * screenshot, a printed card): only then does rendered text serve it, as
+ * prompts/retrieval.txt tells a model ("a photograph cannot be made from
+ * a caption"). Speech is always made from text. */
+static const char *const text_image_words[] = {
+	"text", "document", "page", "article", "report", "screenshot", "scan", "scanned", "printed",
+	"print", "written", "typed", "card", "sign", "poster", "letter", "note", "menu", "table", "list",
+	"transcript", "script", "chat", "message", "email", "receipt", "form", "newspaper", "slide",
+	"spreadsheet", NULL
+};
+
+static int shows_text(const json_t *st)
+{
+	ba_buf b = BA_BUF_INIT(1 << 16);
+	json_t *toks, *t, *v;
+	size_t i, j;
+	int found = 0;
+
+	ba_buf_printf(&b, "%s %s ", ba_json_str(st, "name", ""), ba_json_str(st, "description", ""));
+	json_array_foreach(json_object_get(st, "keywords"), i, v)
+		if (json_is_string(v))
+			ba_buf_printf(&b, "%s ", json_string_value(v));
+	toks = ba_text_tokens(ba_buf_cstr(&b));
+	json_array_foreach(toks, i, t)
+		for (j = 0; text_image_words[j] && !found; j++)
+			found = !strcmp(json_string_value(t), text_image_words[j]);
+	json_decref(toks);
+	ba_buf_free(&b);
+	return found;
+}
+
 json_t *ba_planner_prefs_derive(const json_t *st, const json_t *conversions)
 {
 	const json_t *mods = json_object_get(st, "modalities"), *sch = json_object_get(st, "schema");
@@ -109,6 +140,8 @@ json_t *ba_planner_prefs_derive(const json_t *st, const json_t *conversions)
 	json_array_foreach(mods, i, v) {
 		if (!json_is_string(v) || !strcmp(json_string_value(v), "text"))
 			continue;
+		if (!strcmp(json_string_value(v), "image") && !shows_text(st))
+			continue; /* a picture of things is not made from text */
 		json_array_foreach(conversions, j, c)
 			if (!strcmp(ba_json_str(c, "to", ""), json_string_value(v))) {
 				json_array_append(convert, v);
@@ -177,6 +210,16 @@ out:
 	return rc;
 }
 
+static int in_list(const json_t *arr, const char *s)
+{
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), s))
+			return 1;
+	return 0;
+}
+
 static void weigh_list(json_t *q, const json_t *arr, double w)
 {
 	size_t i;
@@ -204,9 +247,15 @@ json_t *ba_planner_query(const json_t *st, const json_t *prefs, const char *extr
 	weigh_list(meta, json_object_get(prefs, "domains"), 1.5);
 	if ((e = expansion(ba_json_str(st, "answer_type", ""))))
 		ba_text_weigh(meta, e, 0.8);
-	json_array_foreach(json_object_get(st, "modalities"), i, v)
+	json_array_foreach(json_object_get(st, "modalities"), i, v) {
+		/* an image that shows text (rendered from a text source) is about
+		 * that text: "image visual picture" would only find pictures */
+		if (json_is_string(v) && !strcmp(json_string_value(v), "image") &&
+		    in_list(json_object_get(prefs, "convert"), "image"))
+			continue;
 		if (json_is_string(v) && (e = expansion(json_string_value(v))))
 			ba_text_weigh(terms, e, 0.8);
+	}
 	json_object_foreach(json_object_get(st, "schema"), k, v) {
 		char key[64];
 		schema_key(k, key);
@@ -223,30 +272,45 @@ json_t *ba_planner_query(const json_t *st, const json_t *prefs, const char *extr
 	return v;
 }
 
+static int cmp_score(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	double sx = ba_json_num(x, "score", 0), sy = ba_json_num(y, "score", 0);
+	long i = (long)ba_json_int(x, "rank", 0), j = (long)ba_json_int(y, "rank", 0);
+
+	return sx < sy ? 1 : sx > sy ? -1 : (i > j) - (i < j);
+}
+
 /* Ranked sources of a subtask: the hybrid retrieval, then the modality
- * rule (with the conversions its preferences allow); each hit gets
- * "via" when it needs a conversion tool. New ref, at most k hits. */
+ * rule (with the conversions its preferences allow); each hit gets "via"
+ * when it needs a conversion tool. New ref, at most k hits. */
 json_t *ba_plan_retrieve(ba_pool *pool, const json_t *st, const json_t *prefs, const char *extra,
 			 const ba_retrieval_weights *w, size_t k)
 {
-	json_t *q = ba_planner_query(st, prefs, extra), *hits, *out = json_array(), *h;
+	json_t *q = ba_planner_query(st, prefs, extra), *hits, *out = json_array(), *h, **v;
 	const json_t *want = json_object_get(prefs, "modalities");
-	size_t i;
+	size_t i, n = 0;
 
 	if (!json_is_array(want) || !json_array_size(want))
 		want = json_object_get(st, "modalities");
 	hits = ba_pool_retrieve(pool, q, w, (size_t)-1);
+	v = ba_calloc(json_array_size(hits) + 1, sizeof(*v));
 	json_array_foreach(hits, i, h) {
 		json_t *via = NULL;
-		if (json_array_size(out) >= k)
-			break;
 		if (!ba_plan_modality_fit(want, json_object_get(h, "modalities"), json_object_get(prefs, "convert"),
 					  &via))
 			continue;
 		if (via)
 			json_object_set_new(h, "via", via);
-		json_array_append(out, h);
+		json_object_set_new(h, "rank", json_integer((json_int_t)i));
+		v[n++] = h;
 	}
+	qsort(v, n, sizeof(*v), cmp_score);
+	for (i = 0; i < n && i < k; i++) {
+		json_object_del(v[i], "rank");
+		json_array_append(out, v[i]);
+	}
+	free(v);
 	json_decref(hits);
 	json_decref(q);
 	return out;

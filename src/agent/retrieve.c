@@ -97,11 +97,34 @@ static int has_mod(const json_t *arr, const char *m)
 	return 0;
 }
 
+static const char *const img_words[] = { "image", "visual", "chart", "photo", "picture", "diagram",
+					 "figure", "vision", NULL };
+static const char *const aud_words[] = { "audio", "speech", "spoken", "voice", "sound", "listening", NULL };
+
+/* Words that only say how the input is presented (an image, speech):
+ * "image", "picture", "shown", "spoken" ... (not "chart", "diagram" or
+ * "figure", which also say what is in it). */
+int ba_planner_presentation_word(const char *w)
+{
+	static const char *const extra[] = { "shown", "show", "photograph", "vision", "listen", "hear", NULL };
+	size_t i;
+
+	for (i = 0; img_words[i]; i++)
+		if (strcmp(img_words[i], "chart") && strcmp(img_words[i], "diagram") &&
+		    strcmp(img_words[i], "figure") && !strncmp(w, img_words[i], strlen(img_words[i])))
+			return 1;
+	for (i = 0; aud_words[i]; i++)
+		if (!strncmp(w, aud_words[i], strlen(aud_words[i])))
+			return 1;
+	for (i = 0; extra[i]; i++)
+		if (!strcmp(w, extra[i]))
+			return 1;
+	return 0;
+}
+
 json_t *ba_planner_text_modalities(const char *text)
 {
-	static const char *const img[] = { "image", "visual", "chart", "photo", "picture", "diagram",
-					   "figure", "vision", NULL };
-	static const char *const aud[] = { "audio", "speech", "spoken", "voice", "sound", "listening", NULL };
+	const char *const *img = img_words, *const *aud = aud_words;
 	char *lower = ba_strdup(text ? text : "");
 	json_t *mods = json_pack("[s]", "text");
 	size_t i;
@@ -145,14 +168,15 @@ int ba_plan_modality_fit(const json_t *want, const json_t *have, const json_t *c
 			continue;
 		if (h || !has_mod(convert, media[i]))
 			goto no;
+		const char *from = NULL;
 		json_array_foreach(have, j, m)
-			if (!tool && json_is_string(m))
-				tool = ba_plan_conversion(json_string_value(m), media[i]);
+			if (!tool && json_is_string(m) && (tool = ba_plan_conversion(json_string_value(m), media[i])))
+				from = json_string_value(m);
 		if (!tool)
 			goto no;
 		if (!*via)
 			*via = json_array();
-		json_array_append_new(*via, json_pack("{s:s, s:s, s:s}", "tool", tool, "from", "text", "to",
+		json_array_append_new(*via, json_pack("{s:s, s:s, s:s}", "tool", tool, "from", from, "to",
 						      media[i]));
 		free(tool);
 	}

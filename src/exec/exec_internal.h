@@ -111,6 +111,14 @@ int ba_img_store_png(ba_store *st, void *surface, char sha[65], char **rel, ba_e
 void ba_img_free(void *surface);
 /* JPEG round trip at quality q, in place. */
 int ba_img_jpeg_roundtrip(void *surface, int quality, ba_error *err);
+/* Lay text out as a picture (render_text.c): paragraphs wrapped to the
+ * width, lists, "Name: line" dialogue lines, '|' or tab tables as grids;
+ * font_size in px. *surface (a cairo ARGB32 surface, free with
+ * ba_img_free) and *layout ({width, height, paragraphs, list_items,
+ * dialogue_lines, tables, rows}, new ref) are the caller's. BA_ELIMIT when
+ * the text needs a taller image than can be read. */
+int ba_render_text(const char *text, int width, double font_size, void **surface, json_t **layout,
+		   ba_error *err);
 
 /* The first 12 hex digits of a prompt's text hash, in hex ("" when there
  * is no such prompt): the version tool memos and manifests record. */

@@ -98,6 +98,14 @@ static const ba_tool tools[] = {
 			 "\"room\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1},\"wet\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1}},"
 			 "\"required\":[\"kind\"],\"additionalProperties\":false}",
 	  .default_args = "{\"kind\":\"telephone\"}", .run = ba_tool_audio_effect },
+	{ .name = "render_text_image", .kind = BA_TOOL_PURE,
+	  .description = "Render the context (or question) as a PNG image: paragraphs wrapped, lists, dialogue lines, '|' or tab tables as grids; the rendered text leaves the item, OCR (tesseract) must read back min_recall of its words, and the question and options may not repeat it.",
+	  .args_schema = "{\"type\":\"object\",\"properties\":{\"source\":{\"enum\":[\"context\",\"question\",\"both\"]},"
+			 "\"width\":{\"type\":\"integer\",\"minimum\":320,\"maximum\":2000},\"font_size\":{\"type\":\"number\",\"minimum\":12,\"maximum\":48},"
+			 "\"min_recall\":{\"type\":\"number\",\"minimum\":0.5,\"maximum\":1},\"ocr_scale\":{\"type\":\"number\",\"minimum\":1,\"maximum\":4},"
+			 "\"keep_text\":{\"type\":\"boolean\"}},\"additionalProperties\":false}",
+	  .default_args = "{\"source\":\"context\"}", .run = ba_tool_render_text_image,
+	  .consumes = "text", .produces = "image" },
 	{ .name = "ocr_check", .kind = BA_TOOL_PURE,
 	  .description = "Read the item's image with OCR (tesseract): reject it when the labels it must show (expect, else the scene's labels) are not legible, or (key_hidden) when the key is written in the picture.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"expect\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":200},\"maxItems\":50},"

@@ -21,6 +21,7 @@ int ba_tool_image_degrade(ba_tool_ctx *ctx, const json_t *args, const json_t *in
 int ba_tool_text_to_speech(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_audio_noise(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_audio_effect(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
+int ba_tool_render_text_image(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 int ba_tool_ocr_check(ba_tool_ctx *ctx, const json_t *args, const json_t *in, json_t **out, ba_error *err);
 
 /* The producers' rule for a distractor taken from other samples' values

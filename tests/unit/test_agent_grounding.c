@@ -256,6 +256,62 @@ static void test_speech_through_tts(void **state)
 	ba_config_free(cfg);
 }
 
+/* An image subtask that only text datasets fit (a news article shown as
+ * an image): with a text -> image entry in the tool table it keeps its
+ * image and grounds on the news-event datasets through it; without one
+ * it cannot keep its image (design falls back to text). */
+static void test_image_through_render(void **state)
+{
+	static const ba_plan_tool_info render[] = { { "test_render", "text", "image" } };
+	char path[4096];
+	ba_config *cfg = mock_config(NULL);
+	json_t *q, *plan, *g, *t, *st;
+	size_t i, j, n = 0;
+	int rc;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/grounding/rendered_news.json", BA_SOURCE_DIR);
+	q = load_query(path);
+	ba_plan_register_tools(render, 1);
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	st = json_array_get(json_object_get(plan, "subtasks"), 0);
+	assert_int_equal(json_array_size(json_object_get(plan, "subtasks")), 1);
+	assert_string_equal(json_string_value(json_array_get(json_object_get(st, "modalities"), 1)), "image");
+	assert_string_equal(grounded(plan, "news article", NULL, 0), "ds:0fa3ee6d,ds:ca4f9ec3");
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		int has = 0;
+		if (!json_is_true(json_object_get(g, "accepted")))
+			continue;
+		json_array_foreach(json_object_get(g, "transformation"), j, t)
+			has |= !strcmp(ba_json_str(t, "tool", ""), "test_render");
+		assert_true(has);
+		assert_string_equal(ba_json_str(json_array_get(json_object_get(g, "via"), 0), "tool", ""), "test_render");
+		n++;
+	}
+	assert_int_equal(n, 2);
+	json_decref(plan);
+	/* no renderer: the news datasets never ground an image subtask */
+	ba_plan_register_tools(NULL, 0);
+	plan = make(cfg, q, &rc, NULL, 0);
+	if (rc == 0)
+		json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+			const json_t *s2 = NULL, *m;
+			size_t k;
+			int img = 0;
+			json_array_foreach(json_object_get(plan, "subtasks"), k, s2)
+				if (!strcmp(ba_json_str(s2, "id", ""), ba_json_str(g, "subtask", "")))
+					json_array_foreach(json_object_get(s2, "modalities"), j, m)
+						img |= !strcmp(json_string_value(m), "image");
+			if (img && json_is_true(json_object_get(g, "accepted")))
+				assert_true(strcmp(ba_json_str(g, "source", ""), "ds:0fa3ee6d") &&
+					    strcmp(ba_json_str(g, "source", ""), "ds:ca4f9ec3"));
+		}
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
 static void test_nothing_fits_refused(void **state)
 {
 	char path[4096], msg[4096];
@@ -406,6 +462,18 @@ static void test_modality_rule(void **state)
 	json_decref(via);
 	assert_false(ba_plan_modality_fit(ta, text, NULL, &via)); /* the preferences did not allow it */
 	assert_false(ba_plan_modality_fit(ti, text, img, &via)); /* no tool renders images */
+	{
+		/* one line in the table, and text grounds image subtasks */
+		static const ba_plan_tool_info more[] = { { "speak", "text", "audio" }, { "draw", "text", "image" } };
+		ba_plan_register_tools(more, 2);
+		assert_true(ba_plan_modality_fit(ti, text, img, &via));
+		assert_string_equal(ba_json_str(json_array_get(via, 0), "tool", ""), "draw");
+		assert_string_equal(ba_json_str(json_array_get(via, 0), "from", ""), "text");
+		assert_string_equal(ba_json_str(json_array_get(via, 0), "to", ""), "image");
+		json_decref(via);
+		assert_false(ba_plan_modality_fit(ti, text, conv, &via)); /* only audio allowed */
+		assert_false(ba_plan_modality_fit(text, ti, img, &via));  /* never image -> text */
+	}
 	ba_plan_register_tools(NULL, 0);
 	assert_false(ba_plan_tool_known("speak"));
 	json_decref(text);
@@ -460,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_shared_queries_grounded),
 		cmocka_unit_test(test_multimodal_knowledge),
 		cmocka_unit_test(test_speech_through_tts),
+		cmocka_unit_test(test_image_through_render),
 		cmocka_unit_test(test_nothing_fits_refused),
 		cmocka_unit_test(test_request_alignment_floor),
 		cmocka_unit_test(test_type_b_source),

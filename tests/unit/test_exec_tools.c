@@ -29,7 +29,7 @@ static void test_table(void **state)
 	static const char *want[] = { "context_construction", "question_rewrite", "dialogue_synthesis",
 				      "reasoning_transform", "distractor_writing", "choice_shuffle",
 				      "answer_normalize", "image_crop", "image_degrade", "metadata_question",
-				      "text_to_speech", "audio_noise", "audio_effect", "ocr_check", NULL };
+				      "text_to_speech", "audio_noise", "audio_effect", "render_text_image", "ocr_check", NULL };
 	(void)state;
 	for (i = 0; want[i]; i++)
 		assert_non_null(ba_tool_find(want[i]));
@@ -48,7 +48,7 @@ static void test_table(void **state)
 			pure++;
 	}
 	assert_int_equal(llm, 5);
-	assert_int_equal(pure, 9); /* + metadata_question (type-B sources), 3 audio tools, ocr_check */
+	assert_int_equal(pure, 10); /* + metadata_question (type-B sources), 3 audio tools, render_text_image, ocr_check */
 	{
 		ba_error e = BA_ERROR_INIT;
 		json_t *bad = J("{\"kind\":\"melt\",\"severity\":9}");
