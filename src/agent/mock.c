@@ -428,7 +428,8 @@ static json_t *mock_field_map(const json_t *st, const json_t *cand, size_t *nreq
 		} else if (!strcmp(key, "choices")) {
 			p = role_path(fields, "options");
 		} else if (!strcmp(key, "answer")) {
-			p = role_path(fields, "answer") ? role_path(fields, "answer") : role_path(fields, "category");
+			p = role_path(fields, "answer") ? role_path(fields, "answer")
+			    : role_path(fields, "category") ? role_path(fields, "category") : role_path(fields, "bbox");
 		} else if (!strcmp(key, "image") || !strcmp(key, "audio")) {
 			p = role_path(fields, key);
 			if (!p && json_object_get(cand, "via"))
@@ -467,8 +468,11 @@ static json_t *mock_transformation(const json_t *st, const json_t *cand, const j
 			STEP("choice_shuffle", "seeded order of the generator's options");
 	} else if (type_b(cand) && !strcmp(ba_json_str(st, "answer_type", ""), "choice")) {
 		/* no ready question, a label to ask for: the item comes from the metadata */
-		char *p = ba_asprintf("ask for the %s %s", ba_json_str(cand, "name", "dataset"),
-				      role_path(json_object_get(cand, "fields"), "answer") ? "label" : "value");
+		/* the question names what the target role holds */
+		const json_t *fl = json_object_get(cand, "fields");
+		char *p = role_path(fl, "answer") || role_path(fl, "category")
+				  ? ba_asprintf("ask for the %s label", ba_json_str(cand, "name", "dataset"))
+				  : ba_strdup("ask for the bounding box");
 		STEP("metadata_question", p);
 		free(p);
 		STEP("choice_shuffle", "seeded option order");

@@ -20,7 +20,7 @@ static const char *const role_synonyms[][4] = {
 	{ "context", "dialog", "passage", NULL },
 	{ "options", "choices", NULL, NULL },
 	{ "choices", "options", NULL, NULL },
-	{ "answer", "category", "label", NULL },
+	{ "answer", "category", "label", "bbox" }, /* a type-B target: the box is the key */
 	{ "dialog", "context", NULL, NULL },
 	{ "image", "video", NULL, NULL },
 };

@@ -99,14 +99,35 @@ static int contains_ci(const char *hay, const char *needle)
 	return 0;
 }
 
-/* A distractor fits the key: same kind, similar length, not the key. */
+/* Two structured values ({"Fall": [x, y, w, h]}) have the same keys (a
+ * box labelled "person" among "Fall" boxes is told apart by its label);
+ * 1 when either is not a JSON object. */
+static int same_shape(const char *key, const char *cand)
+{
+	json_t *a = *key == '{' ? json_loads(key, 0, NULL) : NULL, *b = *cand == '{' ? json_loads(cand, 0, NULL) : NULL;
+	const char *k;
+	json_t *v;
+	int same = 1;
+
+	if (json_is_object(a) && json_is_object(b)) {
+		same = json_object_size(a) == json_object_size(b);
+		json_object_foreach(a, k, v)
+			same &= json_object_get(b, k) != NULL;
+	}
+	json_decref(a);
+	json_decref(b);
+	return same;
+}
+
+/* A distractor fits the key: same kind (and keys, for a structured
+ * value), similar length, not the key. */
 int ba_exec_value_fits(const char *key, const char *cand, const json_t *chosen)
 {
 	size_t lk = strlen(key), lc = strlen(cand), i;
 	json_t *c;
 
 	if (!*cand || kind_of(cand) != kind_of(key) || same_ci(key, cand) || contains_ci(cand, key) ||
-	    contains_ci(key, cand))
+	    contains_ci(key, cand) || !same_shape(key, cand))
 		return 0;
 	if (kind_of(key) >= V_NAME && (lc * 2 + 3 < lk || lk * 2 + 3 < lc))
 		return 0;

@@ -3,7 +3,8 @@
 # generators with scores, matched fields and why; --json; --modality; usage errors), a request
 # nothing fits refused by `plan` with one clear line, and a type-B source (car brand labels, no
 # ready question) built offline into choice items whose keys are checked against the dataset's
-# own annotation file, independently of the code that made them.
+# own annotation file, independently of the code that made them; the same for a type-B source
+# whose only target is a box (Fall-Human-Detection).
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
@@ -68,4 +69,26 @@ for r in rows:
 letters = {r["answer"] for r in rows}
 assert len(letters) >= 3, letters                                       # shuffled
 ' "$POOL" "$ws/out/automaker_v1/items.jsonl"
+
+# ---- type-B with a box as the only target (Fall-Human-Detection: no question, no answer role)
+ws=$tmp/falls; mkdir -p "$ws"
+check "type-B box build" "$BA" --workspace "$ws" --provider mock --pool "$POOL" build "$DATA/fallen_box.json"
+check "type-B box items" python3 -c '
+import json, sys, os
+pool, items = sys.argv[1], sys.argv[2]
+ann = json.load(open(os.path.join(pool, "datasets/image/fall-human-detection/json/annotation_v2.json")))
+ann = ann["data"] if isinstance(ann, dict) else ann
+box = {s["id"]: s["output"]["bbox"][0] for s in ann}
+rows = [json.loads(l) for l in open(items)]
+assert len(rows) == 6, len(rows)
+for r in rows:
+    assert r["source"]["dataset_id"] == "b06e6da3"
+    assert r["question"] == "Which bounding box matches the image?", r["question"]
+    ch = [json.loads(c) for c in r["choices"]]
+    assert len(ch) == 4 and len({json.dumps(c, sort_keys=True) for c in ch}) == 4, ch
+    assert ch["ABCD".index(r["answer"])] == box[r["source"]["sample_id"]]   # the dataset says so
+    for c in ch:                                    # distractors: other samples boxes, same label
+        assert list(c) == ["Fall"] and len(c["Fall"]) == 4, c
+    assert r["media"] and r["media"][0]["type"] == "image"
+' "$POOL" "$ws/out/fallen_box_v1/items.jsonl"
 finish

@@ -442,6 +442,39 @@ static void test_type_b_source(void **state)
 	ba_config_free(cfg);
 }
 
+/* A type-B source whose only target is a box (Fall-Human-Detection: no
+ * question, no answer role, a "Fall" box per sample): the box is the key,
+ * asked for through metadata_question. */
+static void test_type_b_box(void **state)
+{
+	char path[4096];
+	ba_config *cfg = mock_config(NULL);
+	json_t *q, *plan, *g, *t;
+	size_t i, j;
+	int rc, found = 0;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/tests/data/grounding/fallen_box.json", BA_SOURCE_DIR);
+	q = load_query(path);
+	plan = make(cfg, q, &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	assert_string_equal(grounded(plan, "bounding box", NULL, 0), "ds:b06e6da3");
+	json_array_foreach(json_object_get(plan, "groundings"), i, g) {
+		if (strcmp(ba_json_str(g, "source", ""), "ds:b06e6da3"))
+			continue;
+		assert_string_equal(ba_json_str(json_object_get(g, "field_map"), "answer", ""), "output.bbox");
+		json_array_foreach(json_object_get(g, "transformation"), j, t)
+			if (!strcmp(ba_json_str(t, "tool", ""), "metadata_question")) {
+				assert_string_equal(ba_json_str(t, "purpose", ""), "ask for the bounding box");
+				found++;
+			}
+	}
+	assert_int_equal(found, 1);
+	json_decref(plan);
+	json_decref(q);
+	ba_config_free(cfg);
+}
+
 static void test_modality_rule(void **state)
 {
 	static const ba_plan_tool_info tools[] = { { "speak", "text", "audio" }, { "crop", NULL, NULL } };
@@ -532,6 +565,7 @@ int main(void)
 		cmocka_unit_test(test_nothing_fits_refused),
 		cmocka_unit_test(test_request_alignment_floor),
 		cmocka_unit_test(test_type_b_source),
+		cmocka_unit_test(test_type_b_box),
 		cmocka_unit_test(test_modality_rule),
 		cmocka_unit_test(test_search_explains),
 	};
