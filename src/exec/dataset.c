@@ -165,6 +165,7 @@ int ba_exec_dataset_load(const char *const *pools, size_t npools, const char *da
 				}
 			}
 		}
+		ba_exec_fill_slots(fields, raw);
 		o = json_pack("{s:o, s:I, s:O}", "sample_id", sid ? json_string(sid) : json_sprintf("%zu", i), "index",
 			      (json_int_t)i, "fields", fields);
 		if (irole) {

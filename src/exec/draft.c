@@ -186,6 +186,7 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 	char *q = NULL, *c = NULL, *a = NULL;
 	json_t *d, *choices, *media = json_array(), *img;
 	const char *atext = NULL;
+	size_t i;
 
 	order = ba_exec_sample_order(ba_json_str(unit, "source", ""), n, x->seed);
 	s = json_array_get(samples, order[pos]);
@@ -210,6 +211,32 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 		c = NULL;
 	}
 	choices = choices_of(f);
+	if (!choices && q && ba_letter_index(a) >= 0) {
+		char *stem;
+		json_t *inl;
+		if (ba_exec_lettered_options(q, &stem, &inl) && (size_t)ba_letter_index(a) < json_array_size(inl)) {
+			free(q);
+			q = stem;
+			choices = inl;
+		} else if (inl) {
+			free(stem);
+			json_decref(inl);
+		}
+	}
+	if (!choices && q && a && !strcmp(ba_json_str(subtask, "answer_type", ""), "choice")) {
+		char *stem;
+		json_t *labels;
+		if (ba_exec_listed_labels(q, a, &stem, &labels)) {
+			free(q);
+			q = stem;
+			choices = labels;
+			for (i = 0; i < json_array_size(labels); i++)
+				if (!strcmp(json_string_value(json_array_get(labels, i)), a))
+					break;
+			free(a);
+			a = ba_asprintf("%c", (char)('A' + i));
+		}
+	}
 	d = json_pack("{s:s, s:s, s:s}", "question", q ? q : "", "answer", a ? a : "", "answer_type",
 		      ba_json_str(subtask, "answer_type", "short"));
 	if (c && *c)

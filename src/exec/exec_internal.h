@@ -47,6 +47,19 @@ const json_t *ba_exec_plan_subtask(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_source(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_grounding(const json_t *plan, const char *subtask, const char *source);
 
+/* prompt_forms.c: the pool's prompt conventions. Fill "<<<field>>>" slots
+ * of the string roles in fields from the raw sample (a slot whose text
+ * another role shows is removed). */
+void ba_exec_fill_slots(json_t *fields, const json_t *raw);
+/* Options written as lettered lines at the end of text ("A. ..\nB. ..",
+ * optionally followed by "Choose A, B, C, or D."): 1 with *stem (the text
+ * before them, caller frees) and *choices (new ref), 0 when there are none. */
+int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
+/* A closing sentence listing the allowed answers ("The possible relation
+ * types are: AFTER, BEFORE, ..."), the answer among them: 1 with *stem
+ * (the text before that sentence) and *choices (the labels), else 0. */
+int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
+
 /* Build the initial draft of a unit from its source (dataset sample or
  * generator). Returns 0 with *draft (new ref), or an error. */
 int ba_exec_unit_draft(ba_exec_ctx *x, const json_t *unit, json_t **draft, json_t **srcinfo,

@@ -128,6 +128,13 @@ int ba_tool_choice_shuffle(ba_tool_ctx *ctx, const json_t *args, const json_t *i
 	/* seeded order of the distractors */
 	ba_rng_seed(&r, ctx->seed, 11);
 	ba_rng_shuffle(&r, keep, nk, sizeof(*keep));
+	/* a long label list ("the possible relation types are: ...") keeps a
+	 * seeded subset: at most max_options options in all */
+	{
+		long mx = (long)ba_json_int(args, "max_options", 10);
+		if (mx >= 2 && nk + 1 > (size_t)mx)
+			nk = (size_t)mx - 1;
+	}
 	/* balanced position: a seeded permutation of positions per block of
 	 * nk+1 consecutive items of the subtask */
 	perm = ba_malloc((nk + 1) * sizeof(*perm));

@@ -180,6 +180,14 @@ int ba_tool_reasoning_transform(ba_tool_ctx *ctx, const json_t *args, const json
 	return rc;
 }
 
+/* The item already has its source's options, the key among them. */
+static int own_options(const json_t *in)
+{
+	const json_t *c = json_object_get(in, "choices");
+	int li = ba_letter_index(ba_json_str(in, "answer", ""));
+	return json_array_size(c) >= 2 && li >= 0 && (size_t)li < json_array_size(c);
+}
+
 int ba_tool_distractor_writing(ba_tool_ctx *ctx, const json_t *args, const json_t *in,
 			       json_t **out, ba_error *err)
 {
@@ -192,6 +200,12 @@ int ba_tool_distractor_writing(ba_tool_ctx *ctx, const json_t *args, const json_
 
 	if (!ans || !*ans)
 		return ba_error_set(err, BA_EINVAL, "tool distractor_writing: the item has no answer");
+	if (own_options(in)) {
+		/* the source's own options were written (and checked) with its key:
+		 * kept, and no model is paid to replace them */
+		*out = json_deep_copy(in);
+		return 0;
+	}
 	rc = call_tool(ctx, "distractor_writing", args, in,
 		       "{\"type\":\"object\",\"properties\":{\"distractors\":{\"type\":\"array\",\"minItems\":1,"
 		       "\"items\":{\"type\":\"string\"}}},\"required\":[\"distractors\"]}",

@@ -33,6 +33,36 @@ static int is_nonempty_str(const json_t *v)
 
 #define FAIL(...) (snprintf(reason, rlen, __VA_ARGS__), 0)
 
+/* A template slot left unfilled ("<<<raw_text>>>"): the examinee would
+ * read the marker instead of the text it stands for. */
+static int has_slot(const char *s)
+{
+	const char *o = s ? strstr(s, "<<<") : NULL, *c = o ? strstr(o + 3, ">>>") : NULL;
+	return c && c - o > 3 && c - o < 70;
+}
+
+/* Lines of text that start like options ("A. ", "B) ", "(C) "), counted
+ * from A in order: a stem that lists options of its own. */
+static int lettered_lines(const char *s)
+{
+	int next = 0;
+	const char *p = s;
+
+	while (p && *p) {
+		const char *l = p;
+		while (*l == ' ' || *l == '\t')
+			l++;
+		if (*l == '(')
+			l++;
+		if (*l == 'A' + next && (l[1] == '.' || l[1] == ')') && l[2] == ' ')
+			next++;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return next;
+}
+
 static int check_schema(const json_t *it, const json_t *subtask, char *reason, size_t rlen)
 {
 	const char *at = ba_json_str(it, "answer_type", NULL), *k;
@@ -50,6 +80,9 @@ static int check_schema(const json_t *it, const json_t *subtask, char *reason, s
 			    at ? at : "(none)");
 	if ((v = json_object_get(it, "context")) && !json_is_null(v) && !json_is_string(v))
 		return FAIL("context must be a string");
+	if (has_slot(ba_json_str(it, "question", NULL)) || has_slot(ba_json_str(it, "context", NULL)))
+		return FAIL("the %s holds an unfilled template slot '<<<...>>>'",
+			    has_slot(ba_json_str(it, "question", NULL)) ? "question" : "context");
 	if ((v = json_object_get(it, "choices")) && !json_is_null(v)) {
 		if (!json_is_array(v))
 			return FAIL("choices must be a list");
@@ -141,6 +174,29 @@ static int check_answer_type(const json_t *it, char *reason, size_t rlen)
 	return ok;
 }
 
+/* The options are the labels A..N themselves, in some order, and the
+ * stem never names one of B..N as a word: what they stood for was lost. */
+static int option_labels_only(const json_t *it, const json_t *choices)
+{
+	const char *q = ba_json_str(it, "question", "");
+	unsigned seen = 0;
+	size_t n = json_array_size(choices), i;
+
+	for (i = 0; i < n; i++) {
+		const char *t = json_string_value(json_array_get(choices, i));
+		if (!t || strlen(t) != 1 || t[0] < 'A' || (size_t)(t[0] - 'A') >= n)
+			return 0;
+		seen |= 1u << (t[0] - 'A');
+	}
+	if (seen != (1u << n) - 1)
+		return 0;
+	for (; *q; q++)
+		if (*q > 'A' && (size_t)(*q - 'A') < n && (q == ba_json_str(it, "question", "") || !isalnum((unsigned char)q[-1])) &&
+		    !isalnum((unsigned char)q[1]))
+			return 0;
+	return 1;
+}
+
 static int check_options(const json_t *it, char *reason, size_t rlen)
 {
 	json_t *choices = json_object_get(it, "choices");
@@ -155,6 +211,11 @@ static int check_options(const json_t *it, char *reason, size_t rlen)
 		return FAIL("%zu options (2..%d)", n, MAX_OPTIONS);
 	if (li < 0 || (size_t)li >= n)
 		return FAIL("answer '%.20s' names no option", a);
+	if (lettered_lines(ba_json_str(it, "question", "")) >= 2)
+		return FAIL("the question lists options of its own (lines 'A. ...', 'B. ...') beside the item's %zu choices", n);
+	if (option_labels_only(it, choices))
+		return FAIL("the options are the labels A-%c themselves, and the question names none of them: "
+			    "they stand for options the examinee is not shown", (char)('A' + n - 1));
 	norm = ba_calloc(n, sizeof(*norm));
 	for (i = 0; i < n; i++)
 		norm[i] = ba_verify_normalize(json_string_value(json_array_get(choices, i)));

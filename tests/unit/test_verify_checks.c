@@ -271,6 +271,37 @@ static void test_substance(void **state)
 	json_decref(a);
 }
 
+/* The pool's prompt forms left raw: a template slot in the stem, the
+ * stem's own lettered option list beside the item's choices, and options
+ * that are only the labels A-D (what they stood for was lost). */
+static void test_raw_prompt_forms(void **state)
+{
+	json_t *it;
+	(void)state;
+	it = J("{\"question\":\"<<<raw_text>>>\\n\\nWhich pair of events is coreferential?\",\"context\":\"A story.\","
+	       "\"choices\":[\"trading -> letters\",\"trading -> trading\"],\"answer\":\"B\",\"answer_type\":\"choice\"}");
+	assert_string_equal(verdict(it, NULL, "schema", NULL), "fail");
+	json_decref(it);
+	it = J("{\"question\":\"Which pair refers to the same event?\\n\\nA. trading -> letters\\nB. trading -> trading\\n\\nChoose A or B.\","
+	       "\"choices\":[\"B\",\"A\"],\"answer\":\"A\",\"answer_type\":\"choice\"}");
+	assert_string_equal(verdict(it, NULL, "options", NULL), "fail");
+	json_decref(it);
+	it = J("{\"question\":\"Which pair refers to the same event?\",\"choices\":[\"C\",\"A\",\"B\",\"D\"],"
+	       "\"answer\":\"A\",\"answer_type\":\"choice\"}");
+	assert_string_equal(verdict(it, NULL, "options", NULL), "fail");
+	json_decref(it);
+	/* letters the stem names are real options ("box B"), as are letters inside options */
+	it = J("{\"question\":\"Boxes A, B and C: which one holds the key?\",\"choices\":[\"C\",\"A\",\"B\"],"
+	       "\"answer\":\"A\",\"answer_type\":\"choice\"}");
+	assert_string_equal(verdict(it, NULL, "options", NULL), "pass");
+	json_decref(it);
+	it = J("{\"question\":\"Which vitamin is made in the skin?\\nA hint: sunlight.\",\"choices\":[\"Vitamin D\",\"Vitamin C\"],"
+	       "\"answer\":\"A\",\"answer_type\":\"choice\"}");
+	assert_string_equal(verdict(it, NULL, "options", NULL), "pass");
+	assert_string_equal(verdict(it, NULL, "schema", NULL), "pass");
+	json_decref(it);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +314,7 @@ int main(void)
 		cmocka_unit_test(test_minhash),
 		cmocka_unit_test(test_dedup),
 		cmocka_unit_test(test_substance),
+		cmocka_unit_test(test_raw_prompt_forms),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

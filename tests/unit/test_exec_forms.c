@@ -1,0 +1,88 @@
+/*
+ * test_exec_forms.c - the pool's prompt forms (src/exec/prompt_forms.c):
+ * template slots filled or removed, lettered option lines and closing
+ * label lists turned into options, and the texts that are neither left
+ * alone. The prompts are the shared pool's own (Event-Coreference-
+ * Resolution, Temporal-Event-Reasoning).
+ */
+#include "support.h"
+#include "benchagent/json.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* src/exec/exec_internal.h */
+void ba_exec_fill_slots(json_t *fields, const json_t *raw);
+int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
+int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
+
+static void test_slots(void **state)
+{
+	json_t *raw = json_pack("{s:{s:s, s:s}}", "input", "raw_text", "The letter came.", "title", "FINRA");
+	json_t *f = json_pack("{s:s, s:s}", "question", "<<<raw_text>>>\n\nWhich pair is coreferential?",
+			      "context", "The letter came.");
+	(void)state;
+	/* the slot's text is shown as the context: the slot goes */
+	ba_exec_fill_slots(f, raw);
+	assert_string_equal(json_string_value(json_object_get(f, "question")), "Which pair is coreferential?");
+	json_decref(f);
+	/* not shown elsewhere: filled in; a slot the sample lacks stays (verification refuses it) */
+	f = json_pack("{s:s}", "question", "Headline <<<title>>>: what does <<<missing>>> mean?");
+	ba_exec_fill_slots(f, raw);
+	assert_string_equal(json_string_value(json_object_get(f, "question")),
+			    "Headline FINRA: what does <<<missing>>> mean?");
+	json_decref(f);
+	json_decref(raw);
+}
+
+static void test_lettered(void **state)
+{
+	const char *q = "Which pair of events refers to the same event?\n\n"
+			"A. [\"trading\", 564] -> [\"letters\", 469]\nB. [\"trading\", 300] -> [\"trading\", 746]\n"
+			"C. [\"trading\", 300] -> [\"x\", 1]\n\nChoose A, B, or C.";
+	char *stem;
+	json_t *ch;
+	(void)state;
+	assert_int_equal(ba_exec_lettered_options(q, &stem, &ch), 1);
+	assert_string_equal(stem, "Which pair of events refers to the same event?");
+	assert_int_equal(json_array_size(ch), 3);
+	assert_string_equal(json_string_value(json_array_get(ch, 1)), "[\"trading\", 300] -> [\"trading\", 746]");
+	free(stem);
+	json_decref(ch);
+	/* options that do not close the text, or out of order, are not options */
+	assert_int_equal(ba_exec_lettered_options("A. one\nB. two\nSo which is bigger, one or two?", &stem, &ch), 0);
+	assert_int_equal(ba_exec_lettered_options("Pick:\nA. one\nC. two", &stem, &ch), 0);
+	assert_int_equal(ba_exec_lettered_options("A dog met a cat. B. is a letter.", &stem, &ch), 0);
+	assert_null(stem);
+	assert_null(ch);
+}
+
+static void test_labels(void **state)
+{
+	const char *q = "Given two events in the text:\nEvent 1: 'had' (Type: OCCURRENCE)\nEvent 2: 'losses' (Type: STATE)\n"
+			"Determine the temporal relation between these events. The possible relation types are: AFTER, "
+			"BEFORE, IDENTITY, IS_INCLUDED.";
+	char *stem;
+	json_t *ch;
+	(void)state;
+	assert_int_equal(ba_exec_listed_labels(q, "IDENTITY", &stem, &ch), 1);
+	assert_non_null(strstr(stem, "Determine the temporal relation between these events."));
+	assert_null(strstr(stem, "possible relation"));
+	assert_int_equal(json_array_size(ch), 4);
+	assert_string_equal(json_string_value(json_array_get(ch, 3)), "IS_INCLUDED");
+	free(stem);
+	json_decref(ch);
+	/* the answer must be one of the labels */
+	assert_int_equal(ba_exec_listed_labels(q, "DURING", &stem, &ch), 0);
+	assert_int_equal(ba_exec_listed_labels("Name the colours: red, green, blue, and say why.", "red", &stem, &ch), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_slots),
+		cmocka_unit_test(test_lettered),
+		cmocka_unit_test(test_labels),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
