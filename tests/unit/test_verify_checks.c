@@ -111,6 +111,24 @@ static void test_leaked_answer(void **state)
 	it = J("{\"question\":\"What is 40 plus 2?\",\"answer\":\"42\",\"answer_type\":\"numeric\"}");
 	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
 	json_decref(it);
+	/* picking among the candidates the stem lists is the task (knights_knaves) */
+	it = J("{\"question\":\"You meet Eli, Fatima, Hana, Rosa and Yusuf. Hana says: Yusuf is a knight. Which of them "
+	       "are knights? List their names separated by commas, or answer \\\"none\\\".\",\"answer\":\"Eli, Hana\",\"answer_type\":\"short\"}");
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
+	json_object_set_new(it, "answer", json_string("none"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
+	/* ... but a name the stem does not list among candidates still leaks */
+	json_object_set_new(it, "question", json_string("Eli is the knight. Which of Fatima and Hana is a knave?"));
+	json_object_set_new(it, "answer", json_string("Eli"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "fail");
+	json_decref(it);
+	/* an operand equal to the result is no leak; a stated result is */
+	it = J("{\"question\":\"Wen has 15 books. A friend gives Wen enough to make 3 times as many books. Wen splits the books "
+	       "into 3 equal groups as large as possible and keeps one group. How many books does Wen have now?\",\"answer\":\"15\",\"answer_type\":\"numeric\"}");
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
+	json_object_set_new(it, "question", json_string("Wen has 3 books and gets 12 more, so the total is 15. How many?"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "fail");
+	json_decref(it);
 }
 
 static void test_two_correct(void **state)
