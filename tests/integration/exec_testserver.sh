@@ -211,6 +211,19 @@ import json, os, sys
 tmp = sys.argv[1]
 text = json.load(open(tmp + "/text.json"))
 plan_rules = json.load(open(os.environ["PLANNER_RULES"]))
+# the planner's scripted run (plan_testserver.sh's), with transformations that read the pool's
+# prompt forms: st1's lettered options kept, st2 a choice among the labels its prompt lists
+for r in plan_rules["rules"]:
+    for rep in r["replies"]:
+        for tc in rep.get("tool_calls", []):
+            a = tc["arguments"]
+            if tc["name"] == "propose_subtask" and a["name"].startswith("Temporal"):
+                a["schema"] = {"question": "string", "context": "string", "choices": "list", "answer": "string"}
+            for sc in a.get("scores", []):
+                sc["transformation"] = [{"tool": "answer_normalize", "purpose": "options from the prompt"},
+                                        {"tool": "choice_shuffle", "purpose": "option order"}]
+                if sc["source"] == "ds:ca4f9ec3":
+                    sc["transformation"][1]["args"] = {"max_options": 4}
 def rule(contains, *replies):
     return {"when": {"path": "/chat/completions", "body_contains": contains}, "replies": list(replies)}
 ok = {"json": {"answerable_without_input": False, "answer_correct": True, "answer_hinted": False,
