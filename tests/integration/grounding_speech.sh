@@ -7,6 +7,7 @@
 # built, and its audio is checked independently of the code that made it: a real WAV file
 # (python's wave module) whose length fits the dialogue the dataset's own annotation file holds
 # for the item's sample (the whole dialogue is spoken, not the question or a stub).
+# Then the built item is evaluated against ba-testserver: its WAV arrives as an input_audio part.
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
@@ -67,4 +68,28 @@ words = len(text.split())
 # speech runs at 1.5-4 words a second: a clip of the whole dialogue, not a word or a stub
 assert words / 6.0 <= secs <= words / 1.0 + 10, (secs, words)
 ' "$POOL" "$ws/out/spoken_next_reply_v1"
+
+# the built item through eval (issue 17 item 5): its WAV goes to ba-testserver as an input_audio
+# part, byte for byte (the server's own base64 decode, by sha256sum of the file), and a model that
+# answers by the audio it received is scored right
+out=$ws/out/spoken_next_reply_v1
+wav=$(python3 -c '
+import json, os, sys
+r = json.loads(open(os.path.join(sys.argv[1], "items.jsonl")).readline())
+print([m["path"] for m in r["media"] if m["type"] == "audio"][0])' "$out")
+sha=$(sha256sum "$out/$wav" | cut -d' ' -f1)
+ans=$(jq -r '.answer' "$out/items.jsonl")
+printf '{"rules": [{"when": {"audio_sha256": "%s"}, "replies": [{"content": "Answer: %s"}]}], "default": {"content": "Answer: none"}}\n' \
+  "$sha" "$ans" > "$tmp/rules.json"
+"$BA_BINARY_DIR/tests/server/ba-testserver" --rules "$tmp/rules.json" --port-file "$tmp/port" & ts_pid=$!
+trap 'kill $ts_pid 2>/dev/null; rm -rf "$tmp"' EXIT
+for i in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
+printf 'providers:\n  - name: local\n    protocol: openai\n    base_url: http://127.0.0.1:%s/v1\n    model: ears\nroles:\n  default: local/ears\ngateway:\n  retry_base_ms: 20\nevaluation:\n  resamples: 50\n' \
+  "$(cat "$tmp/port")" > "$ws/benchagent.yaml"
+(cd "$ws" && "$BA" --json eval "$out" --model local/ears > "$tmp/ev.json" 2> "$tmp/ev.err")
+check "speech: eval of the built item exits 0" test $? -eq 0
+check "speech: the model heard the item's audio and answered right" \
+  test "$(jq '.models[0].accuracy' "$tmp/ev.json")" = 1
+check "speech: the server got exactly the item's WAV" \
+  test "$(curl -s "http://127.0.0.1:$(cat "$tmp/port")/__stats" | jq -r '[.audio[].sha256] | join(" ")')" = "$sha"
 finish
