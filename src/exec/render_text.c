@@ -4,7 +4,8 @@
  * with a hanging indent, dialogue lines ("Name: line") with the speaker in
  * bold, and tables (lines of cells separated by '|' or tabs, two or more
  * rows of the same width; a markdown rule line "|---|---|" is dropped)
- * drawn as a grid with the first row in bold. DejaVu Sans (fonts-dejavu-
+ * drawn as a grid with the first row in bold. Speaker names are bold
+ * only when two or more lines carry one (a "Headline: more" line is text). DejaVu Sans (fonts-dejavu-
  * core, offline), black on white. Two passes over the same layout code:
  * one measures the height, one draws.
  */
@@ -27,6 +28,7 @@ typedef struct {
 	double size, lh;   /* font size, line height */
 	double margin, width;
 	double y;
+	int dialogue;      /* 2+ lines carry a "Name:" label: the names are set in bold */
 	json_t *layout;    /* counts: paragraphs, list_items, dialogue_lines, tables, rows */
 } pen;
 
@@ -243,7 +245,7 @@ static size_t speaker(const char *s)
 	for (i = 1; s[i] && i <= 30; i++) {
 		if (s[i] == ':')
 			return s[i + 1] == ' ' ? i : 0;
-		if (strchr(".?!,;\"()[]|", s[i]))
+		if (strchr(".?!,;\"()[]|\n", s[i]))
 			return 0;
 	}
 	return 0;
@@ -251,7 +253,7 @@ static size_t speaker(const char *s)
 
 static void text_line(pen *p, const char *s)
 {
-	size_t m = list_marker(s), sp = m ? 0 : speaker(s);
+	size_t m = list_marker(s), sp = m || !p->dialogue ? 0 : speaker(s);
 
 	if (m) {
 		double ind = p->size * 1.6;
@@ -290,6 +292,15 @@ static void lay_out(pen *p, const char *text)
 	size_t i;
 
 	p->y = p->margin;
+	/* one "Headline: rest" line is no dialogue */
+	p->dialogue = 0;
+	for (s = text; *s;) {
+		const char *e = strchr(s, '\n');
+		p->dialogue += speaker(s + strspn(s, " \t")) > 0;
+		s = e ? e + 1 : s + strlen(s);
+	}
+	p->dialogue = p->dialogue >= 2;
+	s = text;
 	for (;;) {
 		const char *e = *s ? strchr(s, '\n') : NULL;
 		size_t n = e ? (size_t)(e - s) : strlen(s);

@@ -107,34 +107,80 @@ static char *render_source(const json_t *args, const json_t *in, const char **fr
 	return c && *c ? ba_asprintf("%s\n\n%s", c, q) : ba_strdup(q);
 }
 
-/* Markup of a text that holds some (a closing tag "</x>": news corpora
- * keep <DOC ...>, <P>, </TEXT>) is not part of what a reader sees: tags
- * are removed, blank runs collapsed. Other text is returned as is. New
- * string. */
-static char *strip_markup(const char *t)
+/* cp1252 punctuation stored as C1 control characters (U+0080..U+009F,
+ * common in news corpora: U+0092 for an apostrophe) -> what it meant;
+ * the others are dropped (no font draws them). */
+static const char *c1_char(unsigned char c)
+{
+	switch (c) {
+	case 0x80: return "\xe2\x82\xac";
+	case 0x85: return "\xe2\x80\xa6";
+	case 0x91: return "\xe2\x80\x98";
+	case 0x92: return "\xe2\x80\x99";
+	case 0x93: return "\xe2\x80\x9c";
+	case 0x94: return "\xe2\x80\x9d";
+	case 0x95: return "\xe2\x80\xa2";
+	case 0x96: return "\xe2\x80\x93";
+	case 0x97: return "\xe2\x80\x94";
+	default: return "";
+	}
+}
+
+/* The five XML entities and &nbsp;, or NULL. *len gets the entity's. */
+static const char *entity(const char *p, size_t *len)
+{
+	static const struct { const char *e, *c; } ents[] = {
+		{ "&amp;", "&" }, { "&lt;", "<" }, { "&gt;", ">" }, { "&quot;", "\"" },
+		{ "&apos;", "'" }, { "&#39;", "'" }, { "&nbsp;", " " },
+	};
+	size_t i;
+	for (i = 0; i < sizeof(ents) / sizeof(ents[0]); i++)
+		if (!strncmp(p, ents[i].e, strlen(ents[i].e))) {
+			*len = strlen(ents[i].e);
+			return ents[i].c;
+		}
+	return NULL;
+}
+
+/* What a reader of the text sees (new string): markup tags of a text
+ * that holds some (a closing tag "</x>": news corpora keep <DOC ...>,
+ * <P>, </TEXT>) removed and blank runs collapsed; entities decoded; C1
+ * control characters mapped to the cp1252 punctuation they stand for. */
+static char *display_text(const char *t)
 {
 	ba_buf b = BA_BUF_INIT(1 << 22);
-	const char *p = t;
-	int nl = 0;
+	const char *p = t, *c;
+	int markup = strstr(t, "</") != NULL, nl = 0;
+	size_t n;
 
-	if (!strstr(t, "</"))
-		return ba_strdup(t);
 	while (*p) {
 		const char *e;
-		if (*p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!') &&
+		if (markup && *p == '<' && (isalpha((unsigned char)p[1]) || p[1] == '/' || p[1] == '!') &&
 		    (e = strchr(p, '>')) && e - p < 400 && !memchr(p + 1, '<', (size_t)(e - p - 1))) {
 			p = e + 1;
 			continue;
 		}
 		if (*p == '\n') {
 			nl++;
-		} else if (*p != ' ' || nl == 0) {
-			if (nl && b.len)
-				ba_buf_puts(&b, nl > 1 ? "\n\n" : "\n");
-			nl = 0;
-			ba_buf_append(&b, p, 1);
+			p++;
+			continue;
 		}
-		p++;
+		if (nl && *p == ' ') {
+			p++;
+			continue;
+		}
+		if (nl && b.len)
+			ba_buf_puts(&b, nl > 1 ? "\n\n" : "\n");
+		nl = 0;
+		if ((unsigned char)p[0] == 0xc2 && (unsigned char)p[1] >= 0x80 && (unsigned char)p[1] <= 0x9f) {
+			ba_buf_puts(&b, c1_char((unsigned char)p[1]));
+			p += 2;
+		} else if (*p == '&' && (c = entity(p, &n))) {
+			ba_buf_puts(&b, c);
+			p += n;
+		} else {
+			ba_buf_append(&b, p++, 1);
+		}
 	}
 	return ba_buf_detach(&b);
 }
@@ -243,7 +289,7 @@ int ba_tool_render_text_image(ba_tool_ctx *ctx, const json_t *args, const json_t
 		return ba_error_set(err, BA_EINVAL, "tool render_text_image: needs the store for its media");
 	{
 		char *raw = render_source(args, in, &from);
-		text = strip_markup(raw);
+		text = display_text(raw);
 		free(raw);
 	}
 	ref = words_of(text);

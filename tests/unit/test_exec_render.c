@@ -242,6 +242,21 @@ static void test_markup(void **state)
 	free(ocr);
 	free(path);
 	json_decref(out);
+	/* entities decoded, cp1252 punctuation stored as C1 controls mapped
+	 * (U+0092: an apostrophe), one "Headline: more" line is no dialogue */
+	out = render("{\"question\":\"Who merges?\",\"context\":\"Law firms: Orrick &amp; Sutcliffe talk\\n"
+		     "The firm\\u0092s partners agreed on Monday.\",\"answer\":\"Orrick\",\"answer_type\":\"short\"}",
+		     "{}", &rc, NULL, 0);
+	assert_int_equal(rc, 0);
+	m = image_of(out, &w, &h, &ink, "entities");
+	assert_int_equal(ba_json_int(json_object_get(json_object_get(m, "rendered"), "layout"), "dialogue_lines", 0), 0);
+	path = ba_media_path(st, ba_json_str(m, "sha256", ""));
+	assert_int_equal(ba_ocr_file(path, 1, &ocr, NULL), 0);
+	assert_null(strstr(ocr, "amp"));
+	assert_true(ba_ocr_contains(ocr, "partners agreed on Monday"));
+	free(ocr);
+	free(path);
+	json_decref(out);
 }
 
 /* The question itself rendered: the item's question then points at the
