@@ -125,6 +125,8 @@ typedef struct ba_audit_gate_opts {
 	const char *request;          /* the user's request or NULL */
 	const char *media_root;       /* item media paths are relative to this (NULL: no images) */
 	int64_t run_id;
+	int can_wait;                 /* the calls may batch: BA_EPENDING until a batch round
+				       * answered every judge (then ask again) */
 } ba_audit_gate_opts;
 
 /* A short signature of the gate (judges, threshold, seed and the audit

@@ -66,6 +66,7 @@ typedef struct ba_gateway_cfg {
 	double max_reply_mb;      /* reply size cap (32; up to 1024) */
 	double batch_window_ms;   /* how long batch calls are collected (500; 0..600000) */
 	double batch_poll_s;      /* how often a pending batch is polled (30; 0..86400) */
+	char *batch_roles;        /* roles whose can-wait calls always batch ("": none; "realize, inspect") */
 } ba_gateway_cfg;
 
 typedef struct ba_execution_cfg {

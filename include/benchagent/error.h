@@ -24,7 +24,9 @@ enum {
 	BA_ELIMIT = -10,   /* size / instruction / memory cap hit */
 	BA_EHTTP = -11,    /* transport or non-retryable HTTP failure */
 	BA_ECANCEL = -12,  /* interrupted */
-	BA_EUSAGE = -13    /* command-line usage error (exit code 2) */
+	BA_EUSAGE = -13,   /* command-line usage error (exit code 2) */
+	BA_EPENDING = -14  /* queued for the next provider batch round: call again after
+			    * ba_gateway_batch_round() (src/llm/gateway.c) */
 };
 
 typedef struct ba_error {

@@ -69,6 +69,7 @@ typedef struct ba_exec_build_opts {
 	const char *outroot;       /* default "out" */
 	int dry_run;
 	int no_cache;
+	int batch_api;             /* --batch-api: execution, verification and gate calls batch */
 	uint64_t seed;
 	int seed_set;              /* override the plan's seed */
 	int offline;               /* the no-model path even when a model is configured */
@@ -173,6 +174,7 @@ typedef struct ba_tool_ctx {
 	const char *purpose;     /* the transformation step's purpose or NULL */
 	const char *role;        /* LLM role (default "realize") */
 	int attempt;             /* 0 first try, 1.. retries (part of the cache key) */
+	int can_wait;            /* LLM calls may batch (BA_EPENDING until a batch round answered them) */
 	/* filled by the tool */
 	char model[160];         /* provider/model used, "" for pure tools */
 	int mock;                /* the reply came from the mock provider */

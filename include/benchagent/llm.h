@@ -96,8 +96,21 @@ void ba_gateway_free(ba_gateway *gw);
 /* Blocking call. On success *out is the caller's (free with
  * ba_llm_response_free). Fails with BA_EBUDGET when the budget is spent
  * (nothing sent), BA_EHTTP with the server's message, BA_ESCHEMA when the
- * reply never satisfied the schema. Thread-safe. */
+ * reply never satisfied the schema. Thread-safe.
+ * A request with can_wait that goes through a provider batch API (batch
+ * mode on for it, a store) never blocks on the batch: a reply in the cache
+ * is returned at once; otherwise the request is queued for the next
+ * ba_gateway_batch_round() and the call fails with BA_EPENDING. Call it
+ * again after the round: it is answered from the cache, or fails with the
+ * error the batch gave it. Identical requests are queued once. */
 int ba_llm_call(ba_gateway *gw, const ba_llm_request *req, ba_llm_response **out, ba_error *err);
+
+/* Send every request queued by BA_EPENDING calls, in one hand-over (one
+ * batch per provider), and wait until each is answered or failed for
+ * good (partial failures are resubmitted inside the round). Returns how
+ * many were sent (0: none queued), -1 when the gateway is stopping. Not
+ * from a callback. src/llm/defer.c. */
+long ba_gateway_batch_round(ba_gateway *gw);
 
 /* Asynchronous call: the request is copied; done runs on the gateway
  * thread with rc, the response (owned by the callback: free it) or NULL,
@@ -127,6 +140,7 @@ typedef struct ba_gateway_stats {
 	int budget_exhausted;
 	int dry_run;               /* tokens and cost_usd are estimates (chars/4), nothing was sent */
 	long batches;              /* provider batches submitted (batch API) */
+	long batch_rounds;         /* ba_gateway_batch_round calls that sent something */
 	long failovers;            /* attempts moved to another endpoint of a pool */
 } ba_gateway_stats;
 
@@ -170,10 +184,12 @@ void ba_mock_register(const char *role, ba_mock_fn fn, void *ud);
  * rendered with vars, the JSON input as the user message (plus images, an
  * array of data URLs), a JSON schema for the reply. On success *out gets
  * the parsed reply object (new ref), model "provider/model", *mock whether
- * the mock answered. Fails with the gateway's code (err says why). */
+ * the mock answered. Fails with the gateway's code (err says why). With
+ * can_wait the call may go through a provider batch API, and then fails
+ * with BA_EPENDING until a ba_gateway_batch_round() has answered it. */
 int ba_llm_call_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
 		     const json_t *input, const json_t *schema, const char *schema_name,
-		     int64_t run_id, int sample_index, const json_t *images, json_t **out,
+		     int64_t run_id, int sample_index, const json_t *images, int can_wait, json_t **out,
 		     char *model, size_t mlen, int *mock, ba_error *err);
 
 

@@ -88,6 +88,8 @@ typedef struct ba_inspect_opts {
 	int repair;               /* try repair + fix on an inspector failure */
 	const json_t *subtask;    /* borrowed */
 	const char *media_root;   /* where item media paths resolve (workspace) */
+	int can_wait;             /* calls may batch: the call fails with BA_EPENDING until a
+				   * ba_gateway_batch_round() answered it (then ask again) */
 } ba_inspect_opts;
 
 /* Ask the inspector (role inspect) about item; on a fail and with

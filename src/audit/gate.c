@@ -64,8 +64,10 @@ static int ask(ba_gateway *gw, const ba_audit_gate_opts *o, size_t j, const json
 	req.schema_name = "audit";
 	req.temperature = 0;
 	req.run_id = o->run_id;
+	req.can_wait = o->can_wait;
 	if ((rc = ba_llm_call(gw, &req, &resp, err)) != 0) {
-		ba_error_prefix(err, "audit gate: judge %s: ", o->judges[j]);
+		if (rc != BA_EPENDING)
+			ba_error_prefix(err, "audit gate: judge %s: ", o->judges[j]);
 		goto done;
 	}
 	if (!json_is_object(resp->json)) {
@@ -108,7 +110,7 @@ int ba_audit_gate_item(ba_gateway *gw, const ba_audit_gate_opts *o, const json_t
 	json_t *rat = json_object(), *rep;
 	double *y;
 	size_t j;
-	int c, rc = 0, mock = 0;
+	int c, rc = 0, mock = 0, pending = 0;
 
 	*verdict = NULL;
 	if (o->njudges == 0) {
@@ -119,7 +121,13 @@ int ba_audit_gate_item(ba_gateway *gw, const ba_audit_gate_opts *o, const json_t
 	for (j = 0; j < o->njudges && rc == 0; j++) {
 		json_t *reply = NULL;
 		char *k;
-		if ((rc = ask(gw, o, j, subtask, item, schema, &reply, &mock, err)) != 0) {
+		if ((rc = ask(gw, o, j, subtask, item, schema, &reply, &mock, err)) == BA_EPENDING) {
+			/* every judge's call goes into the same batch round */
+			pending = 1;
+			rc = 0;
+			continue;
+		}
+		if (rc != 0) {
 			ba_error_prefix(err, "item '%.80s': ", ba_json_str(item, "question", "?"));
 			break;
 		}
@@ -130,7 +138,9 @@ int ba_audit_gate_item(ba_gateway *gw, const ba_audit_gate_opts *o, const json_t
 		free(k);
 		json_array_append_new(judges, json_string(o->judges[j]));
 	}
-	if (rc == 0) {
+	if (rc == 0 && pending)
+		rc = ba_error_set(err, BA_EPENDING, "audit gate: waiting for the next batch round");
+	else if (rc == 0) {
 		ao.threshold = o->threshold;
 		ao.seed = o->seed;
 		ao.njudges = o->njudges;

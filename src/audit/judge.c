@@ -110,6 +110,7 @@ static int submit(audit_runner *r, audit_job *j, ba_error *err)
 	req.schema_name = "audit";
 	req.temperature = 0;
 	req.run_id = r->o->run_id;
+	req.can_wait = 1; /* may go through a provider batch API (--batch-api) */
 	j->state = AJ_SENT;
 	pthread_mutex_lock(&r->mu);
 	r->inflight++;

@@ -57,6 +57,9 @@ static int parse_numbers(ba_cli *cli, const char *thr_s, const char *lim_s, cons
 		if ((ec = ba_cli_long(&ba_cmd_audit, "--concurrency", conc_s, 1, 100000, &v)) != 0)
 			return ec;
 		ao->window = (int)v;
+	} else if (cli->batch_api) {
+		/* one provider batch for the whole audit, not one per window */
+		ao->window = 1 << 24;
 	}
 	if (cli->seed_set)
 		ao->seed = cli->seed;
@@ -124,6 +127,7 @@ static int exec_audit(ba_cli *cli, int argc, char **argv)
 	ao.run_id = gopts.run_id = run_id;
 	gopts.no_cache = cli->no_cache;
 	gopts.dry_run = cli->dry_run;
+	gopts.batch_api = cli->batch_api;
 	ba_audit_register_mocks();
 	if (ba_gateway_new(&gw, cfg, st, &gopts, &err) != 0 || ba_audit_run(gw, st, &ao, &rep, &err) != 0) {
 		rc = ba_cli_fail(cli, &err);

@@ -176,6 +176,7 @@ static int exec_build(ba_cli *cli, int argc, char **argv)
 	o.outroot = outroot;
 	o.dry_run = cli->dry_run;
 	o.no_cache = cli->no_cache;
+	o.batch_api = cli->batch_api;
 	o.seed = cli->seed;
 	o.seed_set = cli->seed_set;
 	o.provider_mock = cli->provider && !strcmp(cli->provider, "mock");

@@ -35,8 +35,8 @@ static void usage_all(FILE *f)
 		   "  -o PATH           where a command writes its one output file\n"
 		   "  --dry-run         estimate calls, tokens and cost; send nothing\n"
 		   "  --no-cache        do not read the LLM call cache\n"
-		   "  --batch-api       calls that can wait (eval, execution, judges) go through\n"
-		   "                    the provider's batch API: half the price, slower\n"
+		   "  --batch-api       calls that can wait (execution, verification, audit, eval) go\n"
+		   "                    through provider batch APIs: half the price, slower\n"
 		   "  --version         print the version\n\n"
 		   "Run 'benchagent <command> --help' for a command's options.\n");
 }

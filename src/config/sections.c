@@ -40,6 +40,7 @@ static const field fields[] = {
 	{ "gateway", "max_reply_mb", F_NUM, C(gateway.max_reply_mb), 32, 0.001, 1024, NULL },
 	{ "gateway", "batch_window_ms", F_NUM, C(gateway.batch_window_ms), 500, 0, 600000, NULL },
 	{ "gateway", "batch_poll_s", F_NUM, C(gateway.batch_poll_s), 30, 0, 86400, NULL },
+	{ "gateway", "batch_roles", F_STR, C(gateway.batch_roles), 0, 0, 0, "" },
 	{ "execution", "workers", F_INT, C(execution.workers), 16, 1, 256, NULL },
 	{ "execution", "seed", F_I64, C(execution.seed), 1, 0, BIG, NULL },
 	{ "execution", "step_retries", F_INT, C(execution.step_retries), 1, 0, 20, NULL },

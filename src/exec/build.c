@@ -37,7 +37,7 @@ int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 	nfail = ba_verify_item(item, subtask, qc);
 	if (nfail == 0 && x->inspector && x->gw) {
 		ba_inspect_opts o = { .run_id = x->run_id, .repair = x->repair, .subtask = subtask,
-				      .media_root = ba_store_workspace(x->st) };
+				      .media_root = ba_store_workspace(x->st), .can_wait = 1 };
 		json_t *fixed = NULL, *models = json_array(), *m;
 		ba_error e2 = BA_ERROR_INIT;
 		int mock = 0;
@@ -51,7 +51,7 @@ int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 			x->mock = 1;
 		pthread_mutex_unlock(&x->mu);
 		json_decref(models);
-		if (rc == BA_EBUDGET) {
+		if (rc == BA_EBUDGET || rc == BA_EPENDING) {
 			json_decref(fixed);
 			ba_error_set(err, rc, "%s", e2.msg);
 			goto cleanup;
@@ -538,6 +538,9 @@ static json_t *manifest_extra(ba_exec_ctx *x, const round_out *r, json_t *subtas
 			   (json_int_t)x->unverified, "unit_status", r->sc, "checks", checks,
 			   "near_duplicate_threshold", thr, "replenish_rounds", rounds);
 	json_object_set_new(json_object_get(mextra, "executor"), "failures", failure_reasons(r));
+	/* --batch-api: the stage rounds (one provider batch each) and batches sent */
+	json_object_set_new(json_object_get(mextra, "executor"), "batch_rounds", json_integer(x->batch_rounds));
+	json_object_set_new(json_object_get(mextra, "executor"), "batches", json_integer(gs.batches));
 	json_decref(checks);
 	json_object_set_new(mextra, "versions", versions(x));
 	return mextra;

@@ -114,8 +114,10 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 	ba_plan_register_mocks();
 	ba_exec_register_mocks();
 	gated = ba_exec_gate_init(o, query, st, run_id, &gate);
+	gate.can_wait = 1; /* the build's stages wait for batch rounds */
 	gopt.dry_run = o->dry_run;
 	gopt.no_cache = o->no_cache;
+	gopt.batch_api = o->batch_api;
 	gopt.run_id = run_id;
 	if ((rc = ba_gateway_new(&gw, cfg, st, &gopt, err)) != 0)
 		goto cleanup;

@@ -33,6 +33,7 @@ typedef struct ba_exec_ctx {
 	int dry;                 /* feasibility dry run: no store, no model, media not copied */
 	int inspector, repair;   /* verification: LLM inspector and repair enabled */
 	long unverified;         /* inspector unavailable: left for a rerun */
+	long batch_rounds;       /* provider batch rounds the stages waited for */
 	long steps_run, steps_cached, steps_failed, llm_step_plans, refused_step_plans;
 	const struct ba_audit_gate_opts *gate;  /* build --audit: the panel, or NULL */
 	char gate_sig[17];                      /* ba_audit_gate_signature of gate */
@@ -78,6 +79,11 @@ int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err);
 /* Run fn on every unit on the worker pool (x->workers threads); the
  * first failing unit stops the pool and its error is returned. */
 typedef int (*ba_exec_unit_fn)(ba_exec_ctx *x, const json_t *unit, ba_error *err);
+/* A unit fn returning BA_EPENDING stopped at a call queued for a provider
+ * batch (--batch-api): the stage sends the queued calls as one round
+ * (ba_exec_batch_round: one batch per provider, waited for), then runs
+ * those units again; they go on from their stored state. */
+int ba_exec_batch_round(ba_exec_ctx *x, const char *stage, size_t waiting, ba_error *err);
 int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage,
 		     ba_error *err);
 /* The same through the store's work queue (x->queue): units are enqueued

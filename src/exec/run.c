@@ -182,14 +182,20 @@ int ba_exec_unit_run(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 		tc.ordinal = (long)ba_json_int(unit, "ordinal", 0);
 		tc.subtask = ba_exec_plan_subtask(x->plan, stid);
 		tc.purpose = purpose_of(json_object_get(g, "transformation"), tool);
+		tc.can_wait = 1;
 		for (attempt = 0; attempt <= x->step_retries; attempt++) {
 			tc.attempt = attempt;
 			tc.role = attempt == 0 ? "realize" : x->fallback_role;
 			ba_error_clear(&e2);
 			trc = ba_tool_run(&tc, tool, json_object_get(s, "args"),
 					  json_object_get(state, "draft"), &out, &e2);
-			if (trc == 0 || trc == BA_EBUDGET)
+			if (trc == 0 || trc == BA_EBUDGET || trc == BA_EPENDING)
 				break;
+		}
+		if (trc == BA_EPENDING) {
+			/* the unit waits here for the stage's batch round */
+			rc = ba_error_set(err, trc, "%s", e2.msg);
+			goto cleanup;
 		}
 		if (trc == BA_EBUDGET) {
 			rc = ba_error_set(err, trc, "%s", e2.msg);
@@ -239,6 +245,7 @@ typedef struct pool_arg {
 	int stop;
 	int rc;
 	ba_error err;
+	json_t *waiting;    /* units stopped at a call queued for the batch round */
 	pthread_mutex_t mu;
 } pool_arg;
 
@@ -259,6 +266,12 @@ static void *worker(void *ud)
 		i = p->next++;
 		pthread_mutex_unlock(&p->mu);
 		rc = p->fn(p->x, json_array_get(p->units, i), &e2);
+		if (rc == BA_EPENDING) {
+			pthread_mutex_lock(&p->mu);
+			json_array_append(p->waiting, json_array_get(p->units, i));
+			pthread_mutex_unlock(&p->mu);
+			continue;
+		}
 		ba_progress_add(p->prog, 1, 0);
 		if (rc != 0) {
 			pthread_mutex_lock(&p->mu);
@@ -272,36 +285,62 @@ static void *worker(void *ud)
 	}
 }
 
+/* One pass of the pool over p->units (p->waiting gets the units that
+ * stopped at a batch call). */
+static void pool_pass(pool_arg *p)
+{
+	int n = p->x->workers, i;
+	pthread_t *th;
+
+	p->next = 0;
+	if ((size_t)n > json_array_size(p->units))
+		n = (int)json_array_size(p->units);
+	if (n <= 1) {
+		worker(p);
+		return;
+	}
+	th = ba_calloc((size_t)n, sizeof(*th));
+	for (i = 0; i < n; i++)
+		if (pthread_create(&th[i], NULL, worker, p) != 0)
+			th[i] = 0;
+	for (i = 0; i < n; i++)
+		if (th[i])
+			pthread_join(th[i], NULL);
+	free(th);
+}
+
 int ba_exec_parallel(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage,
 		     ba_error *err)
 {
 	pool_arg p = { .x = x, .units = units, .fn = fn };
-	int n = x->workers, i;
-	pthread_t *th;
+	json_t *todo = json_incref((json_t *)units);
 
-	if (x->queue)
+	if (x->queue) {
+		json_decref(todo);
 		return ba_exec_queued(x, units, fn, stage, err);
-	if (json_array_size(units) == 0)
-		return 0;
-	p.prog = ba_progress_start(stage, (long)json_array_size(units));
-	if ((size_t)n > json_array_size(units))
-		n = (int)json_array_size(units);
-	if (n <= 1) {
-		pthread_mutex_init(&p.mu, NULL);
-		worker(&p);
-		pthread_mutex_destroy(&p.mu);
-	} else {
-		pthread_mutex_init(&p.mu, NULL);
-		th = ba_calloc((size_t)n, sizeof(*th));
-		for (i = 0; i < n; i++)
-			if (pthread_create(&th[i], NULL, worker, &p) != 0)
-				th[i] = 0;
-		for (i = 0; i < n; i++)
-			if (th[i])
-				pthread_join(th[i], NULL);
-		free(th);
-		pthread_mutex_destroy(&p.mu);
 	}
+	if (json_array_size(units) == 0) {
+		json_decref(todo);
+		return 0;
+	}
+	p.prog = ba_progress_start(stage, (long)json_array_size(units));
+	pthread_mutex_init(&p.mu, NULL);
+	/* rounds: the units that stopped at a batch call go on once the
+	 * round has answered their calls */
+	for (;;) {
+		p.units = todo;
+		p.waiting = json_array();
+		pool_pass(&p);
+		json_decref(todo);
+		todo = p.waiting;
+		p.waiting = NULL;
+		if (p.rc || json_array_size(todo) == 0)
+			break;
+		if ((p.rc = ba_exec_batch_round(x, stage, json_array_size(todo), &p.err)) != 0)
+			break;
+	}
+	json_decref(todo);
+	pthread_mutex_destroy(&p.mu);
 	ba_progress_done(p.prog);
 	if (p.rc) {
 		if (err)

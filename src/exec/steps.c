@@ -141,8 +141,8 @@ int ba_exec_steps_plan(ba_exec_ctx *x, const json_t *unit, const json_t *draft, 
 	schema = json_loads(steps_schema, 0, NULL);
 	vars = json_pack("{s:s}", "subtask_name", ba_json_str(subtask, "name", ""));
 	rc = ba_llm_call_json(x->gw, "realize", BA_EXEC_STEPS_PROMPT, vars, input, schema, "exec_steps",
-			      x->run_id, 0, NULL, &reply, model, sizeof(model), &mock, &e2);
-	if (rc == BA_EBUDGET) {
+			      x->run_id, 0, NULL, 1, &reply, model, sizeof(model), &mock, &e2);
+	if (rc == BA_EBUDGET || rc == BA_EPENDING) {
 		ba_error_set(err, rc, "%s", e2.msg);
 		goto cleanup;
 	}

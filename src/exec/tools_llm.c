@@ -85,7 +85,7 @@ static int call_tool(ba_tool_ctx *ctx, const char *tool, const json_t *args, con
 			 ctx->purpose ? ctx->purpose : "");
 	images = item_images(ctx, in);
 	rc = ba_llm_call_json(ctx->gw, ctx->role ? ctx->role : "realize", prompt, vars, input, schema,
-			      sname, ctx->run_id, ctx->attempt, images, reply, ctx->model,
+			      sname, ctx->run_id, ctx->attempt, images, ctx->can_wait, reply, ctx->model,
 			      sizeof(ctx->model), &ctx->mock, err);
 	if (rc != 0)
 		ba_error_prefix(err, "tool %s: ", tool);

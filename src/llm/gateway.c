@@ -62,6 +62,7 @@ int ba_gateway_new(ba_gateway **out, const ba_config *cfg, ba_store *st,
 	gw->max_reply = (size_t)(cfg->gateway.max_reply_mb * 1024 * 1024);
 	gw->batch_window_ms = cfg->gateway.batch_window_ms;
 	gw->batch_poll_ms = cfg->gateway.batch_poll_s * 1000.0;
+	ba_defer_init(gw);
 	gw->budget_usd = gw->opts.budget_usd > 0 ? gw->opts.budget_usd : cfg->budget_usd;
 	gw->budget_tokens = gw->opts.budget_tokens > 0 ? gw->opts.budget_tokens : cfg->budget_tokens;
 	gw->ws_budget_usd = cfg->workspace_budget_usd;
@@ -132,6 +133,10 @@ void ba_gateway_free(ba_gateway *gw)
 	}
 	free(gw->ps);
 	free(gw->runs);
+	for (ba_job *j = ba_defer_free(gw), *next; j; j = next) {
+		next = j->next;
+		ba_job_free(j);
+	}
 	pthread_mutex_destroy(&gw->mu);
 	pthread_cond_destroy(&gw->cv);
 	pthread_mutex_destroy(&gw->wmu);
@@ -248,7 +253,8 @@ static ba_job *job_new(ba_gateway *gw, const ba_llm_request *req, job_kind kind,
 	j->dry = gw->opts.dry_run;
 	/* calls that can wait go through the provider's batch API (half the
 	 * price) when --batch-api or the provider's batch_api asks for it */
-	j->batch = kind == JOB_CHAT && req->can_wait && !j->dry && (gw->opts.batch_api || prov->batch_api) &&
+	j->batch = kind == JOB_CHAT && req->can_wait && !j->dry &&
+		   (gw->opts.batch_api || prov->batch_api || ba_defer_role_batches(gw, req->role)) &&
 		   ba_wire_of(prov)->batch != NULL;
 	if (j->batch)
 		j->req.stream = 0;
@@ -288,10 +294,16 @@ void ba_job_free(ba_job *j)
 	free(j);
 }
 
-static int enqueue(ba_gateway *gw, ba_job *j)
+static int enqueue_list(ba_gateway *gw, ba_job *head)
 {
+	ba_job *tail = head;
+	long n = 1;
 	int wake;
 
+	while (tail->next) {
+		tail = tail->next;
+		n++;
+	}
 	pthread_mutex_lock(&gw->mu);
 	if (gw->stop) {
 		pthread_mutex_unlock(&gw->mu);
@@ -300,15 +312,21 @@ static int enqueue(ba_gateway *gw, ba_job *j)
 	/* the loop drains the whole queue each turn: wake it only for the first */
 	wake = gw->in_head == NULL;
 	if (gw->in_tail)
-		gw->in_tail->next = j;
+		gw->in_tail->next = head;
 	else
-		gw->in_head = j;
-	gw->in_tail = j;
-	gw->pending++;
+		gw->in_head = head;
+	gw->in_tail = tail;
+	gw->pending += n;
 	pthread_mutex_unlock(&gw->mu);
 	if (wake)
 		curl_multi_wakeup(gw->multi);
 	return 0;
+}
+
+static int enqueue(ba_gateway *gw, ba_job *j)
+{
+	j->next = NULL;
+	return enqueue_list(gw, j);
 }
 
 int ba_llm_submit(ba_gateway *gw, const ba_llm_request *req, ba_llm_done_fn done, void *ud,
@@ -402,7 +420,44 @@ int ba_llm_call(ba_gateway *gw, const ba_llm_request *req, ba_llm_response **out
 				    "ba_llm_call from a gateway callback would deadlock; use ba_llm_submit there");
 	if (!(j = job_new(gw, req, JOB_CHAT, NULL, err)))
 		return err ? err->code : BA_EINVAL;
+	/* a blocking call never sits through a batch: it is answered from the
+	 * cache or queued for the next batch round (BA_EPENDING) */
+	if (j->batch && gw->st) {
+		int d = ba_defer_check(gw, j, err);
+		if (d == BA_DEFER_QUEUED)
+			return BA_EPENDING;
+		if (d != BA_DEFER_RUN) {
+			ba_job_free(j);
+			return d == BA_DEFER_SAME ? BA_EPENDING : d;
+		}
+	}
 	return run_sync(gw, j, out, err);
+}
+
+long ba_gateway_batch_round(ba_gateway *gw)
+{
+	ba_job *head, *j, *next;
+	long n = 0;
+
+	if (!gw || on_loop_thread(gw) || !(head = ba_defer_take(gw)))
+		return 0;
+	for (j = head; j; j = j->next)
+		n++;
+	/* one hand-over: the loop takes them in one turn, so one batch per provider */
+	if (enqueue_list(gw, head) != 0) {
+		for (j = head; j; j = next) {
+			next = j->next;
+			j->done(j->ud, BA_ECANCEL, NULL, "gateway is shutting down");
+			ba_job_free(j);
+		}
+		return -1;
+	}
+	pthread_mutex_lock(&gw->mu);
+	gw->stats.batch_rounds++;
+	pthread_mutex_unlock(&gw->mu);
+	BA_INFO("batch round: %ld call(s) sent through provider batch APIs", n);
+	ba_gateway_wait(gw);
+	return n;
 }
 
 void ba_gateway_wait(ba_gateway *gw)

@@ -61,6 +61,8 @@ struct ba_job {
 	int batch;                 /* goes through the provider's batch API (batch.c) */
 	int bstate;                /* BJ_*: outcome in the last batch */
 	int batch_resubmit;        /* failed in a batch: submit anew, do not poll that one */
+	int cache_ok;              /* answered by a batch round of this process: read the cache
+				    * even under no_cache (defer.c) */
 	ba_job *followers;         /* identical requests waiting for this one */
 	/* accumulated over attempts */
 	long prompt_tokens, completion_tokens;
@@ -250,7 +252,30 @@ struct ba_gateway {
 	ba_batch_work *bwork;      /* batches being submitted / polled */
 	double batch_window_ms;    /* collect this long after the last batch job */
 	double batch_poll_ms;      /* between status polls */
+	char **batch_roles;        /* gateway.batch_roles: roles whose can-wait calls batch */
+	size_t nbatch_roles;
+	/* deferred batch calls (defer.c), guarded by mu */
+	ba_job *defer_head;        /* waiting for the next ba_gateway_batch_round */
+	json_t *defer_keys;        /* cache key -> true: queued or in a round now */
+	json_t *defer_done;        /* cache key -> true (answered, in the cache) or {rc, msg} */
 };
+
+/* defer.c: what a blocking call of a batch job (j->batch, a store) does.
+ * BA_DEFER_RUN: run it now (its reply is in the cache); BA_DEFER_QUEUED:
+ * j is taken, queued for the next batch round; BA_DEFER_SAME: an identical
+ * request is queued (j not taken); <0: a batch round of this process
+ * failed it for good (err set). Both queued cases set err to BA_EPENDING. */
+enum { BA_DEFER_RUN = 1, BA_DEFER_QUEUED = 2, BA_DEFER_SAME = 3 };
+int ba_defer_check(ba_gateway *gw, ba_job *j, ba_error *err);
+/* defer.c: the queued jobs, in call order, each with its done callback
+ * (which records the outcome for the next ba_defer_check). */
+ba_job *ba_defer_take(ba_gateway *gw);
+/* defer.c: whether gateway.batch_roles names role (NULL: "default"). */
+int ba_defer_role_batches(const ba_gateway *gw, const char *role);
+/* defer.c: parse cfg->gateway.batch_roles into gw; free what it made,
+ * returning the jobs still queued (the caller frees them). */
+void ba_defer_init(ba_gateway *gw);
+ba_job *ba_defer_free(ba_gateway *gw);
 
 /* loop.c */
 void *ba_loop_main(void *arg);

@@ -15,7 +15,7 @@
 
 int ba_llm_call_json(ba_gateway *gw, const char *role, const char *prompt, const json_t *vars,
 		     const json_t *input, const json_t *schema, const char *schema_name,
-		     int64_t run_id, int sample_index, const json_t *images, json_t **out,
+		     int64_t run_id, int sample_index, const json_t *images, int can_wait, json_t **out,
 		     char *model, size_t mlen, int *mock, ba_error *err)
 {
 	ba_llm_request req = BA_LLM_REQUEST_INIT;
@@ -50,6 +50,7 @@ int ba_llm_call_json(ba_gateway *gw, const char *role, const char *prompt, const
 	req.run_id = run_id;
 	req.sample_index = sample_index;
 	req.temperature = 0.7;
+	req.can_wait = can_wait;
 	rc = ba_llm_call(gw, &req, &resp, err);
 	if (rc != 0)
 		goto cleanup;

@@ -443,7 +443,7 @@ static void accept_job(ba_gateway *gw, ba_job *j, double now)
 	}
 	/* a dry run reads the cache too: what is paid for already is not
 	 * estimated again */
-	if (!gw->opts.no_cache && !j->req.no_cache && gw->st) {
+	if ((j->cache_ok || (!gw->opts.no_cache && !j->req.no_cache)) && gw->st) {
 		ba_llm_response *resp = ba_response_new();
 		if (ba_cache_get(gw->st, j->key, resp, j->kind) == 0) {
 			j->resp = resp;

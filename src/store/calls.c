@@ -172,6 +172,23 @@ static double sum_query(ba_store *st, const char *sql, int64_t run_id)
 	return v;
 }
 
+int ba_call_cached(ba_store *st, const char *key)
+{
+	ba_sql *s = NULL;
+	int hit = 0;
+
+	if (!st)
+		return 0;
+	ba_store_lock(st);
+	if (ba_sql_prepare(st, "SELECT 1 FROM llm_calls WHERE key = ?1 AND status = 'ok' AND mock = 0", &s) == 0) {
+		ba_sql_text(s, 1, key);
+		hit = ba_sql_step(s) == BA_SQL_ROW;
+	}
+	ba_sql_finalize(s);
+	ba_store_unlock(st);
+	return hit;
+}
+
 double ba_call_spent_usd(ba_store *st, int64_t run_id)
 {
 	return sum_query(st, run_id ? "SELECT COALESCE(SUM(cost),0) FROM llm_calls WHERE mock = 0 AND run_id = ?1"

@@ -77,6 +77,7 @@ const char *ba_strerror(int code)
 	case BA_EHTTP: return "HTTP failure";
 	case BA_ECANCEL: return "cancelled";
 	case BA_EUSAGE: return "usage error";
+	case BA_EPENDING: return "waiting for a provider batch";
 	default: return "failure";
 	}
 }

@@ -120,7 +120,7 @@ static int inspect_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *
 	imgs = images_of(o, it);
 	vars = json_object();
 	rc = ba_llm_call_json(gw, "inspect", ba_verify_prompts[0], vars, input, schema, "verify_inspect",
-			      o->run_id, round, imgs, &r, model, sizeof(model), &m, err);
+			      o->run_id, round, imgs, o->can_wait, &r, model, sizeof(model), &m, err);
 	json_decref(vars);
 	json_decref(imgs);
 	json_decref(input);
@@ -174,7 +174,7 @@ static int probe_once(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 	if (!strcmp(kind, "blind"))
 		json_object_set_new(input, "question", json_string(ba_json_str(it, "question", "")));
 	rc = ba_llm_call_json(gw, "inspect", ba_verify_prompts[3], vars, input, schema, "verify_probe", o->run_id, 0,
-			      NULL, &r, model, sizeof(model), &m, err);
+			      NULL, o->can_wait, &r, model, sizeof(model), &m, err);
 	json_decref(vars);
 	json_decref(input);
 	json_decref(schema);
@@ -274,7 +274,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 	{
 		json_t *vars = json_object();
 		rc = ba_llm_call_json(gw, "repair", ba_verify_prompts[1], vars, input, schema, "verify_repair",
-				      o->run_id, 0, NULL, &plan, model, sizeof(model), &m, err);
+				      o->run_id, 0, NULL, o->can_wait, &plan, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}
 	if (rc != 0)
@@ -306,7 +306,7 @@ int ba_verify_inspect(ba_gateway *gw, const ba_inspect_opts *o, const json_t *it
 	{
 		json_t *vars = json_object();
 		rc = ba_llm_call_json(gw, "fix", ba_verify_prompts[2], vars, input, schema, "verify_fix",
-				      o->run_id, 0, NULL, &fix, model, sizeof(model), &m, err);
+				      o->run_id, 0, NULL, o->can_wait, &fix, model, sizeof(model), &m, err);
 		json_decref(vars);
 	}
 	if (rc != 0)
