@@ -88,6 +88,11 @@ typedef struct ba_eval_opts {
 	int64_t run_id;
 	const ba_config *cfg;        /* optional: model and judge providers must exist in it */
 	int no_reuse;                /* ask again even when a result is stored (--no-cache) */
+	int queue;                   /* share the jobs with other processes through the store's
+				      * work queue (execution.queue: a team store) */
+	double lease_s;              /* a claimed unit's lease (execution.lease_s; 30 when 0) */
+	int batch_api;               /* --batch-api: the whole evaluation is one provider batch, so a
+				      * shared evaluation is one unit (one process runs it) */
 } ba_eval_opts;
 
 #define BA_EVAL_OPTS_INIT \

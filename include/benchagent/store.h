@@ -146,7 +146,10 @@ json_t *ba_queue_stats(ba_store *st, int64_t run_id, const char *stage);
  * caller frees) the path relative to the workspace. Idempotent. */
 int ba_media_put(ba_store *st, const void *data, size_t len, const char *ext,
 		 const char *mime, char sha_out[65], char **relpath_out, ba_error *err);
-/* Absolute path of a stored media file (caller frees) or NULL. */
+/* Absolute path of a stored media file (caller frees) or NULL. On a team
+ * store the bytes are kept in the store too (media_blobs): a file made on
+ * another machine is written into this workspace first (checked against
+ * its sha256); NULL (with a warning) when the store has no copy. */
 char *ba_media_path(ba_store *st, const char *sha);
 
 /* ---- events: an append-only log per run ---- */

@@ -254,6 +254,10 @@ static int exec_eval(ba_cli *cli, int argc, char **argv)
 	eo.sizes = jsizes;
 	eo.families = jfams;
 	eval_configured(cli, cfg, &eo);
+	/* on a team store several `eval` processes share the work (docs/scale.md) */
+	eo.queue = cfg->execution.queue >= 0 ? cfg->execution.queue : !strcmp(ba_store_backend(st), "postgresql");
+	eo.lease_s = cfg->execution.lease_s;
+	eo.batch_api = cli->batch_api;
 	if ((ec = eval_numbers(cli, &nums, &eo)) != 0) {
 		rc = ec;
 		goto cleanup;

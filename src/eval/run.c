@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define BA_LOG_MODULE_EVAL "eval"
 #define FLUSH_EVERY 512
@@ -295,20 +296,21 @@ static void finalize(runner *r, job *j)
 
 /* Build the request for job idx; reuse a stored answer when the request
  * is unchanged; else submit. */
-static int start_job(runner *r, size_t idx, ba_error *err)
+/* Job j's messages (*msgs, new ref) and request hash (j->rhash); 1 when
+ * its answer to exactly that request is stored (and may be reused), 0
+ * when not, <0 on a bad item. */
+static int job_request(runner *r, job *j, json_t **msgs, ba_error *err)
 {
-	job *j = &r->jobs[idx];
 	const json_t *item = json_array_get(r->items, j->item);
 	const char *spec = r->o->models[j->model];
-	json_t *msgs = NULL, *h, *row, *jd = NULL;
+	json_t *h, *row;
 	char *key, *canon;
-	ba_llm_request req = BA_LLM_REQUEST_INIT;
 	int rc;
 
-	rc = ba_eval_messages(r->o->bench_dir, item, &msgs, err);
-	if (rc)
+	*msgs = NULL;
+	if ((rc = ba_eval_messages(r->o->bench_dir, item, msgs, err)) != 0)
 		return rc;
-	h = json_pack("{s:s, s:O, s:i, s:f, s:i}", "model", spec, "messages", msgs, "epoch",
+	h = json_pack("{s:s, s:O, s:i, s:f, s:i}", "model", spec, "messages", *msgs, "epoch",
 		      j->epoch, "temperature", r->o->temperature, "max_tokens", r->o->max_tokens);
 	canon = ba_json_canonical(h);
 	ba_sha256_hex(canon, strlen(canon), j->rhash);
@@ -317,7 +319,21 @@ static int start_job(runner *r, size_t idx, ba_error *err)
 	key = row_key(spec, ba_json_str(item, "id", ""), j->epoch);
 	row = json_object_get(r->stored, key);
 	free(key);
-	if (row && !r->o->no_reuse && !strcmp(json_string_value(row), j->rhash) &&
+	return row && !r->o->no_reuse && !strcmp(json_string_value(row), j->rhash);
+}
+
+static int start_job(runner *r, size_t idx, ba_error *err)
+{
+	job *j = &r->jobs[idx];
+	const json_t *item = json_array_get(r->items, j->item);
+	const char *spec = r->o->models[j->model];
+	json_t *msgs = NULL, *jd = NULL;
+	ba_llm_request req = BA_LLM_REQUEST_INIT;
+	int rc, stored;
+
+	if ((stored = job_request(r, j, &msgs, err)) < 0)
+		return stored;
+	if (stored &&
 	    fetch_stored(r, spec, ba_json_str(item, "id", ""), j->epoch, &j->response, &jd) == 0) {
 		j->reused = 1;
 		r->reused++;
@@ -547,19 +563,18 @@ static void free_runner(runner *r)
 	pthread_cond_destroy(&r->cv);
 }
 
-/* Keep up to the window's jobs in flight and complete them as they come
- * back, flushing results every FLUSH_EVERY; stops early when the budget is
- * exhausted. 0, or the flush's error. */
-static int drive(runner *r, ba_error *err)
+/* Keep up to the window's jobs of [lo, hi) in flight and complete them as
+ * they come back, flushing results every FLUSH_EVERY; stops early when the
+ * budget is exhausted. 0, or the flush's error. */
+static int drive(runner *r, size_t lo, size_t hi, ba_error *err)
 {
-	size_t next = 0, since_flush = 0, window;
+	size_t next = lo, since_flush = 0, window;
 	int rc = 0;
 
 	window = r->o->window > 0 ? (size_t)r->o->window : 256;
-	r->progress = ba_progress_start("eval", (long)r->njobs);
-	while (next < r->njobs || r->inflight > 0) {
+	while (next < hi || r->inflight > 0) {
 		size_t *batch = NULL, nb = 0, i;
-		while (next < r->njobs && r->inflight < window && !r->budget_stop) {
+		while (next < hi && r->inflight < window && !r->budget_stop) {
 			ba_error e = BA_ERROR_INIT;
 			if (start_job(r, next, &e) != 0) {
 				job *j = &r->jobs[next];
@@ -599,6 +614,74 @@ static int drive(runner *r, ba_error *err)
 		}
 	}
 	return rc;
+}
+
+/* Items per unit of a shared evaluation (each unit: that many items x the
+ * epochs of one model). */
+#define SHARE_ITEMS 8
+
+/* A unit of a shared evaluation: its jobs run and their results stored. */
+static int run_unit(void *ud, size_t lo, size_t hi, ba_error *err)
+{
+	runner *r = ud;
+	int rc = drive(r, lo, hi, err);
+
+	if (rc == 0)
+		rc = flush(r, err);
+	if (rc == 0 && r->budget_stop)
+		rc = ba_error_set(err, BA_EBUDGET, "eval: budget exhausted");
+	return rc;
+}
+
+/* Whether a unit of a shared evaluation has work left: a job whose
+ * answer to its exact request is not stored, or one a judge grades (its
+ * verdict may be another judge's). */
+static int unit_todo(void *ud, size_t lo, size_t hi)
+{
+	runner *r = ud;
+	size_t k;
+
+	for (k = lo; k < hi; k++) {
+		json_t *msgs = NULL;
+		int stored = job_request(r, &r->jobs[k], &msgs, NULL);
+		json_decref(msgs);
+		if (stored != 1 || needs_judge(r, json_array_get(r->items, r->jobs[k].item)))
+			return 1;
+	}
+	return 0;
+}
+
+/* Every job of the evaluation: here, or shared with the other processes
+ * working on the same store (opts->queue). */
+static int run_jobs(runner *r, size_t nitems, int epochs, ba_error *err)
+{
+	ba_eval_share sh = { 0 };
+	json_t *what;
+	char hex[65], stage[32], worker[160], host[128] = "host";
+	size_t k;
+	int rc;
+
+	if (!r->o->queue || !r->st)
+		return drive(r, 0, r->njobs, err);
+	what = json_pack("{s:[], s:i, s:I, s:s?}", "models", "epochs", epochs, "items", (json_int_t)nitems, "judge",
+			 r->o->judge);
+	for (k = 0; k < r->o->nmodels; k++)
+		json_array_append_new(json_object_get(what, "models"), json_string(r->o->models[k]));
+	ba_json_hash(what, hex);
+	json_decref(what);
+	snprintf(stage, sizeof(stage), "eval:%.12s", hex);
+	gethostname(host, sizeof(host) - 1);
+	snprintf(worker, sizeof(worker), "%s:%ld", host, (long)getpid());
+	sh.st = r->st;
+	sh.run_id = r->o->run_id;
+	sh.stage = stage;
+	sh.worker = worker;
+	sh.lease_s = r->o->lease_s > 0 ? r->o->lease_s : 30;
+	sh.since = ba_now();
+	/* with the batch API the provider does the work: one batch, one unit */
+	rc = ba_eval_shared(&sh, r->njobs, r->o->batch_api ? r->njobs : SHARE_ITEMS * (size_t)epochs, unit_todo,
+			    run_unit, r, err);
+	return rc == BA_EBUDGET ? 0 : rc; /* stopped early: the report says so */
 }
 
 int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eval_opts *opts,
@@ -651,7 +734,8 @@ int ba_eval_run(ba_gateway *gw, ba_store *st, ba_gen_registry *reg, const ba_eva
 		r.jobs[k].owner = &r;
 		r.jobs[k].idx = k;
 	}
-	rc = drive(&r, err);
+	r.progress = ba_progress_start("eval", (long)r.njobs);
+	rc = run_jobs(&r, nitems, epochs, err);
 	ba_gateway_wait(gw);
 	ba_progress_done(r.progress);
 	r.progress = NULL;

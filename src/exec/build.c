@@ -32,6 +32,7 @@ int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 	if (strcmp(status, "built") != 0)
 		goto cleanup;
 	item = ba_exec_finalize(state);
+	ba_exec_media_here(x->st, item);
 	qc = json_object();
 	json_object_set_new(item, "qc", qc);
 	nfail = ba_verify_item(item, subtask, qc);

@@ -128,6 +128,10 @@ int ba_exec_steps_plan(ba_exec_ctx *x, const json_t *unit, const json_t *draft, 
 void *ba_img_load(const char *path, ba_error *err);
 int ba_img_store_png(ba_store *st, void *surface, char sha[65], char **rel, ba_error *err);
 void ba_img_free(void *surface);
+/* The item's media files in this workspace: on a team store a worker may
+ * verify or judge a unit whose media another machine made (the store
+ * writes them here from its copy; image_io.c). */
+void ba_exec_media_here(ba_store *st, const json_t *item);
 /* JPEG round trip at quality q, in place. */
 int ba_img_jpeg_roundtrip(void *surface, int quality, ba_error *err);
 /* Lay text out as a picture (render_text.c): paragraphs wrapped to the

@@ -74,6 +74,7 @@ int ba_exec_unit_gate(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 	if ((rc = ba_item_get(x->st, x->run_id, key, &state, &status, err)) != 0)
 		return rc;
 	item = json_object_get(state, "item");
+	ba_exec_media_here(x->st, item);
 	qc = json_object_get(item, "qc");
 	audit = json_object_get(qc, "audit");
 	if (!json_is_object(qc) || (strcmp(status, "checked") && !(!strcmp(status, "rejected") && only_audit_failed(qc))))

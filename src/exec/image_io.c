@@ -6,6 +6,7 @@
 #include "exec_internal.h"
 #include "benchagent/buf.h"
 #include "benchagent/fs.h"
+#include "benchagent/json.h"
 
 #include <cairo.h>
 #include <setjmp.h>
@@ -225,4 +226,16 @@ int ba_img_jpeg_roundtrip(void *surface, int quality, ba_error *err)
 	cairo_surface_mark_dirty(s);
 	cairo_surface_destroy(d);
 	return 0;
+}
+
+void ba_exec_media_here(ba_store *st, const json_t *item)
+{
+	json_t *m;
+	size_t i;
+
+	json_array_foreach(json_object_get(item, "media"), i, m) {
+		const char *sha = ba_json_str(m, "sha256", NULL);
+		if (sha && st)
+			free(ba_media_path(st, sha));
+	}
 }

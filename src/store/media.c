@@ -1,13 +1,82 @@
 /*
  * media.c - content-addressed media files: .benchagent/media/ab/<sha256>.<ext>
+ *
+ * On a team store (PostgreSQL) the files live on the machine that made
+ * them, so the store also keeps every file's bytes (media_blobs, base64)
+ * and ba_media_path writes a file that is missing here from them, checked
+ * against its sha256, before returning its path: any worker, eval, review
+ * or export on any machine sees the same media. A file that is neither
+ * here nor in the store gives NULL (and a warning naming it).
  */
+#define BA_LOG_MODULE "store"
 #include "store_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/base64.h"
 #include "benchagent/fs.h"
+#include "benchagent/log.h"
 #include "benchagent/sha256.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* The shared backend: the files are not everyone's */
+static int shared(const ba_store *st) { return st->db == NULL; }
+
+/* Keep the bytes in the store (a team store only). Lock held. */
+static int blob_put(ba_store *st, const char *sha, const void *data, size_t len, ba_error *err)
+{
+	char *b64 = ba_base64_encode(data, len);
+	ba_sql *s = NULL;
+	int rc = 0;
+
+	if (ba_sql_prepare(st, "INSERT INTO media_blobs(sha256, data) VALUES(?,?) ON CONFLICT(sha256) DO NOTHING",
+			   &s) != 0) {
+		rc = ba_store_fail(st, err, "media blob put");
+	} else {
+		ba_sql_text(s, 1, sha);
+		ba_sql_text(s, 2, b64);
+		if (ba_sql_step(s) != BA_SQL_DONE)
+			rc = ba_store_fail(st, err, "media blob put");
+	}
+	ba_sql_finalize(s);
+	free(b64);
+	return rc;
+}
+
+/* Write the missing file abs from the store's copy of sha's bytes: 0, or
+ * -1 when the store has none or it does not hash to sha (warned). */
+static int materialise(ba_store *st, const char *sha, const char *abs)
+{
+	ba_sql *s = NULL;
+	unsigned char *bytes = NULL;
+	size_t len = 0;
+	char got[65], *dir;
+	int rc = -1;
+
+	ba_store_lock(st);
+	if (ba_sql_prepare(st, "SELECT data FROM media_blobs WHERE sha256 = ?", &s) == 0) {
+		ba_sql_text(s, 1, sha);
+		if (ba_sql_step(s) == BA_SQL_ROW && ba_sql_col_text(s, 0))
+			bytes = ba_base64_decode(ba_sql_col_text(s, 0), strlen(ba_sql_col_text(s, 0)), &len);
+	}
+	ba_sql_finalize(s);
+	ba_store_unlock(st);
+	if (!bytes) {
+		BA_WARN("media %.12s: not in this workspace and not in the team store %s", sha, st->label);
+		return -1;
+	}
+	ba_sha256_hex(bytes, len, got);
+	dir = ba_path_dirname(abs);
+	if (strcmp(got, sha))
+		BA_WARN("media %.12s: the team store's copy does not match its sha256", sha);
+	else if (ba_fs_mkdir_p(dir, NULL) == 0 && ba_fs_write_atomic(abs, bytes, len, NULL) == 0)
+		rc = 0;
+	else
+		BA_WARN("media %.12s: cannot write %s", sha, abs);
+	free(dir);
+	free(bytes);
+	return rc;
+}
 
 static int ext_ok(const char *ext)
 {
@@ -55,6 +124,8 @@ int ba_media_put(ba_store *st, const void *data, size_t len, const char *ext,
 				rc = ba_store_fail(st, err, "media put");
 		}
 		ba_sql_finalize(s);
+		if (rc == 0 && shared(st))
+			rc = blob_put(st, sha, data, len, err);
 		ba_store_unlock(st);
 	}
 	if (rc == 0) {
@@ -84,5 +155,9 @@ char *ba_media_path(ba_store *st, const char *sha)
 	}
 	ba_sql_finalize(s);
 	ba_store_unlock(st);
+	if (path && shared(st) && !ba_fs_exists(path) && materialise(st, sha, path) != 0) {
+		free(path);
+		path = NULL;
+	}
 	return path;
 }

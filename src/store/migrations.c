@@ -172,5 +172,9 @@ const char *const ba_store_pg_migrations[] = {
 	/* 2: as SQLite's 9 (the report's indexes) */
 	"CREATE INDEX IF NOT EXISTS eval_results_item ON eval_results(bench, item, model, epoch);"
 	"CREATE INDEX IF NOT EXISTS eval_results_fp ON eval_results(bench, updated, score, epoch, error);",
+	/* 3: a team store keeps every media file's bytes (base64), so any
+	 * machine can materialise it into its own workspace (media.c); the
+	 * embedded store has the files themselves and needs no such table */
+	"CREATE TABLE media_blobs(sha256 TEXT PRIMARY KEY, data TEXT NOT NULL);",
 	NULL
 };

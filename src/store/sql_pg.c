@@ -6,15 +6,27 @@
  * rows are then read from the result. Each distinct SQL text is prepared
  * on the server once per connection (PQprepare, named s1, s2, ...), so a
  * statement run for every unit is planned once, not every time.
+ *
+ * A lost connection (the server restarted, a network blip) is reopened
+ * once per loss, outside a transaction: the statement that found it lost
+ * runs again on the new connection. The server gets up to
+ * $BENCHAGENT_STORE_RECONNECT_S seconds (default 30) to come back; after
+ * that the statement fails with one line saying so. Inside a transaction
+ * the work of the transaction is gone with the connection: it fails (and
+ * the caller's rerun redoes it), and the next statement reconnects.
  */
 #include "store_internal.h"
 #include "benchagent/alloc.h"
+
+#define BA_LOG_MODULE "store"
+#include "benchagent/log.h"
 
 #include <libpq-fe.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* SQL text -> server-side statement name, per connection */
 typedef struct pg_prepared {
@@ -26,6 +38,7 @@ typedef struct pg_stmt {
 	ba_sql base;
 	char *sql;
 	char name[24];      /* prepared on the server ("" = not yet) */
+	int gen;            /* the connection generation name belongs to */
 	int nparams;
 	char **vals;
 	PGresult *res;
@@ -66,14 +79,12 @@ static int pg_open(ba_store *st, const char *url, ba_error *err)
 	return 0;
 }
 
-static void pg_close(ba_store *st)
+/* Forget the statements prepared on the server (a new connection has none). */
+static void forget_prepared(ba_store *st)
 {
 	pg_prepared *pp = st->prepared;
 	size_t i;
 
-	if (st->conn)
-		PQfinish(CONN(st));
-	st->conn = NULL;
 	if (pp) {
 		for (i = 0; i < pp->n; i++)
 			free(pp->sql[i]);
@@ -81,6 +92,71 @@ static void pg_close(ba_store *st)
 		free(pp);
 	}
 	st->prepared = NULL;
+	st->conn_gen++;
+}
+
+static void pg_close(ba_store *st)
+{
+	if (st->conn)
+		PQfinish(CONN(st));
+	st->conn = NULL;
+	forget_prepared(st);
+}
+
+static double reconnect_wait_s(void)
+{
+	const char *e = getenv("BENCHAGENT_STORE_RECONNECT_S");
+	char *end;
+	double v = e ? strtod(e, &end) : 30;
+
+	return e && (end == e || *end || v < 0 || v > 3600) ? 30 : v;
+}
+
+/* The connection is gone: reopen it (waiting up to the reconnect window
+ * for the server). 0, or -1 with st->errmsg saying why. Lock held. */
+static int reconnect(ba_store *st)
+{
+	double wait = reconnect_wait_s(), waited = 0;
+	struct timespec nap = { 0, 250000000L };
+	char last[sizeof(st->errmsg)];
+
+	BA_WARN("%s: the connection was lost; reconnecting", st->label);
+	for (;;) {
+		PQreset(CONN(st));
+		if (PQstatus(CONN(st)) == CONNECTION_OK) {
+			forget_prepared(st);
+			PQsetNoticeProcessor(CONN(st), notice_quiet, NULL);
+			BA_WARN("%s: reconnected", st->label);
+			return 0;
+		}
+		if (waited >= wait)
+			break;
+		nanosleep(&nap, NULL);
+		waited += 0.25;
+	}
+	remember(st, NULL);
+	st->conn_dead = 1;
+	snprintf(last, sizeof(last), "%s", st->errmsg);
+	snprintf(st->errmsg, sizeof(st->errmsg),
+		 "the connection to the server was lost and could not be reopened within %g s: %.380s", wait, last);
+	st->sqlstate[0] = 0;
+	return -1;
+}
+
+/* Before a statement (or after one failed): 1 when the connection was lost
+ * and has been reopened (run the statement again), 0 when it is fine, -1
+ * when it is lost for good or inside a transaction (st->errmsg set). */
+static int revive(ba_store *st)
+{
+	if (PQstatus(CONN(st)) == CONNECTION_OK)
+		return 0;
+	if (st->conn_dead)
+		return -1; /* reconnecting failed once: st->errmsg still says why */
+	if (st->txn_depth > 0) {
+		snprintf(st->errmsg, sizeof(st->errmsg), "the connection to the server was lost inside a transaction");
+		return -1;
+	}
+	return reconnect(st) == 0 ? 1 : -1;
 }
 
 /* The server-side name of sql, preparing it on first use; 0 or -1. Call
@@ -96,8 +172,10 @@ static int server_name(ba_store *st, pg_stmt *p)
 	for (i = 0; i < pp->n; i++)
 		if (!strcmp(pp->sql[i], p->sql)) {
 			snprintf(p->name, sizeof(p->name), "s%zu", i + 1);
+			p->gen = st->conn_gen;
 			return 0;
 		}
+	p->gen = st->conn_gen;
 	snprintf(p->name, sizeof(p->name), "s%zu", pp->n + 1);
 	r = PQprepare(CONN(st), p->name, p->sql, p->nparams, NULL);
 	if (!r || PQresultStatus(r) != PGRES_COMMAND_OK) {
@@ -115,7 +193,7 @@ static int server_name(ba_store *st, pg_stmt *p)
 	return 0;
 }
 
-static int pg_exec(ba_store *st, const char *sql)
+static int exec_once(ba_store *st, const char *sql)
 {
 	PGresult *r = PQexec(CONN(st), sql);
 	int ok = r && (PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK);
@@ -124,6 +202,35 @@ static int pg_exec(ba_store *st, const char *sql)
 		remember(st, r);
 	PQclear(r);
 	return ok ? 0 : -1;
+}
+
+static int pg_exec(ba_store *st, const char *sql)
+{
+	/* BEGIN opens a transaction (txn_depth is already 1): it may reconnect */
+	int opening = !strcmp(sql, "BEGIN") && st->txn_depth == 1, rc, depth = st->txn_depth;
+
+	if (!strcmp(sql, "COMMIT") || !strcmp(sql, "ROLLBACK")) {
+		/* never on a new connection: it would commit nothing and say so
+		 * with a mere warning */
+		if (PQstatus(CONN(st)) == CONNECTION_OK)
+			return exec_once(st, sql);
+		if (!strcmp(sql, "ROLLBACK"))
+			return 0; /* the server dropped the transaction with the connection */
+		snprintf(st->errmsg, sizeof(st->errmsg),
+			 "the connection to the server was lost before the commit (the transaction is lost)");
+		return -1;
+	}
+	if (opening)
+		st->txn_depth = 0;
+	if (revive(st) < 0) {
+		st->txn_depth = depth;
+		return -1;
+	}
+	rc = exec_once(st, sql);
+	if (rc != 0 && revive(st) == 1)
+		rc = exec_once(st, sql);
+	st->txn_depth = depth;
+	return rc;
 }
 
 static const char *pg_errmsg(ba_store *st) { return st->errmsg; }
@@ -202,17 +309,29 @@ static int pg_step(ba_sql *s)
 
 	if (!p->ran) {
 		ExecStatusType t;
+		int again = 1;
 		p->ran = 1;
 		ba_store_lock(s->st);
-		if (!p->name[0] && server_name(s->st, p) != 0) {
-			ba_store_unlock(s->st);
-			if (s->st->txn_depth)
-				s->st->txn_failed = 1;
-			return -1;
+		for (;;) {
+			if (revive(s->st) < 0 || ((!p->name[0] || p->gen != s->st->conn_gen) && server_name(s->st, p) != 0)) {
+				ba_store_unlock(s->st);
+				if (s->st->txn_depth)
+					s->st->txn_failed = 1;
+				return -1;
+			}
+			p->res = PQexecPrepared(CONN(s->st), p->name, p->nparams, (const char *const *)p->vals, NULL,
+						NULL, 0);
+			t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
+			if ((t == PGRES_TUPLES_OK || t == PGRES_COMMAND_OK) || !again || s->st->txn_depth ||
+			    PQstatus(CONN(s->st)) == CONNECTION_OK)
+				break;
+			/* lost between statements: once more on a new connection */
+			again = 0;
+			remember(s->st, p->res);
+			PQclear(p->res);
+			p->res = NULL;
 		}
-		p->res = PQexecPrepared(CONN(s->st), p->name, p->nparams, (const char *const *)p->vals, NULL, NULL, 0);
 		ba_store_unlock(s->st);
-		t = p->res ? PQresultStatus(p->res) : PGRES_FATAL_ERROR;
 		if (t != PGRES_TUPLES_OK && t != PGRES_COMMAND_OK) {
 			remember(s->st, p->res);
 			PQclear(p->res);

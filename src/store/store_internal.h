@@ -30,6 +30,8 @@ struct ba_store {
 	int txn_depth;
 	int txn_failed;
 	void *prepared;        /* PostgreSQL: the statements prepared on this connection */
+	int conn_gen;          /* PostgreSQL: bumped on every reconnect (prepared names are gone) */
+	int conn_dead;         /* PostgreSQL: lost and not reopened: every statement fails at once */
 	char errmsg[512];      /* PostgreSQL: the last failure's message */
 	char sqlstate[6];
 };

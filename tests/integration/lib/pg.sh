@@ -4,6 +4,8 @@
 # caller is root), listening on 127.0.0.1 only with trust auth.
 #   pg_start DIR   -> sets PG_URL (postgresql://...), 0 or 1 (why on stderr)
 #   pg_stop        -> stops the server (call it from the EXIT trap)
+#   pg_restart     -> restarts it (fast: open connections are cut), same port
+#   pg_halt / pg_resume -> stops it keeping its data / starts it again
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 PG_DIR=
 PG_URL=
@@ -26,10 +28,11 @@ pg_start() {
   fi
   local port
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  PG_OPTS="-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c max_connections=60"
   _pg_as "$PG_BIN/initdb" -D "$PG_DIR/data" -U bench --auth=trust -E UTF8 --no-locale > "$PG_DIR/initdb.log" 2>&1 ||
     { echo "initdb failed: $(tail -3 "$PG_DIR/initdb.log")" >&2; return 1; }
   _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
-    -o "-c listen_addresses=127.0.0.1 -p $port -k $PG_DIR -c fsync=off -c max_connections=60" start > /dev/null 2>&1 ||
+    -o "$PG_OPTS" start > /dev/null 2>&1 ||
     { echo "pg_ctl start failed: $(tail -3 "$PG_DIR/server.log")" >&2; return 1; }
   PG_URL="postgresql://bench@127.0.0.1:$port/postgres"
   PG_PORT=$port
@@ -40,5 +43,8 @@ pg_stop() {
   [ -n "$PG_DIR" ] && rm -rf "$PG_DIR"
   PG_DIR=
 }
+pg_restart() { _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w -t 60 restart > /dev/null 2>&1; }
+pg_halt() { _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/null 2>&1; }
+pg_resume() { _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -o "$PG_OPTS" start > /dev/null 2>&1; }
 # Run SQL against the test server, print unaligned rows.
 pg_sql() { "$PG_BIN/psql" -X -q -A -t "$PG_URL" -c "$1"; }
