@@ -3,7 +3,8 @@
 # throwaway PostgreSQL cluster (tests/integration/lib/pg.sh) and
 # ba-testserver answering every call after DELAY ms, so a build is bound
 # by the endpoint's latency, not by us. Prints two tables:
-#  (a) one benchmark of UNITS units (two calls each) built by one process
+#  (a) one benchmark of UNITS units (two calls each, plus the verifier's
+#      options-only probe) built by one process
 #      vs two processes sharing the store (each with WORKERS threads): wall
 #      time and speed-up (target >= 1.8x); the one-process SQLite build
 #      for reference;
@@ -41,7 +42,9 @@ cat > "$tmp/rules.json" <<J
   "replies": [{"json": {"steps": [{"tool": "choice_shuffle", "args": {}}]}, "delay_ms": $delay}]},
  {"when": {"path": "/chat/completions", "body_contains": "strict benchmark item inspector"},
   "replies": [{"json": {"answerable_without_input": false, "answer_correct": true, "answer_hinted": false,
-                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": $delay}]}],
+                        "ambiguous": false, "verdict": "pass", "reason": "fine"}, "delay_ms": $delay}]},
+ {"when": {"path": "/chat/completions", "body_contains": "You are an examinee shown only part"},
+  "replies": [{"json": {"answer": "", "confident": false, "reason": "nothing singles out an option"}, "delay_ms": $delay}]}],
  "default": {"status": 400, "error": "unexpected request"}}
 J
 start_server() {
@@ -84,7 +87,7 @@ calls=$(curl -s "http://127.0.0.1:$port/__stats" | python3 -c 'import json,sys; 
 same=no; cmp -s "$tmp/one/out/$id/items.jsonl" "$tmp/a/out/$id/items.jsonl" && cmp -s "$tmp/lite/out/$id/items.jsonl" "$tmp/b/out/$id/items.jsonl" && same=yes
 split=$(PG_URL=$(url two) pg_sql "SELECT COUNT(*) FROM work_queue WHERE stage = 'execute' GROUP BY worker ORDER BY 1 DESC" | tr '\n' '/' | sed 's,/$,,')
 
-echo "(a) $units units x 2 calls, endpoint delay ${delay} ms, $workers threads per process"
+echo "(a) $units units x 3 calls (step list, probe, inspector), endpoint delay ${delay} ms, $workers threads per process"
 echo
 echo "| build | store | processes | wall s | speed-up vs one process | units per process |"
 echo "| --- | --- | --- | --- | --- | --- |"

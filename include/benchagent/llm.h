@@ -141,6 +141,8 @@ typedef struct ba_gateway_stats {
 	int dry_run;               /* tokens and cost_usd are estimates (chars/4), nothing was sent */
 	long batches;              /* provider batches submitted (batch API) */
 	long batch_rounds;         /* ba_gateway_batch_round calls that sent something */
+	double batch_submit_s;     /* batch threads' time building, uploading and creating batches */
+	double batch_results_s;    /* ... downloading the results and joining them on custom_id */
 	long failovers;            /* attempts moved to another endpoint of a pool */
 } ba_gateway_stats;
 

@@ -48,6 +48,7 @@ struct batch_set {
 	ba_job **jobs;
 	char **cids;
 	size_t n;
+	json_t *index;             /* custom_id -> position (results are joined on it) */
 	char id[128];              /* provider's batch id, "" = not submitted yet */
 };
 
@@ -183,11 +184,9 @@ static void set_all(batch_set *s, int retry, const char *why)
 
 static ba_job *by_cid(batch_set *s, const char *cid)
 {
-	size_t i;
-	for (i = 0; cid && i < s->n; i++)
-		if (!strcmp(s->cids[i], cid))
-			return s->jobs[i];
-	return NULL;
+	json_t *i = cid && s->index ? json_object_get(s->index, cid) : NULL;
+
+	return i ? s->jobs[json_integer_value(i)] : NULL;
 }
 
 /* Apply every JSON line of a downloaded result file to its job. */
@@ -470,7 +469,11 @@ static void run_set(ba_batch_work *w, batch_set *s)
 	size_t i;
 
 	if (!s->id[0]) {
+		double t0 = ba_now();
 		r = api->submit(w, s, err, sizeof(err));
+		pthread_mutex_lock(&gw->mu);
+		gw->stats.batch_submit_s += ba_now() - t0;
+		pthread_mutex_unlock(&gw->mu);
 		if (r != 0) {
 			set_all(s, 1, err);
 			return;
@@ -491,9 +494,15 @@ static void run_set(ba_batch_work *w, batch_set *s)
 	} else
 		BA_INFO("provider '%s': polling batch %s from an earlier run (%zu requests)", w->prov->name, s->id, s->n);
 	for (;;) {
+		double t0 = ba_now();
 		r = api->poll(w, s, err, sizeof(err));
-		if (r == 1)
+		if (r == 1) {
+			/* this poll downloaded and applied the results */
+			pthread_mutex_lock(&gw->mu);
+			gw->stats.batch_results_s += ba_now() - t0;
+			pthread_mutex_unlock(&gw->mu);
 			break;
+		}
 		if (r < 0 && ++errors > gw->max_retries) {
 			/* the batch is gone (e.g. expired files): forget it, resubmit */
 			if (gw->st)
@@ -518,6 +527,9 @@ static void set_add(batch_set *s, ba_job *j, const char *cid)
 	s->cids = ba_realloc(s->cids, (s->n + 1) * sizeof(*s->cids));
 	s->jobs[s->n] = j;
 	s->cids[s->n] = ba_strdup(cid);
+	if (!s->index)
+		s->index = json_object();
+	json_object_set_new(s->index, cid, json_integer((json_int_t)s->n));
 	s->n++;
 }
 
@@ -528,6 +540,7 @@ static void set_clear(batch_set *s)
 		free(s->cids[i]);
 	free(s->cids);
 	free(s->jobs);
+	json_decref(s->index);
 	memset(s, 0, sizeof(*s));
 }
 
