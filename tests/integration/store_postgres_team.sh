@@ -47,10 +47,10 @@ jq -n --argjson j40 "$(judge 40)" --argjson j70 "$(judge 70)" '{rules: [
   replies: [{json: {answer: "", confident: false, reason: "nothing singles out an option"}}]},
  {when: {model: "judge-m", body_contains: "causal_queue_v1-0001"}, replies: [{json: $j40}]},
  {when: {model: "judge-m"}, replies: [{json: $j70}]},
- {when: {model: "m2"}, replies: [{content: "The answer is B", delay_ms: 300}]},
+ {when: {model: "m2"}, replies: [{content: "The answer is B", delay_ms: 500}]},
  {when: {model: "f2"}, replies: [{content: "The answer is B"}]},
  {when: {model: "f1"}, replies: [{content: "The answer is A"}]}],
- default: {content: "The answer is A", delay_ms: 300}, batch: {delay_ms: 2500}}' > "$tmp/rules.json"
+ default: {content: "The answer is A", delay_ms: 500}, batch: {delay_ms: 2500}}' > "$tmp/rules.json"
 stats() { curl -s "http://127.0.0.1:$port/__stats"; }
 EXEC='  batch_poll_s: 0.2
 execution:
