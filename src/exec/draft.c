@@ -211,6 +211,23 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 		c = NULL;
 	}
 	choices = choices_of(f);
+	if (!choices && a && c) {
+		/* an answer that lists relation triples: one fact of the dialogue asked */
+		char *fq;
+		json_t *fc;
+		if (ba_exec_relation_fact(a, c, x->seed + (uint64_t)ba_json_int(s, "index", 0), &fq, &fc)) {
+			free(q);
+			q = fq;
+			free(a);
+			if (!strcmp(ba_json_str(subtask, "answer_type", ""), "choice")) {
+				choices = fc;
+				a = ba_strdup("A");
+			} else {
+				a = ba_strdup(json_string_value(json_array_get(fc, 0)));
+				json_decref(fc);
+			}
+		}
+	}
 	if (!choices && q && ba_letter_index(a) >= 0) {
 		char *stem;
 		json_t *inl;

@@ -61,6 +61,15 @@ int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
  * (the text before that sentence) and *choices (the labels), else 0. */
 int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
 
+/* relation_fact.c: an answer listing relation triples ("(S (PER) =>
+ * per:title => actor (STRING) ...") as one question about one fact whose
+ * subject has a single object: 1 with *question (caller frees) and
+ * *choices (new ref; the key first, 2-3 entities of the same sample and
+ * type that do not hold, people also from the dialogue's speaker labels),
+ * else 0. seed picks the fact. */
+int ba_exec_relation_fact(const char *answer, const char *dialogue, uint64_t seed, char **question,
+			  json_t **choices);
+
 /* Build the initial draft of a unit from its source (dataset sample or
  * generator). Returns 0 with *draft (new ref), or an error. */
 int ba_exec_unit_draft(ba_exec_ctx *x, const json_t *unit, json_t **draft, json_t **srcinfo,

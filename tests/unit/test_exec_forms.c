@@ -8,6 +8,7 @@
 #include "support.h"
 #include "benchagent/json.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,8 @@
 void ba_exec_fill_slots(json_t *fields, const json_t *raw);
 int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
 int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
+int ba_exec_relation_fact(const char *answer, const char *dialogue, uint64_t seed, char **question,
+			  json_t **choices);
 
 static void test_slots(void **state)
 {
@@ -77,12 +80,56 @@ static void test_labels(void **state)
 	assert_int_equal(ba_exec_listed_labels("Name the colours: red, green, blue, and say why.", "red", &stem, &ch), 0);
 }
 
+/* Dialogue-Relation-Extraction's answer form: one fact asked, the key
+ * first, no option that also holds or is another name of the key. */
+static void test_relation_fact(void **state)
+{
+	const char *ans = "(Speaker 2 (PER) => per:alternate_names => Mon (PER) (Speaker 3 (PER) => per:alternate_names "
+			  "=> Rach (PER) (Speaker 1 (PER) => per:friends => Speaker 2 (PER) (Speaker 1 (PER) => per:friends "
+			  "=> Rach (PER)";
+	const char *dlg = "Speaker 1: Oh, hey, Mon.\nSpeaker 2: Yeah?\nSpeaker 3: Hi.\nSpeaker 4: Hello.";
+	char *q;
+	json_t *ch;
+	uint64_t seed;
+	int asked_name = 0;
+	(void)state;
+	for (seed = 0; seed < 8; seed++) {
+		size_t i;
+		assert_int_equal(ba_exec_relation_fact(ans, dlg, seed, &q, &ch), 1);
+		/* Speaker 1 has two friends: never asked; the alternate names are */
+		assert_null(strstr(q, "friend"));
+		assert_true(json_array_size(ch) >= 3);
+		if (!strcmp(q, "In the conversation, which other name is Speaker 2 called by?")) {
+			asked_name = 1;
+			assert_string_equal(json_string_value(json_array_get(ch, 0)), "Mon");
+			for (i = 1; i < json_array_size(ch); i++) {
+				const char *o = json_string_value(json_array_get(ch, i));
+				assert_string_not_equal(o, "Speaker 2");
+				assert_string_not_equal(o, "Mon");
+			}
+		} else {
+			assert_string_equal(q, "In the conversation, which other name is Speaker 3 called by?");
+			assert_string_equal(json_string_value(json_array_get(ch, 0)), "Rach");
+		}
+		free(q);
+		json_decref(ch);
+	}
+	assert_true(asked_name);
+	/* not a triple list, or too few other people: nothing made */
+	assert_int_equal(ba_exec_relation_fact("IS_INCLUDED", dlg, 0, &q, &ch), 0);
+	assert_int_equal(ba_exec_relation_fact("(Speaker 1 (PER) => per:spouse => Speaker 2 (PER)", "Speaker 1: a\nSpeaker 2: b",
+					       0, &q, &ch), 0);
+	assert_null(q);
+	assert_null(ch);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_lettered),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_relation_fact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
