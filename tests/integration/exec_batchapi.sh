@@ -7,7 +7,7 @@
 #  1. a batch build equals the direct build (same items), sends no direct
 #     chat request, one batch per stage round, each batch one request per
 #     unit, the calls the direct build sent and no more, at half the price;
-#     a rerun sends nothing;
+#     a rerun sends nothing; with --no-cache the same five batches;
 #  2. kill -9 while a batch is pending, then rerun: the pending batch is
 #     polled, never submitted again (batches in all = a clean run's);
 #  3. the same through the work queue (execution.queue: true);
@@ -82,6 +82,13 @@ r0=$(stats | jq .requests)
 "$BA" --workspace "$tmp/b" -q --batch-api build "$tmp/plan.json" > /dev/null 2>&1
 check "batch rebuild: nothing sent" test "$(stats | jq .requests)" -eq "$r0"
 check "batch rebuild: same items" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/b/$OUT/items.jsonl"
+# --no-cache: a round's answers are still read back (from this process's rounds), not asked again
+mkws "$tmp/n"
+b0=$(nbatch)
+timeout 300 "$BA" --workspace "$tmp/n" -q --no-cache --batch-api build "$tmp/plan.json" > /dev/null 2> "$tmp/n.err"
+check "no-cache batch build exits 0" test $? -eq 0 || cat "$tmp/n.err" >&2
+check "no-cache batch build: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/n/$OUT/items.jsonl"
+check "no-cache batch build: five more batches, no more" test "$(nbatch)" -eq $((b0 + 5))
 
 # ---- 2. kill -9 while a batch is pending (the third round), then rerun ----
 jq '.batch.delay_ms = 4000' "$tmp/rules.json" > "$tmp/rules_slow.json"

@@ -165,6 +165,59 @@ static int call(fixture *f, ba_llm_request *req, const char *text, ba_llm_respon
 	return rc;
 }
 
+/* A blocking call that goes through a batch API never sits through the
+ * batch: BA_EPENDING until ba_gateway_batch_round() has sent every queued
+ * request in one batch (identical ones once); then the same call is
+ * answered from the cache, or fails with the error its batch line got. */
+static void test_blocking_batch_calls_wait_for_a_round(void **state)
+{
+	fixture f;
+	ba_gateway_options o = BA_GATEWAY_OPTIONS_INIT;
+	ba_llm_request req = BA_LLM_REQUEST_INIT;
+	ba_llm_response *r = NULL;
+	ba_error err = BA_ERROR_INIT;
+	ba_gateway_stats st;
+	const char *texts[] = { "first question", "second question", "first question", "a bad one" };
+	size_t i;
+
+	(void)state;
+	o.batch_api = 1;
+	start_opts(&f,
+		   "{\"rules\":[{\"when\":{\"body_contains\":\"a bad one\"},\"replies\":[{\"status\":400,\"error\":\"refused here\"}]},"
+		   "{\"when\":{\"body_contains\":\"question\"},\"replies\":[{\"content\":\"fine\"}]}],\"batch\":{\"delay_ms\":50}}",
+		   NULL, "  batch_window_ms: 20\n  batch_poll_s: 0.05\n", &o);
+	req.can_wait = 1;
+	for (i = 0; i < 4; i++) {
+		assert_int_equal(call(&f, &req, texts[i], &r, &err), BA_EPENDING);
+		assert_null(r);
+		assert_non_null(strstr(err.msg, "waiting for the next batch round"));
+	}
+	assert_int_equal(server_requests(&f), 0);
+	/* three distinct requests, one batch */
+	assert_int_equal(ba_gateway_batch_round(f.gw), 3);
+	ba_gateway_stats_get(f.gw, &st);
+	assert_int_equal(st.batches, 1);
+	assert_int_equal(st.batch_rounds, 1);
+	for (i = 0; i < 3; i++) {
+		assert_int_equal(call(&f, &req, texts[i], &r, &err), 0);
+		assert_string_equal(r->content, "fine");
+		assert_true(r->cached);
+		ba_llm_response_free(r);
+		r = NULL;
+	}
+	assert_int_equal(call(&f, &req, "a bad one", &r, &err), BA_EHTTP);
+	assert_non_null(strstr(err.msg, "refused here"));
+	assert_int_equal(ba_gateway_batch_round(f.gw), 0);
+	/* a call that cannot wait is sent directly, at once */
+	req.can_wait = 0;
+	assert_int_equal(call(&f, &req, "third question", &r, &err), 0);
+	assert_string_equal(r->content, "fine");
+	ba_llm_response_free(r);
+	ba_gateway_stats_get(f.gw, &st);
+	assert_int_equal(st.batches, 1);
+	stop(&f);
+}
+
 static void test_openai_text_and_cache(void **state)
 {
 	fixture f;
@@ -833,6 +886,7 @@ int main(void)
 		cmocka_unit_test(test_concurrency_limit),
 		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test(test_identical_inflight_requests_sent_once),
+		cmocka_unit_test(test_blocking_batch_calls_wait_for_a_round),
 		cmocka_unit_test(test_token_rate_limit),
 		cmocka_unit_test(test_timeout_is_retried),
 	};
