@@ -65,6 +65,25 @@ int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, cons
  * per_subtask, subtasks: {id: {items, quota, ..}}, failures: [{reason,
  * count}] (top 5), and per mode: plan_mock, cost_usd, llm_calls, llm_sent,
  * unit_status | generated, reused, checks}. */
+/* The generator units of a plan whose sources are all generators
+ * (gen_units.c): every quota becomes items, in plan order; item i of quota
+ * q is drawn by ba_gen_draw_unit from seeds derived from (seed, subtask,
+ * generator version, difficulty, i) and must pass the generator's schema,
+ * its own verify() = 1, the gate (gate not NULL: judged through gw) and
+ * ba_verify's duplicate index over the items accepted before it (a
+ * refused draw is drawn again, up to 50 draws; 3 unfillable units in a row
+ * end the quota as exhausted, reported in stats.shortfall). Each accepted
+ * unit is stored with ba_item_put under run_id, so a rerun (or a resume
+ * after kill -9) reuses finished units and gives the same items byte for
+ * byte. *items (new ref) is the final array with ids "<query id>-0001"..,
+ * subtask, provenance and qc; *stats (new ref) is {checks: {name: {passed,
+ * total}}, per_subtask: {id: n}, shortfall: [..], failures, reused: n,
+ * generated: n}. */
+struct ba_gen_registry;
+int ba_exec_gen_units(struct ba_gen_registry *reg, ba_store *st, const ba_config *cfg, int64_t run_id,
+		      const json_t *plan, uint64_t seed, ba_gateway *gw, const struct ba_audit_gate_opts *gate, json_t **items, json_t **stats,
+		      ba_error *err);
+
 typedef struct ba_exec_build_opts {
 	const char *outroot;       /* default "out" */
 	int dry_run;

@@ -187,47 +187,26 @@ int ba_gen_registry_add_bench(ba_gen_registry *reg, const char *bench_dir, ba_er
 int ba_gen_registry_add_file(ba_gen_registry *reg, const char *path, const char **name_out,
 			     ba_error *err);
 
-/* ---- offline planning (no model configured) ---- */
+/* ---- one unit's draws (src/gen/unit.c) ---- */
 
-/* Map a query {id, description, target_size} to generators and write a
- * plan in the docs/plan-format.md shape (sources kind generator, capacity
- * null, quotas over matched generators x difficulty levels, summing to
- * target_size). Deterministic. *plan is a new reference. Fails with
- * BA_EINVAL on a bad query (message names the field) or when no generator
- * matches. */
-int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t **plan,
-			ba_error *err);
-
-/* Run an offline plan: every quota of the plan (generator sources only)
- * becomes items, in plan order; item i of quota q is drawn from a seed
- * derived from (seed, subtask, generator version, difficulty, i) and
- * checked (schema, own verify = 1, exact-duplicate removal with
- * replacement draws, up to 50 draws; 3 unfillable units in a row end the
- * quota as exhausted, reported in stats.shortfall). Each accepted item is stored with
- * ba_item_put under run_id, so a rerun (or a resume after kill -9) reuses
- * finished items and gives the same items byte for byte.
- * *items (new ref) is the final array with ids "<query id>-0001".., subtask,
- * provenance and qc; *stats (new ref) is {checks: {name: {passed, total}},
- * per_subtask: {id: n}, shortfall: [..], reused: n, generated: n}. */
-int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
-			 uint64_t seed, json_t **items, json_t **stats, ba_error *err);
-
-/* build --audit on the offline path: fn judges a candidate that passed the
- * generator's schema and verify() (before the duplicate index): 0 accepts
- * it (*verdict, a new ref, becomes its qc.audit), 1 rejects it (a redraw
- * follows, counted as the check "audit"; up to 3 rejected draws per unit
- * are stored with the unit as examples), <0 stops the build with err
- * (state is kept: a rerun resumes). The signature goes into every unit
- * key, so a changed gate never reuses items another gate let through. */
-typedef int (*ba_gen_gate_fn)(void *ud, const json_t *item, json_t **verdict, ba_error *err);
-typedef struct ba_gen_gate {
-	ba_gen_gate_fn fn;
-	void *ud;
-	const char *signature;
-} ba_gen_gate;
-int ba_gen_build_offline_gated(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
-			       uint64_t seed, const ba_gen_gate *gate, json_t **items, json_t **stats,
-			       ba_error *err);
-
+/* What becomes of a draw that passed the generator's schema and its own
+ * verify() (score: verify's): 0 keeps it, 1 draws again, <0 stops the
+ * unit (the callee keeps its error). */
+typedef int (*ba_gen_accept_fn)(void *ud, json_t *cand, double score);
+/* Why a unit's draws failed: counts per check, and the last draw's error
+ * message ("" when the last draw failed no generator call). */
+typedef struct ba_gen_draws {
+	int schema_fail, verify_fail, rejected;
+	char error[1024];
+} ba_gen_draws;
+/* Draw one unit: draw n (0 .. max_draws-1) from the seed
+ * ba_rng_seed_from(base_seed, "<label>#n") at difficulty, until a draw
+ * passes the schema (ba_gen_generate), verify() with score 1 and accept
+ * (NULL: every such draw is kept); a sandbox limit hit from the third
+ * draw on ends the unit. 0 with *item (new ref; NULL when no draw was
+ * kept, dr says why) and *score, or accept's negative code. */
+int ba_gen_draw_unit(ba_gen_registry *reg, const char *gname, const char *label, uint64_t base_seed,
+		     int difficulty, ba_store *st, int max_draws, ba_gen_accept_fn accept, void *ud,
+		     json_t **item, double *score, ba_gen_draws *dr);
 
 #endif

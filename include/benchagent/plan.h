@@ -97,7 +97,7 @@ int ba_plan_write_generator(ba_gateway *gw, const json_t *subtask, int attempts,
 void ba_plan_register_mocks(void);
 
 /* The planner's no-model mode (src/agent/offline.c): map query to the
- * verified generators of reg by BM25 (ba_gen_plan_offline), as the stored
+ * verified generators of reg by BM25 (ba_plan_offline), as the stored
  * stage "plan_offline" of run_id (reused while the query and generator
  * versions are the same), then ba_plan_validate. Unless force, a request
  * whose best generator scores below generators.min_score is refused with
@@ -105,5 +105,12 @@ void ba_plan_register_mocks(void);
 struct ba_gen_registry;
 int ba_plan_make_offline(struct ba_gen_registry *reg, ba_store *st, const ba_config *cfg, const json_t *query,
 			 int64_t run_id, int force, json_t **plan, ba_error *err);
+/* Its one decision (src/agent/offline_map.c): map a query {id,
+ * description, target_size} to generators and write a plan in the
+ * docs/plan-format.md shape (sources kind generator, capacity null, quotas
+ * over matched generators x difficulty levels, summing to target_size).
+ * Deterministic. *plan is a new reference. Fails with BA_EINVAL on a bad
+ * query (message names the field) or when no generator matches. */
+int ba_plan_offline(const struct ba_gen_registry *reg, const json_t *query, json_t **plan, ba_error *err);
 
 #endif

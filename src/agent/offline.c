@@ -1,7 +1,7 @@
 /*
  * offline.c - the planner's no-model mode: with no model configured (or
  * --offline), a query is mapped to verified generators by BM25
- * (ba_gen_plan_offline) instead of the design/grounding/allocation agents.
+ * (ba_plan_offline, offline_map.c) instead of the design/grounding/allocation agents.
  * The plan is a stored stage ("plan_offline", keyed by the query and the
  * generators' versions), so a rerun reuses it and an edited generator
  * plans again.
@@ -18,7 +18,7 @@
 
 static int plan_stage(void *ud, const json_t *input, json_t **output, ba_error *err)
 {
-	return ba_gen_plan_offline(ud, json_object_get(input, "query"), output, err);
+	return ba_plan_offline(ud, json_object_get(input, "query"), output, err);
 }
 
 static json_t *generator_versions(const ba_gen_registry *reg)

@@ -113,11 +113,11 @@ int ba_exec_unit_gate(ba_exec_ctx *x, const json_t *unit, ba_error *err);
  * auditor registered: call before the gateway is made), 0 without. */
 int ba_exec_gate_init(const ba_exec_build_opts *o, const json_t *query, ba_store *st, int64_t run_id,
 		      struct ba_audit_gate_opts *g);
-/* ba_gen_build_offline_gated with the panel of g as the gate (reg: the
- * generator registry). */
-int ba_exec_gate_offline(ba_gateway *gw, const struct ba_audit_gate_opts *g, void *reg, ba_store *st,
-			 int64_t run_id, const json_t *plan, uint64_t seed, json_t **items, json_t **stats,
-			 ba_error *err);
+/* build --audit on the generator units: the panel of g judges one draw
+ * (item) of plan: 0 passed (*verdict, a new ref, becomes its qc.audit),
+ * 1 rejected (*verdict says why), <0 no judgement (err). */
+int ba_exec_gate_draw(ba_gateway *gw, const struct ba_audit_gate_opts *g, const json_t *plan, const json_t *item,
+		      json_t **verdict, ba_error *err);
 /* The manifest's "audit_gate": {judges, threshold, seed, signature}. New ref. */
 json_t *ba_exec_gate_manifest(const struct ba_audit_gate_opts *gate, const char *sig);
 /* Run every unit on the worker pool. */

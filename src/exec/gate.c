@@ -131,30 +131,13 @@ int ba_exec_gate_init(const ba_exec_build_opts *o, const json_t *query, ba_store
 	return 1;
 }
 
-typedef struct offline_gate {
-	ba_gateway *gw;
-	const ba_audit_gate_opts *g;
-	const json_t *plan;
-} offline_gate;
-
-static int offline_gate_fn(void *ud, const json_t *item, json_t **verdict, ba_error *err)
+int ba_exec_gate_draw(ba_gateway *gw, const ba_audit_gate_opts *g, const json_t *plan, const json_t *item,
+		      json_t **verdict, ba_error *err)
 {
-	offline_gate *og = ud;
-	const json_t *sub = ba_exec_plan_subtask(og->plan, ba_json_str(item, "subtask", ""));
-	int rc = ba_audit_gate_item(og->gw, og->g, sub, item, verdict, err);
+	const json_t *sub = ba_exec_plan_subtask(plan, ba_json_str(item, "subtask", ""));
+	int rc = ba_audit_gate_item(gw, g, sub, item, verdict, err);
 
 	if (rc != 0)
 		return rc;
 	return strcmp(ba_json_str(*verdict, "verdict", ""), "pass") ? 1 : 0;
-}
-
-int ba_exec_gate_offline(ba_gateway *gw, const ba_audit_gate_opts *g, void *reg, ba_store *st, int64_t run_id,
-			 const json_t *plan, uint64_t seed, json_t **items, json_t **stats, ba_error *err)
-{
-	offline_gate og = { gw, g, plan };
-	char sig[17];
-	ba_gen_gate gate = { offline_gate_fn, &og, sig };
-
-	ba_audit_gate_signature(g, sig);
-	return ba_gen_build_offline_gated(reg, st, run_id, plan, seed, &gate, items, stats, err);
 }

@@ -2,9 +2,9 @@
  * offline.c - the build of a plan whose sources are all generators, with
  * no model: the planner's no-model mode (ba_plan_make_offline) or an
  * edited plan (ba_plan_validate, the same validator the model path uses),
- * then the generator units (ba_gen_build_offline: seeded draws, the
- * generator's own verify(), duplicates refused by ba_verify's index), then
- * the benchmark writer. A rerun reuses the plan and the items; a killed
+ * then the executor's generator units (ba_exec_gen_units, gen_units.c:
+ * seeded draws, the generator's own verify(), duplicates refused by
+ * ba_verify's index), then the benchmark writer. A rerun reuses the plan and the items; a killed
  * run resumes.
  */
 #include "exec_internal.h"
@@ -77,7 +77,6 @@ int ba_exec_build_offline(const ba_config *cfg, ba_store *st, const json_t *doc,
 	ba_gen_registry *reg = NULL;
 	ba_gateway *gw = NULL;
 	ba_audit_gate_opts gate;
-	char sig[17];
 	json_t *plan = NULL, *items = NULL, *stats = NULL, *gate_manifest = NULL;
 	char *safe = NULL, *outdir = NULL;
 	int64_t run_id = 0;
@@ -102,12 +101,13 @@ int ba_exec_build_offline(const ba_config *cfg, ba_store *st, const json_t *doc,
 		gopt.dry_run = o->dry_run;
 		gopt.no_cache = o->no_cache;
 		gopt.run_id = run_id;
+		char sig[17];
 		if ((rc = ba_gateway_new(&gw, cfg, st, &gopt, err)) != 0 ||
-		    (rc = ba_exec_gate_offline(gw, &gate, reg, st, run_id, plan, seed, &items, &stats, err)) != 0)
+		    (rc = ba_exec_gen_units(reg, st, cfg, run_id, plan, seed, gw, &gate, &items, &stats, err)) != 0)
 			goto cleanup;
 		ba_audit_gate_signature(&gate, sig);
 		gate_manifest = ba_exec_gate_manifest(&gate, sig);
-	} else if ((rc = ba_gen_build_offline(reg, st, run_id, plan, seed, &items, &stats, err)) != 0) {
+	} else if ((rc = ba_exec_gen_units(reg, st, cfg, run_id, plan, seed, NULL, NULL, &items, &stats, err)) != 0) {
 		goto cleanup;
 	}
 	safe = ba_path_sanitize(ba_json_str(query, "id", "benchmark"));

@@ -1,13 +1,16 @@
 /*
- * plan.c - offline planning: with no model configured, a query is mapped
- * to generators by BM25 over their name, description and tags, and the
- * target size is spread over the matches and the difficulty levels the
- * request names. The result has the docs/plan-format.md shape, so the
- * executor, the review page and `benchagent build PLAN.json` read it like
- * any other plan.
+ * offline_map.c - the planner's no-model mode, its one decision: a query
+ * is mapped to verified generators by BM25 over their name, description
+ * and tags (ba_gen_search), and the target size is spread over the
+ * matches and the difficulty levels the request names. The result has the
+ * docs/plan-format.md shape, so the executor, the review page and
+ * `benchagent build PLAN.json` read it like any other plan. The stage
+ * around it (stored, reused, validated) is offline.c.
  */
-#include "gen_internal.h"
+#include "planner.h"
 #include "benchagent/alloc.h"
+#include "benchagent/gen.h"
+#include "benchagent/plan.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/query.h"
@@ -151,7 +154,7 @@ static json_t *schema_of(const ba_gen_info *g, json_t *mods)
 	return schema;
 }
 
-int ba_gen_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t **plan, ba_error *err)
+int ba_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t **plan, ba_error *err)
 {
 	const char *desc;
 	json_t *hits = NULL, *h, *subtasks, *sources, *groundings, *quotas, *levels, *mods, *v;

@@ -1,11 +1,15 @@
 /*
- * test_gen_plan.c - BM25 search over generators, query validation, the
- * offline plan (shape, quotas, levels) and the offline build (checks,
- * resume from the store, byte-identical reruns).
+ * test_exec_genunits.c - BM25 search over generators, query validation,
+ * the planner's no-model plan (ba_plan_offline: shape, quotas, levels) and
+ * the executor's generator units (ba_exec_gen_units: checks, resume from
+ * the store, byte-identical reruns, redrawn duplicates).
  */
 #define _GNU_SOURCE
 #include "support.h"
+#include "benchagent/config.h"
+#include "benchagent/exec.h"
 #include "benchagent/gen.h"
+#include "benchagent/plan.h"
 #include "benchagent/query.h"
 #include "benchagent/json.h"
 #include "benchagent/store.h"
@@ -15,11 +19,14 @@
 #include <string.h>
 
 static ba_gen_registry *reg;
+static ba_config *cfg; /* the defaults: verification.near_duplicate_threshold, shingle */
 
 static int setup(void **state)
 {
 	ba_error err = BA_ERROR_INIT;
 	(void)state;
+	if (ba_config_load(&cfg, "/nonexistent/benchagent.yaml", 1, &err) != 0)
+		return -1;
 	return ba_gen_registry_new(&reg, NULL, &err);
 }
 
@@ -27,6 +34,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	ba_gen_registry_free(reg);
+	ba_config_free(cfg);
 	return 0;
 }
 
@@ -126,7 +134,7 @@ static void test_offline_plan(void **state)
 	int found_logic = 0, found_date = 0, found_arith = 0;
 	(void)state;
 
-	assert_int_equal(ba_gen_plan_offline(reg, q, &plan, &err), 0);
+	assert_int_equal(ba_plan_offline(reg, q, &plan, &err), 0);
 	assert_int_equal(ba_json_int(plan, "version", 0), 1);
 	assert_true(json_equal(json_object_get(plan, "query"), q));
 	json_array_foreach(json_object_get(plan, "quotas"), i, v) {
@@ -157,7 +165,7 @@ static void test_offline_plan(void **state)
 	json_array_foreach(json_object_get(plan, "groundings"), i, v)
 		assert_true(ba_json_bool(v, "accepted", 0));
 	/* deterministic */
-	assert_int_equal(ba_gen_plan_offline(reg, q, &again, &err), 0);
+	assert_int_equal(ba_plan_offline(reg, q, &again, &err), 0);
 	assert_true(json_equal(plan, again));
 	json_decref(again);
 	json_decref(plan);
@@ -165,7 +173,7 @@ static void test_offline_plan(void **state)
 	/* a request naming no level count gets 1, 3, 5; a tiny target still sums up */
 	json_object_set_new(q, "description", json_string("bar charts and pie charts"));
 	json_object_set_new(q, "target_size", json_integer(2));
-	assert_int_equal(ba_gen_plan_offline(reg, q, &plan, &err), 0);
+	assert_int_equal(ba_plan_offline(reg, q, &plan, &err), 0);
 	sum = 0;
 	json_array_foreach(json_object_get(plan, "quotas"), i, v)
 		sum += (long)ba_json_int(v, "count", 0);
@@ -174,7 +182,7 @@ static void test_offline_plan(void **state)
 	json_decref(plan);
 
 	json_object_set_new(q, "description", json_string("qqqq zzzz wwww"));
-	assert_int_equal(ba_gen_plan_offline(reg, q, &plan, &err), BA_EINVAL);
+	assert_int_equal(ba_plan_offline(reg, q, &plan, &err), BA_EINVAL);
 	assert_non_null(strstr(err.msg, "no generator matches"));
 	json_decref(q);
 }
@@ -207,14 +215,14 @@ static void test_offline_build_resumes(void **state)
 	(void)state;
 
 	json_object_set_new(q, "target_size", json_integer(90));
-	assert_int_equal(ba_gen_plan_offline(reg, q, &plan, &err), 0);
+	assert_int_equal(ba_plan_offline(reg, q, &plan, &err), 0);
 	assert_int_equal(ba_store_open(&st1, ws1, &err), 0);
 	assert_int_equal(ba_store_open(&st2, ws2, &err), 0);
 	assert_int_equal(ba_run_open(st1, "build", "x", &run1, &err), 0);
 	assert_int_equal(ba_run_open(st2, "build", "x", &run2, &err), 0);
 
 	/* reference: one uninterrupted build */
-	assert_int_equal(ba_gen_build_offline(reg, st1, run1, plan, 7, &items, &stats, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 7, NULL, NULL, &items, &stats, &err), 0);
 	assert_int_equal(json_array_size(items), 90);
 	assert_int_equal(ba_json_int(stats, "generated", 0), 90);
 	json_array_foreach(items, i, it) {
@@ -233,12 +241,12 @@ static void test_offline_build_resumes(void **state)
 		json_t *half = json_deep_copy(plan), *qq;
 		json_array_foreach(json_object_get(half, "quotas"), i, qq)
 			json_object_set_new(qq, "count", json_integer(ba_json_int(qq, "count", 0) / 2));
-		assert_int_equal(ba_gen_build_offline(reg, st2, run2, half, 7, &items2, &stats2, &err), 0);
+		assert_int_equal(ba_exec_gen_units(reg, st2, cfg, run2, half, 7, NULL, NULL, &items2, &stats2, &err), 0);
 		json_decref(items2);
 		json_decref(stats2);
 		json_decref(half);
 	}
-	assert_int_equal(ba_gen_build_offline(reg, st2, run2, plan, 7, &items2, &stats2, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st2, cfg, run2, plan, 7, NULL, NULL, &items2, &stats2, &err), 0);
 	assert_true(ba_json_int(stats2, "reused", 0) > 30);
 	assert_int_equal(ba_json_int(stats2, "reused", 0) + ba_json_int(stats2, "generated", 0), 90);
 	a = items_text(items);
@@ -250,14 +258,14 @@ static void test_offline_build_resumes(void **state)
 	json_decref(stats2);
 
 	/* a rerun generates nothing */
-	assert_int_equal(ba_gen_build_offline(reg, st1, run1, plan, 7, &items2, &stats2, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 7, NULL, NULL, &items2, &stats2, &err), 0);
 	assert_int_equal(ba_json_int(stats2, "generated", 0), 0);
 	assert_true(json_equal(json_object_get(stats, "checks"), json_object_get(stats2, "checks")));
 	json_decref(items2);
 	json_decref(stats2);
 
 	/* another seed gives other items */
-	assert_int_equal(ba_gen_build_offline(reg, st1, run1, plan, 8, &items2, &stats2, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 8, NULL, NULL, &items2, &stats2, &err), 0);
 	assert_false(json_equal(json_array_get(items, 0), json_array_get(items2, 0)));
 	json_decref(items2);
 	json_decref(stats2);
@@ -266,7 +274,7 @@ static void test_offline_build_resumes(void **state)
 	{
 		json_t *bad = json_deep_copy(plan);
 		json_object_set_new(json_array_get(json_object_get(bad, "sources"), 0), "kind", json_string("dataset"));
-		assert_int_equal(ba_gen_build_offline(reg, st1, run1, bad, 7, &items2, &stats2, &err), BA_EINVAL);
+		assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, bad, 7, NULL, NULL, &items2, &stats2, &err), BA_EINVAL);
 		assert_non_null(strstr(err.msg, "not a generator"));
 		json_decref(bad);
 	}
@@ -301,14 +309,14 @@ static void test_duplicates_redrawn(void **state)
 			 "source", "gen:tiny", "count", 5, "difficulty", 2);
 	assert_int_equal(ba_store_open(&st, ws, &err), 0);
 	assert_int_equal(ba_run_open(st, "build", "t", &run, &err), 0);
-	assert_int_equal(ba_gen_build_offline(reg, st, run, plan, 1, &items, &stats, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st, cfg, run, plan, 1, NULL, NULL, &items, &stats, &err), 0);
 	assert_int_equal(json_array_size(items), 3);
 	assert_int_equal(json_array_size(json_object_get(stats, "shortfall")), 2);
 	json_decref(items);
 	json_decref(stats);
 	/* a big quota on an exhausted source stops after 3 unfillable units */
 	json_object_set_new(json_array_get(json_object_get(plan, "quotas"), 0), "count", json_integer(10000));
-	assert_int_equal(ba_gen_build_offline(reg, st, run, plan, 1, &items, &stats, &err), 0);
+	assert_int_equal(ba_exec_gen_units(reg, st, cfg, run, plan, 1, NULL, NULL, &items, &stats, &err), 0);
 	assert_int_equal(json_array_size(items), 3);
 	assert_int_equal(json_array_size(json_object_get(stats, "shortfall")), 4);
 	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(stats, "shortfall"), 3)),

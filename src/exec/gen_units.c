@@ -1,7 +1,11 @@
 /*
- * build.c - the offline executor: turn a plan whose sources are all
- * generators into checked items, one store item per finished unit, so a
- * killed run resumes where it stopped and a rerun is instant.
+ * gen_units.c - the executor's generator units: a plan whose sources are
+ * all generators becomes checked items, one store item per finished unit,
+ * so a killed run resumes where it stopped and a rerun is instant. src/gen
+ * draws a unit (ba_gen_draw_unit: seeded draws, the generator's schema and
+ * its own verify()); what a draw must pass besides, the duplicate index of
+ * ba_verify and the audit gate, is decided here, as are the units, their
+ * keys, their records in the store and the quota's exhaustion.
  *
  * Determinism: units are visited in plan order; unit (subtask, generator
  * version, difficulty, i) draws from seeds derived from the base seed and
@@ -9,13 +13,12 @@
  * earlier accepted item in the same order. So an interrupted-then-resumed
  * run and an uninterrupted one accept exactly the same items.
  */
-#define BA_LOG_MODULE "gen"
-#include "gen_internal.h"
-#include "benchagent/log.h"
+#include "exec_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/audit.h"
+#include "benchagent/gen.h"
 #include "benchagent/json.h"
 #include "benchagent/progress.h"
-#include "benchagent/verify.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -24,11 +27,11 @@
 #define MAX_DRAWS 50
 #define BATCH 64
 #define MAX_EXHAUSTED 3  /* consecutive unfillable units that end a quota */
-/* Duplicates: ba_verify's index, the executor's rule and its default
- * threshold (verification.near_duplicate_threshold): equal normalised text
- * and media, or MinHash similarity >= 0.8 of stem and context. On the
- * demo query it refuses 1 draw in 301 (a redraw replaces it). */
-#define GEN_DUP_THRESHOLD 0.8
+/* Duplicates: ba_verify's index, the executor's one rule with its
+ * settings (verification.near_duplicate_threshold, default 0.8, and
+ * verification.shingle): equal normalised text and media, or MinHash
+ * similarity at the threshold of stem and context. On the demo query it
+ * refuses 1 draw in 301 (a redraw replaces it). */
 
 static void count(json_t *checks, const char *name, int passed)
 {
@@ -65,7 +68,10 @@ typedef struct obuild {
 	long reused, generated, since_commit;
 	int in_tx;
 	long delay_ms;
-	const ba_gen_gate *gate;  /* build --audit, or NULL */
+	ba_gateway *gw;           /* the judges' gateway (build --audit) */
+	const ba_audit_gate_opts *gate;  /* build --audit, or NULL */
+	const json_t *plan;
+	char gate_sig[17];        /* ba_audit_gate_signature of gate */
 	json_t *gate_rejected;    /* the current unit's draws the gate rejected: [{check, reason, question}] */
 	int fatal;                /* the gate could not decide: stop the build */
 	ba_error fatal_err;
@@ -114,33 +120,25 @@ static json_t *reuse_unit(obuild *b, const char *key)
 
 /* build --audit: the panel judges a candidate that passed its own checks.
  * 0: passed (its verdict kept in cand's "_audit" until the qc is made);
- * 1: rejected (cand freed, a redraw follows; the draw is kept as an
- * example); 1 with b->fatal: no judgement could be made (the build stops). */
-static int gate_draw(obuild *b, const char *sub, json_t **cand, int att[4])
+ * 1: rejected (a redraw follows; the draw is kept as an example); <0: no
+ * judgement could be made (b->fatal_err says why; the build stops). */
+static int gate_draw(obuild *b, const char *sub, json_t *cand, int att[4])
 {
 	json_t *v = NULL;
 	int g;
 
-	json_object_set_new(*cand, "subtask", json_string(sub));
+	json_object_set_new(cand, "subtask", json_string(sub));
 	/* the gateway records the judge's call in the store from its own
 	 * thread: no transaction of ours may be open while it runs */
 	if (b->in_tx) {
 		b->in_tx = 0;
 		b->since_commit = 0;
-		if ((g = ba_store_commit(b->st, &b->fatal_err)) != 0) {
-			b->fatal = g;
-			json_decref(*cand);
-			*cand = NULL;
-			return 1;
-		}
+		if ((g = ba_store_commit(b->st, &b->fatal_err)) != 0)
+			return b->fatal = g;
 	}
-	g = b->gate->fn(b->gate->ud, *cand, &v, &b->fatal_err);
-	if (g < 0) {
-		b->fatal = g;
-		json_decref(*cand);
-		*cand = NULL;
-		return 1;
-	}
+	g = ba_exec_gate_draw(b->gw, b->gate, b->plan, cand, &v, &b->fatal_err);
+	if (g < 0)
+		return b->fatal = g;
 	if (g > 0) {
 		att[3]++;
 		count(b->checks, "audit", 0);
@@ -148,86 +146,85 @@ static int gate_draw(obuild *b, const char *sub, json_t **cand, int att[4])
 			json_array_append_new(b->gate_rejected,
 					      json_pack("{s:s, s:s, s:s}", "check", "audit", "reason",
 							ba_json_str(v, "reason", "audit"), "question",
-							ba_json_str(*cand, "question", "")));
+							ba_json_str(cand, "question", "")));
 		json_decref(v);
-		json_decref(*cand);
-		*cand = NULL;
 		return 1;
 	}
 	count(b->checks, "audit", 1);
-	json_object_set_new(*cand, "_audit", v);
+	json_object_set_new(cand, "_audit", v);
+	return 0;
+}
+
+/* One unit's draws under way: what accept_draw needs. */
+typedef struct unit_draw {
+	obuild *b;
+	const char *sub;
+	int *att;
+} unit_draw;
+
+/* A draw that passed the generator's schema and verify(): the gate (build
+ * --audit), then the duplicate index over every accepted item. */
+static int accept_draw(void *ud, json_t *cand, double score)
+{
+	unit_draw *u = ud;
+	int g;
+
+	(void)score;
+	count(u->b->checks, "schema", 1);
+	count(u->b->checks, "verify", 1);
+	if (u->b->gate && (g = gate_draw(u->b, u->sub, cand, u->att)) != 0)
+		return g;
+	if (ba_dedup_add(u->b->seen, cand) >= 0) {
+		u->att[2]++;
+		count(u->b->checks, "duplicate", 0);
+		return 1;
+	}
+	count(u->b->checks, "duplicate", 1);
 	return 0;
 }
 
 /* Draw a unit until an item passes the generator's schema, its own
- * verify() and the duplicate index (MAX_DRAWS at most). NULL with msg
- * saying why when none did; attempts counts the failed draws. */
+ * verify() and accept_draw (MAX_DRAWS at most). NULL with msg saying why
+ * when none did (or b->fatal); att counts the failed draws. */
 static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char *gname, const ba_gen_info *gi,
 			 int d, int att[4], char *msg, size_t mlen)
 {
-	ba_error e2 = BA_ERROR_INIT;
-	json_t *item = NULL;
-	int draw;
+	unit_draw u = { b, sub, att };
+	ba_gen_draws dr;
+	json_t *item = NULL, *av;
+	double score = 0;
+	int k;
 
-	for (draw = 0; draw < MAX_DRAWS && !item; draw++) {
-		char label[300];
-		uint64_t s;
-		json_t *cand = NULL;
-		double score = 0;
-
-		snprintf(label, sizeof(label), "%s#%d", key, draw);
-		s = ba_rng_seed_from(b->seed, label) & 0x7fffffffffffffffULL;
-		ba_error_clear(&e2);
-		if (ba_gen_generate(b->reg, gname, s, d, b->st, &cand, &e2) != 0) {
-			att[0]++;
-			count(b->checks, "schema", 0);
-			BA_DEBUG("%s: %s", key, e2.msg);
-			if (e2.code == BA_ELIMIT && draw >= 2)
-				break;
-			continue;
-		}
+	if (ba_gen_draw_unit(b->reg, gname, key, b->seed, d, b->st, MAX_DRAWS, accept_draw, &u, &item, &score,
+			     &dr) != 0)
+		return NULL;
+	att[0] = dr.schema_fail;
+	att[1] = dr.verify_fail;
+	for (k = 0; k < dr.schema_fail; k++)
+		count(b->checks, "schema", 0);
+	for (k = 0; k < dr.verify_fail; k++) {
 		count(b->checks, "schema", 1);
-		if (ba_gen_verify(b->reg, gname, cand, ba_json_str(cand, "answer", ""), &score, &e2) != 0 || score < 1) {
-			att[1]++;
-			count(b->checks, "verify", 0);
-			json_decref(cand);
-			continue;
-		}
-		count(b->checks, "verify", 1);
-		if (b->gate && gate_draw(b, sub, &cand, att) != 0) {
-			if (b->fatal)
-				return NULL;
-			continue;
-		}
-		if (ba_dedup_add(b->seen, cand) >= 0) {
-			att[2]++;
-			count(b->checks, "duplicate", 0);
-			json_decref(cand);
-			continue;
-		}
-		count(b->checks, "duplicate", 1);
-		json_object_set_new(cand, "subtask", json_string(sub));
-		{
-			json_t *av = json_incref(json_object_get(cand, "_audit"));
-			json_object_del(cand, "_audit");
-			json_object_set_new(cand, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}", "schema", "verdict",
-								  "pass", "verify", "verdict", "pass", "score", score,
-								  "duplicate", "verdict", "pass", "redraws", att[2]));
-			if (av)
-				json_object_set_new(json_object_get(cand, "qc"), "audit", av);
-		}
-		json_object_set_new(cand, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}", "steps", "tool",
-								  "generator", "generator", gname, "version",
-								  gi->version, "models", "mock", 0));
-		item = cand;
+		count(b->checks, "verify", 0);
 	}
 	if (!item) {
-		const char *why = e2.msg[0] ? e2.msg : att[3] ? "every draw scored below the audit threshold" :
+		const char *why = dr.error[0] ? dr.error : att[3] ? "every draw scored below the audit threshold" :
 				  att[2] ? "every draw was a duplicate" : "failed checks";
 		snprintf(msg, mlen, "%s: no acceptable item after %d draws (%.200s)", key, MAX_DRAWS, why);
-		ba_verify_count_reason(b->failures, e2.msg[0] ? "generator" : att[3] ? "audit" : att[2] ? "duplicate" : "verify",
+		ba_verify_count_reason(b->failures, dr.error[0] ? "generator" : att[3] ? "audit" : att[2] ? "duplicate" : "verify",
 				       why);
+		return NULL;
 	}
+	json_object_set_new(item, "subtask", json_string(sub));
+	av = json_incref(json_object_get(item, "_audit"));
+	json_object_del(item, "_audit");
+	json_object_set_new(item, "qc", json_pack("{s:{s:s},s:{s:s,s:f},s:{s:s,s:i}}", "schema", "verdict", "pass",
+						  "verify", "verdict", "pass", "score", score, "duplicate", "verdict",
+						  "pass", "redraws", att[2]));
+	if (av)
+		json_object_set_new(json_object_get(item, "qc"), "audit", av);
+	json_object_set_new(item, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}", "steps", "tool", "generator",
+							  "generator", gname, "version", gi->version, "models", "mock",
+							  0));
 	return item;
 }
 
@@ -316,7 +313,7 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 			 (unsigned long long)b->seed, d, i);
 		/* a gated unit is stored apart (its draws are the same: an item
 		 * the gate passes is the one the ungated build makes) */
-		snprintf(skey, sizeof(skey), "%s%s%s", key, b->gate ? "/audit-" : "", b->gate ? b->gate->signature : "");
+		snprintf(skey, sizeof(skey), "%s%s%s", key, b->gate ? "/audit-" : "", b->gate ? b->gate_sig : "");
 		if (!(item = reuse_unit(b, skey))) {
 			json_array_clear(b->gate_rejected);
 			if (!(item = draw_unit(b, key, sub, gname, gi, d, att, msg, sizeof(msg)))) {
@@ -361,15 +358,9 @@ static int build_quota(obuild *b, const json_t *plan, size_t qi, const json_t *q
 	return 0;
 }
 
-int ba_gen_build_offline(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
-			 uint64_t seed, json_t **items_out, json_t **stats_out, ba_error *err)
-{
-	return ba_gen_build_offline_gated(reg, st, run_id, plan, seed, NULL, items_out, stats_out, err);
-}
-
-int ba_gen_build_offline_gated(ba_gen_registry *reg, ba_store *st, int64_t run_id, const json_t *plan,
-			       uint64_t seed, const ba_gen_gate *gate, json_t **items_out, json_t **stats_out,
-			       ba_error *err)
+int ba_exec_gen_units(struct ba_gen_registry *reg, ba_store *st, const ba_config *cfg, int64_t run_id,
+		      const json_t *plan, uint64_t seed, ba_gateway *gw, const struct ba_audit_gate_opts *gate, json_t **items_out, json_t **stats_out,
+		      ba_error *err)
 {
 	json_t *quotas = json_object_get(plan, "quotas"), *q, *items = json_array(), *per_sub = json_object();
 	obuild b = { reg, st, run_id, seed, NULL, json_object(), json_object(), json_array(), 0, 0, 0, 0, 0 };
@@ -392,8 +383,12 @@ int ba_gen_build_offline_gated(ba_gen_registry *reg, ba_store *st, int64_t run_i
 	b.delay_ms = dl ? strtol(dl, NULL, 10) : 0;
 	if (b.delay_ms < 0 || b.delay_ms > 1000)
 		b.delay_ms = 0;
-	ba_dedup_new(&b.seen, GEN_DUP_THRESHOLD, 3);
+	ba_dedup_new(&b.seen, cfg->verification.near_duplicate_threshold, cfg->verification.shingle);
 	b.gate = gate;
+	b.gw = gw;
+	b.plan = plan;
+	if (gate)
+		ba_audit_gate_signature(gate, b.gate_sig);
 	b.gate_rejected = json_array();
 	prog = ba_progress_start("generate", total);
 	json_array_foreach(quotas, qi, q)
