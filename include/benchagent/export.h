@@ -27,6 +27,8 @@ typedef struct ba_export_opts {
  * "reference": the reference system's evaluation.json), NULL past the
  * last; and all of them as "hf, lm-eval, ..." (static). */
 const char *ba_export_format(size_t i);
+/* The one-line summary of format i (NULL past the last). */
+const char *ba_export_format_summary(size_t i);
 const char *ba_export_format_list(void);
 
 /* Export to one format ("all" for every one that applies: the others are

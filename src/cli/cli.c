@@ -146,6 +146,8 @@ void ba_cli_print_help(const ba_command *cmd, FILE *f)
 	fprintf(f, "usage: %s\n\n%s\n", cmd->usage, cmd->summary);
 	if (cmd->help && *cmd->help)
 		fprintf(f, "\n%s", cmd->help);
+	if (cmd->help_tables)
+		cmd->help_tables(f);
 	fprintf(f, "\nGlobal options: --workspace DIR, -v/-q, --json, --seed N, --provider NAME,\n"
 		   "  --pool DIR, -o PATH, --dry-run, --no-cache (see 'benchagent help').\n");
 }

@@ -49,6 +49,9 @@ struct ba_command {
 	int (*exec)(ba_cli *cli, int argc, char **argv); /* returns an exit code */
 	const char *const *roles; /* NULL-terminated: the roles a run of it uses; their
 				   * provider/model is printed when the config loads */
+	void (*help_tables)(FILE *f); /* optional: prints, after .help, what the help lists
+				       * from a table (export formats, audit criteria), so
+				       * the help never lists a table's contents by hand */
 };
 
 extern const ba_command *const ba_commands[];

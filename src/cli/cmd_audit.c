@@ -14,14 +14,23 @@
 
 static int exec_audit(ba_cli *cli, int argc, char **argv);
 
+/* The criteria, from their one table (src/audit/criteria.c). */
+static void criteria_help(FILE *f)
+{
+	int i;
+
+	fprintf(f, "\nCriteria:\n");
+	for (i = 0; i < BA_AUDIT_NCRIT; i++)
+		fprintf(f, "  %s\n", ba_audit_criteria[i]);
+}
+
 const ba_command ba_cmd_audit = {
 	.name = "audit",
 	.summary = "Score every item with LLM judges on six quality criteria; compare with reviews.",
 	.usage = "benchagent audit BENCH_DIR --judge PROVIDER/MODEL [--judge ...] [--threshold N]\n"
 		 "       [--limit N] [--concurrency N] [--json]",
-	.help = "Each judge scores each item 0-100, with a one-sentence rationale, on format_schema,\n"
-		"qa_coherence, context_question_correspondence, target_signal_dependency,\n"
-		"skill_specific_challenge and user_intention_alignment. Several judges form a panel:\n"
+	.help = "Each judge scores each item 0-100, with a one-sentence rationale, on each of the\n"
+		"criteria listed below. Several judges form a panel:\n"
 		"panel means, majority votes, Krippendorff's alpha per criterion, a warning when a judge\n"
 		"shares a family with the model that wrote the items, a length-bias check. Where human\n"
 		"review verdicts exist (benchagent review), the panel is compared with them (Cohen's\n"
@@ -34,6 +43,7 @@ const ba_command ba_cmd_audit = {
 		"  --concurrency N    judge calls in flight (default 64)\n"
 		"Exit code 1 when some judgement failed or was not asked (budget): rerun to continue.\n",
 	.exec = exec_audit,
+	.help_tables = criteria_help,
 };
 
 static int parse_numbers(ba_cli *cli, const char *thr_s, const char *lim_s, const char *conc_s,

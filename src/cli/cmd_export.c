@@ -11,25 +11,31 @@
 
 static int exec_export(ba_cli *cli, int argc, char **argv);
 
+/* The formats, from the exporter table (src/report/exporters.c). */
+static void formats_help(FILE *f)
+{
+	const char *name;
+	size_t i;
+
+	fprintf(f, "\nFormats (FORMAT), in the order \"all\" writes them:\n");
+	for (i = 0; (name = ba_export_format(i)) != NULL; i++)
+		fprintf(f, "  %-13s %s\n", name, ba_export_format_summary(i));
+}
+
 const ba_command ba_cmd_export = {
 	.name = "export",
-	.summary = "Write a built benchmark in other harnesses' formats (HF, lm-eval, inspect_ai, OpenAI batch, reference).",
-	.usage = "benchagent export BENCH_DIR [--format hf|lm-eval|inspect|openai-batch|reference|all] [--model M] [-o DIR]",
-	.help = "Reads BENCH_DIR/items.jsonl (a folder written by `benchagent build`) and writes:\n"
-		"  hf            data/test.jsonl (or data/test/ with images, an Image column)\n"
-		"                + README.md (configs, dataset_info features, license, tags)\n"
-		"  lm-eval       <id>_mc.yaml (multiple_choice), <id>_gen.yaml (generate_until),\n"
-		"                their data, and the group <id>.yaml (text items only)\n"
-		"  inspect       samples.jsonl (input, choices, target letter, id, metadata)\n"
-		"  openai-batch  requests.jsonl for the Batch API (--model, default gpt-4o-mini)\n"
-		"  reference     evaluation.json in the reference system's shape\n"
-		"Default format: all: every format that applies; one that does not (lm-eval\n"
-		"on an image-only benchmark) is skipped with a warning. Output goes to\n"
-		"BENCH_DIR/exports/<format>/ (written aside and renamed into place whole)\n"
-		"unless -o DIR (only with a single format). Choice answers are converted\n"
-		"between letter, index and text exactly; an answer that matches no option\n"
-		"is an error. See docs/export.md.\n",
+	.summary = "Write a built benchmark in other harnesses' formats (export --help lists them).",
+	.usage = "benchagent export BENCH_DIR [--format FORMAT|all] [--model M] [-o DIR]",
+	.help = "Reads BENCH_DIR/items.jsonl (a folder written by `benchagent build`) and writes\n"
+		"it in FORMAT (listed below). Default format: all: every format that applies;\n"
+		"one that does not (lm-eval on an image-only benchmark) is skipped with a\n"
+		"warning. Output goes to BENCH_DIR/exports/<format>/ (written aside and renamed\n"
+		"into place whole) unless -o DIR (only with a single format). --model names the\n"
+		"model of openai-batch request lines (default gpt-4o-mini). Choice answers are\n"
+		"converted between letter, index and text exactly; an answer that matches no\n"
+		"option is an error. See docs/export.md.\n",
 	.exec = exec_export,
+	.help_tables = formats_help,
 };
 
 static int exec_export(ba_cli *cli, int argc, char **argv)

@@ -662,7 +662,7 @@ static const char template_text[] =
 "    latency_ms: 0\n"
 "  # Any OpenAI-compatible endpoint: OpenAI, vLLM, SGLang, llama-server, Ollama, OpenRouter.\n"
 "  # - name: openai\n"
-"  #   protocol: openai            # openai | anthropic | mock\n"
+"  #   protocol: openai            # @PROTOCOLS@\n"
 "  #   base_url: https://api.openai.com/v1\n"
 "  #   api_key_env: OPENAI_API_KEY # name of the environment variable, not the key\n"
 "  #   model: gpt-4o-mini          # default model for roles naming only the provider\n"
@@ -712,7 +712,16 @@ static const char template_text[] =
 
 int ba_config_write_template(const char *path, ba_error *err)
 {
+	/* the protocols a provider may name come from their table */
+	const char *at = strstr(template_text, "@PROTOCOLS@");
+	char *text;
+	int rc;
+
 	if (ba_fs_exists(path))
 		return ba_error_set(err, BA_EINVAL, "%s: already exists (not overwritten)", path);
-	return ba_fs_write_atomic(path, template_text, sizeof(template_text) - 1, err);
+	text = ba_asprintf("%.*s%s%s", (int)(at - template_text), template_text, ba_protocol_names(),
+			   at + strlen("@PROTOCOLS@"));
+	rc = ba_fs_write_atomic(path, text, strlen(text), err);
+	free(text);
+	return rc;
 }

@@ -33,6 +33,11 @@ const char *ba_export_format(size_t i)
 	return i < sizeof(ba_exporters) / sizeof(ba_exporters[0]) - 1 ? ba_exporters[i]->name : NULL;
 }
 
+const char *ba_export_format_summary(size_t i)
+{
+	return ba_export_format(i) ? ba_exporters[i]->summary : NULL;
+}
+
 const char *ba_export_format_list(void)
 {
 	static char list[512];

@@ -3,7 +3,8 @@
 # one table line each (tests/toys/, compiled in only by the test build as
 # benchagent-toys): the toy protocol talks to a local stub server, an eval
 # through it is scored by the toy scorer, `export --format toy` writes the
-# toy format. The shipped binary knows none of them.
+# toy format; the help and the config template list them from the tables.
+# The shipped binary knows none of them.
 set -u
 . "$(dirname "$0")/lib/common.sh"
 TOYS=${BA_TOYS:?BA_TOYS must point at benchagent-toys of the test build}
@@ -88,5 +89,18 @@ check "export --format toy writes items.toy" \
   test "$(cat "$ws/bench/exports/toy/items.toy" 2>/dev/null)" = "$(printf 't1\tstressed\nt2\tdrawer\nt3\tother\nt4\tabc')"
 (cd "$ws/plain" && "$BA" export "$ws/bench" --format toy >/dev/null 2>"$ws/plain_export.err")
 check "the shipped binary does not know the toy format" grep -q "unknown export format 'toy' (hf, lm-eval, inspect, openai-batch, reference, all)" "$ws/plain_export.err"
+
+# 4. what the help and the config template list comes from the tables: the
+# toy build lists its toys, the shipped binary does not
+"$TOYS" export --help > "$ws/toys_export_help.txt"
+check "export --help of the toy build lists the toy format with its summary" \
+  grep -Eq "^  toy +items.toy: one id<TAB>answer line an item" "$ws/toys_export_help.txt"
+"$BA" export --help > "$ws/export_help.txt"
+check "export --help of the shipped binary lists no toy" sh -c "! grep -q '^  toy ' '$ws/export_help.txt'"
+check "export --help lists each shipped format" sh -c 'for f in hf lm-eval inspect openai-batch reference; do grep -Eq "^  $f +[^ ]" "$0" || exit 1; done' "$ws/export_help.txt"
+"$TOYS" init --workspace "$ws/ti" >/dev/null 2>&1
+"$BA" init --workspace "$ws/bi" >/dev/null 2>&1
+check "the toy build's benchagent.yaml template names the toy protocol" grep -q "# openai, anthropic, mock or toy" "$ws/ti/benchagent.yaml"
+check "the shipped template names the shipped protocols" grep -q "# openai, anthropic or mock" "$ws/bi/benchagent.yaml"
 
 finish
