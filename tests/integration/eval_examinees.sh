@@ -7,9 +7,10 @@
 # and clear errors for bad input.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
 
 ws=$(mktemp -d)
+tmp=$ws
+. "$(dirname "$0")/lib/testserver.sh"
 ts_pid=
 cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$ws"; }
 trap cleanup EXIT
@@ -40,9 +41,7 @@ cat > rules.json <<'J'
   {"when": {"model": "weak"}, "replies": [{"examinee": {"skill": 0.3, "key": "key.json"}}]}
  ], "default": {"content": "I do not know."}}
 J
-"$TS" --rules rules.json --port-file port & ts_pid=$!
-for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-port=$(cat port)
+start_server rules.json
 cat > benchagent.yaml <<Y
 providers:
   - name: local

@@ -6,9 +6,8 @@
 set -euo pipefail
 
 : "${BA:?}" "${BA_BINARY_DIR:?}"
-TS="$BA_BINARY_DIR/tests/server/ba-testserver"
 tmp=$(mktemp -d)
-ts_pid=
+. "$(dirname "$0")/lib/testserver.sh"
 cleanup() {
 	[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null || true
 	rm -rf "$tmp"
@@ -23,10 +22,7 @@ cat >"$tmp/rules.json" <<'EOF'
   {"when": {"body_contains": "line-escape"}, "replies": [{"content": "a \"quoted\"\nline\t\u0001 \\ end"}]}
 ], "default": {"content": "answer", "delay_ms": 100, "usage": {"prompt_tokens": 100, "completion_tokens": 10}}}
 EOF
-"$TS" --rules "$tmp/rules.json" --port-file "$tmp/port" & ts_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-port=$(cat "$tmp/port")
-stats() { curl -s "http://127.0.0.1:$port/__stats" | sed 's/.*"requests":\([0-9]*\).*/\1/'; }
+start_server "$tmp/rules.json"
 
 ws="$tmp/ws"
 mkdir -p "$ws"
@@ -62,7 +58,7 @@ sleep 1.2
 kill -9 "$bpid" 2>/dev/null || true
 wait "$bpid" 2>/dev/null || true
 done_ok=$(grep -c '"error":null}$' "$out" || true)
-sent1=$(stats)
+sent1=$(requests)
 echo "after kill -9: $done_ok lines complete, $sent1 requests sent"
 [ "$done_ok" -gt 0 ] || fail "nothing completed before the kill (too fast a machine?)"
 [ "$done_ok" -lt "$total" ] || fail "everything completed before the kill"
@@ -74,7 +70,7 @@ rc=$?
 set -e
 [ "$rc" -eq 1 ] || fail "expected exit 1 (one bad line), got $rc: $(cat "$tmp/err2")"
 grep -q "req-bad" "$tmp/err2" || fail "the failure summary does not name the failed line"
-sent2=$(stats)
+sent2=$(requests)
 need=$((total - done_ok))
 # each remaining line at most once, plus one retry of the flaky line
 [ $((sent2 - sent1)) -le $((need + 1)) ] || fail "resume sent $((sent2 - sent1)) requests for $need remaining lines"
@@ -97,19 +93,19 @@ grep -qF -f "$tmp/want2" "$out" || fail "content not escaped: $(grep escape "$ou
 set +e
 "$BA" --workspace "$ws" -q batch "$tmp/in.jsonl" -o "$out" 2>/dev/null
 set -e
-sent3=$(stats)
+sent3=$(requests)
 [ $((sent3 - sent2)) -eq 1 ] || fail "third run sent $((sent3 - sent2)) requests, expected 1 (the bad line)"
 lines=$(wc -l <"$out")
 [ "$lines" -eq "$total" ] || fail "output has $lines lines after the third run"
 
 # 4. --no-cache with a fresh output file sends everything again
 "$BA" --workspace "$ws" -q --no-cache batch "$tmp/in.jsonl" -o "$tmp/out2.jsonl" 2>/dev/null || true
-sent4=$(stats)
+sent4=$(requests)
 [ $((sent4 - sent3)) -ge "$total" ] || fail "--no-cache did not resend"
 
 # 5. the same file without --no-cache and a fresh output: all from the cache
 "$BA" --workspace "$ws" -q batch "$tmp/in.jsonl" -o "$tmp/out3.jsonl" 2>/dev/null || true
-sent5=$(stats)
+sent5=$(requests)
 [ $((sent5 - sent4)) -eq 1 ] || fail "cached lines were sent again ($((sent5 - sent4)) requests)"
 
 # 6. cost sees spend and savings
@@ -127,9 +123,9 @@ set -e
 [ "$rc" -ne 0 ] || fail "bad input accepted"
 grep -q "bad.jsonl:1: custom_id" "$tmp/bad.err" || fail "bad input error does not name file:line: $(cat "$tmp/bad.err")"
 # 8. --dry-run: every line answered (mock), nothing sent, the estimate reported
-before=$(stats)
+before=$(requests)
 "$BA" --workspace "$ws" --dry-run --json batch "$tmp/in.jsonl" -o "$tmp/dry.jsonl" >"$tmp/dry.json" 2>/dev/null || fail "dry run failed"
-[ "$(stats)" -eq "$before" ] || fail "dry run sent requests"
+[ "$(requests)" -eq "$before" ] || fail "dry run sent requests"
 [ "$(wc -l <"$tmp/dry.jsonl")" -eq "$total" ] || fail "dry run did not answer every line"
 grep -q '"dry_run":true' "$tmp/dry.json" || fail "dry run summary: $(cat "$tmp/dry.json")"
 grep -q '"sent":0' "$tmp/dry.json" || fail "dry run reports sent calls"

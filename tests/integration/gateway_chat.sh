@@ -6,9 +6,8 @@
 set -euo pipefail
 
 : "${BA:?}" "${BA_BINARY_DIR:?}"
-TS="$BA_BINARY_DIR/tests/server/ba-testserver"
 tmp=$(mktemp -d)
-ts_pid=
+. "$(dirname "$0")/lib/testserver.sh"
 cleanup() {
 	[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null || true
 	rm -rf "$tmp"
@@ -22,10 +21,7 @@ cat >"$tmp/rules.json" <<'EOF'
   {"when": {"body_contains": "forbidden"}, "replies": [{"status": 403, "error": "no access", "echo_auth": true}]}
 ], "default": {"content": "The capital of France is Paris."}}
 EOF
-"$TS" --rules "$tmp/rules.json" --port-file "$tmp/port" & ts_pid=$!
-for _ in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.05; done
-port=$(cat "$tmp/port")
-stats() { curl -s "http://127.0.0.1:$port/__stats" | sed 's/.*"requests":\([0-9]*\).*/\1/'; }
+start_server "$tmp/rules.json"
 
 ws="$tmp/ws"
 mkdir -p "$ws"
@@ -45,16 +41,16 @@ export BA_CHAT_TEST_KEY="sk-chat-VERYSECRET-42"
 
 out=$("$BA" --workspace "$ws" -q chat "What is the capital of France?")
 [ "$out" = "The capital of France is Paris." ] || fail "unexpected reply: $out"
-[ "$(stats)" -eq 1 ] || fail "expected 1 request"
+[ "$(requests)" -eq 1 ] || fail "expected 1 request"
 "$BA" --workspace "$ws" --json chat "What is the capital of France?" | grep -q '"cached":true' || fail "repeat not cached"
-[ "$(stats)" -eq 1 ] || fail "cached call was re-sent"
+[ "$(requests)" -eq 1 ] || fail "cached call was re-sent"
 
 "$BA" --workspace "$ws" --json chat --json-mode "three primes" | grep -q '"primes":\[2,3,5\]' || fail "json mode"
-[ "$(stats)" -eq 2 ] || fail "expected 2 requests"
+[ "$(requests)" -eq 2 ] || fail "expected 2 requests"
 
 est=$("$BA" --workspace "$ws" --dry-run chat "a question never asked before" 2>&1 >/dev/null)
 echo "$est" | grep -q "estimated" || fail "dry run does not say it is an estimate: $est"
-[ "$(stats)" -eq 2 ] || fail "dry run sent a request"
+[ "$(requests)" -eq 2 ] || fail "dry run sent a request"
 
 set +e
 err=$("$BA" --workspace "$ws" chat "forbidden fruit" 2>&1 >/dev/null)

@@ -13,7 +13,6 @@
 # The detectors themselves are checked on a page that breaks both rules.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
 LIB=$(cd "$(dirname "$0")/lib" && pwd)
 SHOTS=$BA_BINARY_DIR/screenshots
 mkdir -p "$SHOTS"
@@ -23,6 +22,8 @@ jqe() { jq -e "$@" > /dev/null; }
 domf() { printf 'srv%s.dom' "$(printf %s "$1" | tr -c 'a-z0-9' '_')"; }
 
 ws=$(mktemp -d)
+tmp=$ws
+. "$(dirname "$0")/lib/testserver.sh"
 ts_pid=; rv_pid=
 cleanup() {
   [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null
@@ -91,9 +92,7 @@ cat > rules.json <<'J'
   {"when": {"model": "tiny"}, "replies": [{"examinee": {"skill": 0.2, "key": "key.json"}}]}
  ], "default": {"content": "I do not know."}}
 J
-"$TS" --rules rules.json --port-file port & ts_pid=$!
-for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-port=$(cat port)
+start_server rules.json
 cat > benchagent.yaml <<Y
 providers:
   - name: local
