@@ -2,12 +2,14 @@
  * anthropic.c - the Anthropic Messages protocol: converts the gateway's
  * OpenAI-style request (messages with text/image parts, tools, tool calls
  * and tool results) into a /v1/messages body, and parses replies (plain
- * and streamed) defensively into the common wire form.
+ * and streamed) defensively into the common wire form; its Message Batches
+ * API (POST /v1/messages/batches, poll, the results_url's lines).
  */
 #include "internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -362,6 +364,82 @@ static char *chat_url(const char *base, size_t len)
 	return ba_asprintf("%.*s/v1/messages", (int)len, base);
 }
 
+/* ---- Anthropic: /v1/messages/batches ---- */
+
+static int anthropic_submit(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	return ba_batch_post(w, s, "/v1/messages/batches", "custom_id", "params", err, errlen);
+}
+
+static void anthropic_line(batch_set *s, const json_t *l)
+{
+	ba_job *j = ba_batch_job_of(s, ba_json_str(l, "custom_id", NULL));
+	json_t *r = json_object_get(l, "result");
+	const char *type = ba_json_str(r, "type", "");
+
+	if (!j || j->bstate != BJ_PENDING)
+		return;
+	if (!strcmp(type, "succeeded") && json_is_object(json_object_get(r, "message"))) {
+		ba_batch_job_ok(j, json_object_get(r, "message"));
+	} else if (!strcmp(type, "errored")) {
+		json_t *e = json_object_get(json_object_get(r, "error"), "error");
+		const char *et = ba_json_str(e, "type", "error");
+		ba_batch_job_err(j, strcmp(et, "invalid_request_error") != 0, "provider '%s' (model %s): batch request failed: %s: %s",
+			et, ba_json_str(e, "message", ""));
+	} else
+		ba_batch_job_err(j, 1, "provider '%s' (model %s): batch request %s%s", type, NULL);
+}
+
+static int anthropic_results(ba_batch_work *w, batch_set *s, const char *rurl, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov);
+	ba_buf b;
+	long status;
+	int rc = -1;
+
+	/* the API key goes with the request: only to the provider's own host */
+	if (strncmp(rurl, base, strlen(base)) || (rurl[strlen(base)] != '/' && rurl[strlen(base)] != 0)) {
+		snprintf(err, errlen, "provider '%s': results_url %.200s is not under %s; not sending the key there",
+			 w->prov->name, rurl, base);
+		free(base);
+		return -1;
+	}
+	free(base);
+	ba_buf_init(&b, BA_BATCH_MAX_REPLY);
+	if (ba_batch_http(w->prov, rurl, NULL, NULL, &b, &status, err, errlen) == 0) {
+		if (status == 200) {
+			ba_batch_each_line(s, &b, anthropic_line);
+			rc = 0;
+		} else
+			snprintf(err, errlen, "provider '%s': HTTP %ld reading batch results", w->prov->name, status);
+	}
+	ba_buf_free(&b);
+	return rc;
+}
+
+static int anthropic_poll(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url = ba_asprintf("%s/v1/messages/batches/%s", base, s->id);
+	json_t *b = ba_batch_json(w->prov, url, NULL, NULL, err, errlen);
+	int rc = 0;
+
+	free(url);
+	free(base);
+	if (!b)
+		return -1;
+	if (!strcmp(ba_json_str(b, "processing_status", ""), "ended")) {
+		const char *rurl = ba_json_str(b, "results_url", NULL);
+		ba_batch_ended(w, s, "ended");
+		rc = rurl && anthropic_results(w, s, rurl, err, errlen) == 0 ? 1 : -1;
+		if (!rurl)
+			snprintf(err, errlen, "provider '%s': ended batch %s has no results_url", w->prov->name, s->id);
+	}
+	json_decref(b);
+	return rc;
+}
+
+static const ba_batch_api batch_api = { anthropic_submit, anthropic_poll, 1 };
+
 const ba_wire_protocol ba_protocol_anthropic = {
 	.chat_url = chat_url,
 	.chat_body = ba_anthropic_body,
@@ -369,6 +447,6 @@ const ba_wire_protocol ba_protocol_anthropic = {
 	.parse_stream = ba_anthropic_parse_sse,
 	.auth_header = "x-api-key: %s",
 	.extra_header = "anthropic-version: 2023-06-01",
-	.batch = &ba_batch_anthropic,
+	.batch = &batch_api,
 	.media = BA_MEDIA_IMAGE, /* Messages has no audio block */
 };

@@ -1,9 +1,11 @@
 /*
  * batch.c - provider batch APIs for calls that can wait (eval, execution,
- * verification, audit): OpenAI's Batch API (upload a JSONL to /files,
- * POST /batches, poll, download the output and error files) and
- * Anthropic's Message Batches (POST /v1/messages/batches, poll, read the
- * results_url). Half the price, minutes to hours of latency.
+ * verification, audit): half the price, minutes to hours of latency. What
+ * one provider's API looks like (the request lines, submit, poll, the
+ * result lines) is its protocol's ba_batch_api, in the protocol's own
+ * file (openai.c: upload a JSONL to /files, POST /batches, poll, download
+ * the output and error files; anthropic.c: POST /v1/messages/batches,
+ * poll, read the results_url); this file is what they share.
  *
  * The event loop collects batch jobs per provider (ba_batch_collect) and,
  * once no new one arrived for gateway.batch_window_ms, hands the list to a
@@ -33,25 +35,6 @@
 #include <string.h>
 #include <time.h>
 
-#define BATCH_MAX_REPLY ((size_t)1 << 30) /* a result file may hold 50,000 replies */
-
-struct ba_batch_work {
-	ba_gateway *gw;
-	const ba_provider_cfg *prov;
-	ba_job *jobs;              /* linked by next */
-	pthread_t thread;
-	int finished;
-	ba_batch_work *next;
-};
-
-struct batch_set {
-	ba_job **jobs;
-	char **cids;
-	size_t n;
-	json_t *index;             /* custom_id -> position (results are joined on it) */
-	char id[128];              /* provider's batch id, "" = not submitted yet */
-};
-
 /* ---- HTTP on the batch thread ---- */
 
 static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
@@ -61,7 +44,7 @@ static size_t on_write(char *ptr, size_t size, size_t nmemb, void *ud)
 
 /* One blocking request. post: JSON body (NULL: GET unless mime). 0 with
  * *status set (any HTTP status), or -1 on a transport failure (errmsg). */
-static int bhttp(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime, ba_buf *out,
+int ba_batch_http(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime, ba_buf *out,
 		 long *status, char *errmsg, size_t errlen)
 {
 	CURL *e = curl_easy_init();
@@ -113,7 +96,7 @@ static int bhttp(const ba_provider_cfg *p, const char *url, const char *post, cu
 
 /* base_url without trailing slashes (and without a trailing /v1 when the
  * batch API's paths sit beside it, as Anthropic's do). */
-static char *base_of(const ba_provider_cfg *p)
+char *ba_batch_base(const ba_provider_cfg *p)
 {
 	const char *b = p->base_url ? p->base_url : "";
 	size_t n = strlen(b);
@@ -126,7 +109,7 @@ static char *base_of(const ba_provider_cfg *p)
 }
 
 /* GET/POST url and parse a JSON object reply; NULL with errmsg otherwise. */
-static json_t *bjson(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime,
+json_t *ba_batch_json(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime,
 		     char *errmsg, size_t errlen)
 {
 	ba_buf b;
@@ -134,7 +117,7 @@ static json_t *bjson(const ba_provider_cfg *p, const char *url, const char *post
 	json_t *j = NULL;
 
 	ba_buf_init(&b, 64u << 20);
-	if (bhttp(p, url, post, mime, &b, &status, errmsg, errlen) == 0) {
+	if (ba_batch_http(p, url, post, mime, &b, &status, errmsg, errlen) == 0) {
 		if (status < 200 || status >= 300) {
 			char *m = ba_wire_error_message(ba_buf_cstr(&b), b.len);
 			snprintf(errmsg, errlen, "provider '%s': HTTP %ld from %s: %s", p->name, status, url,
@@ -150,9 +133,38 @@ static json_t *bjson(const ba_provider_cfg *p, const char *url, const char *post
 	return j;
 }
 
+int ba_batch_post(ba_batch_work *w, batch_set *s, const char *path, const char *id_key, const char *body_key,
+		  char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url = ba_asprintf("%s%s", base, path), *body;
+	json_t *reqs = json_array(), *b;
+	size_t i;
+	int rc = -1;
+
+	for (i = 0; i < s->n; i++) {
+		json_t *one = json_loads(s->jobs[i]->payload, 0, NULL);
+		json_array_append_new(reqs, json_pack("{s:s, s:o}", id_key, s->cids[i], body_key,
+						      one ? one : json_object()));
+	}
+	b = json_pack("{s:o}", "requests", reqs);
+	body = json_dumps(b, JSON_COMPACT);
+	json_decref(b);
+	b = body ? ba_batch_json(w->prov, url, body, NULL, err, errlen) : NULL;
+	if (b && json_is_string(json_object_get(b, "id"))) {
+		snprintf(s->id, sizeof(s->id), "%s", json_string_value(json_object_get(b, "id")));
+		rc = 0;
+	} else if (b)
+		snprintf(err, errlen, "provider '%s': %s answered without a batch id", w->prov->name, path);
+	json_decref(b);
+	free(body);
+	free(url);
+	free(base);
+	return rc;
+}
+
 /* ---- job outcomes ---- */
 
-static void job_ok(ba_job *j, const json_t *body)
+void ba_batch_job_ok(ba_job *j, const json_t *body)
 {
 	char *s = json_dumps(body, JSON_COMPACT);
 
@@ -167,7 +179,7 @@ static void job_ok(ba_job *j, const json_t *body)
 	free(s);
 }
 
-static void job_err(ba_job *j, int retry, const char *fmt, const char *a, const char *b)
+void ba_batch_job_err(ba_job *j, int retry, const char *fmt, const char *a, const char *b)
 {
 	snprintf(j->errmsg, sizeof(j->errmsg), fmt, j->prov->name, j->model, a ? a : "", b ? b : "");
 	ba_redact_key(j, j->errmsg);
@@ -175,14 +187,14 @@ static void job_err(ba_job *j, int retry, const char *fmt, const char *a, const 
 		j->bstate = retry ? BJ_RETRY : BJ_FAIL;
 }
 
-static void set_all(batch_set *s, int retry, const char *why)
+void ba_batch_fail_all(batch_set *s, int retry, const char *why)
 {
 	size_t i;
 	for (i = 0; i < s->n; i++)
-		job_err(s->jobs[i], retry, "provider '%s' (model %s): batch: %s%s", why, NULL);
+		ba_batch_job_err(s->jobs[i], retry, "provider '%s' (model %s): batch: %s%s", why, NULL);
 }
 
-static ba_job *by_cid(batch_set *s, const char *cid)
+ba_job *ba_batch_job_of(batch_set *s, const char *cid)
 {
 	json_t *i = cid && s->index ? json_object_get(s->index, cid) : NULL;
 
@@ -190,7 +202,7 @@ static ba_job *by_cid(batch_set *s, const char *cid)
 }
 
 /* Apply every JSON line of a downloaded result file to its job. */
-static void each_line(batch_set *s, const ba_buf *b, void (*fn)(batch_set *, const json_t *))
+void ba_batch_each_line(batch_set *s, const ba_buf *b, void (*fn)(batch_set *, const json_t *))
 {
 	char *text = ba_strndup(ba_buf_cstr(b), b->len), *p, *nl;
 
@@ -205,258 +217,11 @@ static void each_line(batch_set *s, const ba_buf *b, void (*fn)(batch_set *, con
 	free(text);
 }
 
-/* ---- OpenAI: /files + /batches ---- */
-
-static char *openai_jsonl(batch_set *s)
+void ba_batch_ended(ba_batch_work *w, const batch_set *s, const char *status)
 {
-	ba_buf b;
-	size_t i;
-	char *out;
-	int bad = 0;
-
-	ba_buf_init(&b, (size_t)200 << 20); /* the API takes files up to 200 MB */
-	for (i = 0; i < s->n; i++) {
-		json_t *body = json_loads(s->jobs[i]->payload, 0, NULL);
-		json_t *line = json_pack("{s:s, s:s, s:s, s:o}", "custom_id", s->cids[i], "method", "POST", "url",
-					 "/v1/chat/completions", "body", body ? body : json_object());
-		char *t = json_dumps(line, JSON_COMPACT);
-		if (!t || ba_buf_append(&b, t, strlen(t)) != 0 || ba_buf_append(&b, "\n", 1) != 0)
-			bad = 1;
-		free(t);
-		json_decref(line);
-	}
-	out = bad ? NULL : ba_strndup(ba_buf_cstr(&b), b.len);
-	ba_buf_free(&b);
-	return out;
+	if (w->gw->st)
+		ba_batch_set_status(w->gw->st, s->id, status);
 }
-
-static int openai_submit(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov), *url, *jsonl = openai_jsonl(s), *body;
-	CURL *e = curl_easy_init();
-	curl_mime *mime = e ? curl_mime_init(e) : NULL;
-	curl_mimepart *part;
-	json_t *f = NULL, *b = NULL;
-	int rc = -1;
-
-	if (!jsonl || !mime) {
-		snprintf(err, errlen, "cannot build the batch input file");
-		goto out;
-	}
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "purpose");
-	curl_mime_data(part, "batch", CURL_ZERO_TERMINATED);
-	part = curl_mime_addpart(mime);
-	curl_mime_name(part, "file");
-	curl_mime_filename(part, "batch.jsonl");
-	curl_mime_type(part, "application/jsonl");
-	curl_mime_data(part, jsonl, strlen(jsonl));
-	url = ba_asprintf("%s/files", base);
-	f = bjson(w->prov, url, NULL, mime, err, errlen);
-	free(url);
-	if (!f || !json_is_string(json_object_get(f, "id"))) {
-		if (f)
-			snprintf(err, errlen, "provider '%s': /files answered without an id", w->prov->name);
-		goto out;
-	}
-	body = ba_asprintf("{\"input_file_id\":\"%s\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}",
-			   json_string_value(json_object_get(f, "id")));
-	url = ba_asprintf("%s/batches", base);
-	b = bjson(w->prov, url, body, NULL, err, errlen);
-	free(url);
-	free(body);
-	if (b && json_is_string(json_object_get(b, "id"))) {
-		snprintf(s->id, sizeof(s->id), "%s", json_string_value(json_object_get(b, "id")));
-		rc = 0;
-	} else if (b)
-		snprintf(err, errlen, "provider '%s': /batches answered without an id", w->prov->name);
-out:
-	json_decref(f);
-	json_decref(b);
-	if (mime)
-		curl_mime_free(mime);
-	if (e)
-		curl_easy_cleanup(e);
-	free(jsonl);
-	free(base);
-	return rc;
-}
-
-/* Apply one output/error file line to its job. */
-static void openai_line(batch_set *s, const json_t *l)
-{
-	ba_job *j = by_cid(s, ba_json_str(l, "custom_id", NULL));
-	json_t *resp = json_object_get(l, "response"), *e = json_object_get(l, "error");
-	long code = (long)json_integer_value(json_object_get(resp, "status_code"));
-	char cbuf[32];
-
-	if (!j || j->bstate != BJ_PENDING)
-		return;
-	if (json_is_object(resp) && code >= 200 && code < 300 && !json_is_object(e)) {
-		job_ok(j, json_object_get(resp, "body"));
-		return;
-	}
-	if (json_is_object(e)) {
-		const char *ec = ba_json_str(e, "code", "error");
-		job_err(j, 1, "provider '%s' (model %s): batch request failed: %s: %s", ec, ba_json_str(e, "message", ""));
-		return;
-	}
-	snprintf(cbuf, sizeof(cbuf), "HTTP %ld", code);
-	job_err(j, code == 408 || code == 409 || code == 429 || code >= 500,
-		"provider '%s' (model %s): batch request failed: %s: %s", cbuf,
-		ba_json_str(json_object_get(json_object_get(resp, "body"), "error"), "message", ""));
-}
-
-static int openai_download(ba_batch_work *w, batch_set *s, const char *fid, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov), *url = ba_asprintf("%s/files/%s/content", base, fid);
-	ba_buf b;
-	long status;
-	int rc = -1;
-
-	ba_buf_init(&b, BATCH_MAX_REPLY);
-	if (bhttp(w->prov, url, NULL, NULL, &b, &status, err, errlen) == 0) {
-		if (status == 200) {
-			each_line(s, &b, openai_line);
-			rc = 0;
-		} else
-			snprintf(err, errlen, "provider '%s': HTTP %ld downloading %s", w->prov->name, status, fid);
-	}
-	ba_buf_free(&b);
-	free(url);
-	free(base);
-	return rc;
-}
-
-/* 1 = ended (results applied), 0 = still running, -1 = error (err). */
-static int openai_poll(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov), *url = ba_asprintf("%s/batches/%s", base, s->id);
-	json_t *b = bjson(w->prov, url, NULL, NULL, err, errlen);
-	const char *st = b ? ba_json_str(b, "status", "") : "";
-	int rc = 0;
-
-	free(url);
-	free(base);
-	if (!b)
-		return -1;
-	if (!strcmp(st, "completed") || !strcmp(st, "expired") || !strcmp(st, "cancelled") || !strcmp(st, "failed")) {
-		const char *of = ba_json_str(b, "output_file_id", NULL), *ef = ba_json_str(b, "error_file_id", NULL);
-		if (w->gw->st)
-			ba_batch_set_status(w->gw->st, s->id, st);
-		rc = 1;
-		if ((of && openai_download(w, s, of, err, errlen) != 0) || (ef && openai_download(w, s, ef, err, errlen) != 0))
-			rc = -1;
-		if (!strcmp(st, "failed")) {
-			json_t *errs = json_object_get(json_object_get(b, "errors"), "data");
-			const char *m = ba_json_str(json_array_get(errs, 0), "message", "the provider failed the batch");
-			set_all(s, 0, m);
-		}
-	}
-	json_decref(b);
-	return rc;
-}
-
-/* ---- Anthropic: /v1/messages/batches ---- */
-
-static int anthropic_submit(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov), *url = ba_asprintf("%s/v1/messages/batches", base), *body;
-	json_t *reqs = json_array(), *b;
-	size_t i;
-	int rc = -1;
-
-	for (i = 0; i < s->n; i++) {
-		json_t *params = json_loads(s->jobs[i]->payload, 0, NULL);
-		json_array_append_new(reqs, json_pack("{s:s, s:o}", "custom_id", s->cids[i], "params",
-						      params ? params : json_object()));
-	}
-	b = json_pack("{s:o}", "requests", reqs);
-	body = json_dumps(b, JSON_COMPACT);
-	json_decref(b);
-	b = body ? bjson(w->prov, url, body, NULL, err, errlen) : NULL;
-	if (b && json_is_string(json_object_get(b, "id"))) {
-		snprintf(s->id, sizeof(s->id), "%s", json_string_value(json_object_get(b, "id")));
-		rc = 0;
-	} else if (b)
-		snprintf(err, errlen, "provider '%s': message batch answered without an id", w->prov->name);
-	json_decref(b);
-	free(body);
-	free(url);
-	free(base);
-	return rc;
-}
-
-static void anthropic_line(batch_set *s, const json_t *l)
-{
-	ba_job *j = by_cid(s, ba_json_str(l, "custom_id", NULL));
-	json_t *r = json_object_get(l, "result");
-	const char *type = ba_json_str(r, "type", "");
-
-	if (!j || j->bstate != BJ_PENDING)
-		return;
-	if (!strcmp(type, "succeeded") && json_is_object(json_object_get(r, "message"))) {
-		job_ok(j, json_object_get(r, "message"));
-	} else if (!strcmp(type, "errored")) {
-		json_t *e = json_object_get(json_object_get(r, "error"), "error");
-		const char *et = ba_json_str(e, "type", "error");
-		job_err(j, strcmp(et, "invalid_request_error") != 0, "provider '%s' (model %s): batch request failed: %s: %s",
-			et, ba_json_str(e, "message", ""));
-	} else
-		job_err(j, 1, "provider '%s' (model %s): batch request %s%s", type, NULL);
-}
-
-static int anthropic_results(ba_batch_work *w, batch_set *s, const char *rurl, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov);
-	ba_buf b;
-	long status;
-	int rc = -1;
-
-	/* the API key goes with the request: only to the provider's own host */
-	if (strncmp(rurl, base, strlen(base)) || (rurl[strlen(base)] != '/' && rurl[strlen(base)] != 0)) {
-		snprintf(err, errlen, "provider '%s': results_url %.200s is not under %s; not sending the key there",
-			 w->prov->name, rurl, base);
-		free(base);
-		return -1;
-	}
-	free(base);
-	ba_buf_init(&b, BATCH_MAX_REPLY);
-	if (bhttp(w->prov, rurl, NULL, NULL, &b, &status, err, errlen) == 0) {
-		if (status == 200) {
-			each_line(s, &b, anthropic_line);
-			rc = 0;
-		} else
-			snprintf(err, errlen, "provider '%s': HTTP %ld reading batch results", w->prov->name, status);
-	}
-	ba_buf_free(&b);
-	return rc;
-}
-
-static int anthropic_poll(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
-{
-	char *base = base_of(w->prov), *url = ba_asprintf("%s/v1/messages/batches/%s", base, s->id);
-	json_t *b = bjson(w->prov, url, NULL, NULL, err, errlen);
-	int rc = 0;
-
-	free(url);
-	free(base);
-	if (!b)
-		return -1;
-	if (!strcmp(ba_json_str(b, "processing_status", ""), "ended")) {
-		const char *rurl = ba_json_str(b, "results_url", NULL);
-		if (w->gw->st)
-			ba_batch_set_status(w->gw->st, s->id, "ended");
-		rc = rurl && anthropic_results(w, s, rurl, err, errlen) == 0 ? 1 : -1;
-		if (!rurl)
-			snprintf(err, errlen, "provider '%s': ended batch %s has no results_url", w->prov->name, s->id);
-	}
-	json_decref(b);
-	return rc;
-}
-
-const ba_batch_api ba_batch_openai = { openai_submit, openai_poll, 0 };
-const ba_batch_api ba_batch_anthropic = { anthropic_submit, anthropic_poll, 1 };
 
 /* ---- one batch set: submit (unless resumed), poll, collect ---- */
 
@@ -475,7 +240,7 @@ static void run_set(ba_batch_work *w, batch_set *s)
 		gw->stats.batch_submit_s += ba_now() - t0;
 		pthread_mutex_unlock(&gw->mu);
 		if (r != 0) {
-			set_all(s, 1, err);
+			ba_batch_fail_all(s, 1, err);
 			return;
 		}
 		if (gw->st) {
@@ -507,7 +272,7 @@ static void run_set(ba_batch_work *w, batch_set *s)
 			/* the batch is gone (e.g. expired files): forget it, resubmit */
 			if (gw->st)
 				ba_batch_set_status(gw->st, s->id, "failed");
-			set_all(s, 1, err);
+			ba_batch_fail_all(s, 1, err);
 			return;
 		}
 		{
@@ -518,7 +283,7 @@ static void run_set(ba_batch_work *w, batch_set *s)
 	}
 	for (i = 0; i < s->n; i++)
 		if (s->jobs[i]->bstate == BJ_PENDING)
-			job_err(s->jobs[i], 1, "provider '%s' (model %s): batch: no result for this request%s%s", NULL, NULL);
+			ba_batch_job_err(s->jobs[i], 1, "provider '%s' (model %s): batch: no result for this request%s%s", NULL, NULL);
 }
 
 static void set_add(batch_set *s, ba_job *j, const char *cid)
@@ -549,7 +314,7 @@ static void set_clear(batch_set *s)
 static void new_cid(batch_set *s, const ba_job *j, char out[80])
 {
 	snprintf(out, 80, "%s", j->key);
-	if (by_cid(s, out))
+	if (ba_batch_job_of(s, out))
 		snprintf(out, 80, "%.55s-%zu", j->key, s->n);
 }
 

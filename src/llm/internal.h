@@ -92,16 +92,65 @@ void ba_wire_reply_clear(ba_wire_reply *w);
 /* ---- protocols: one ba_wire_protocol a line of include/benchagent/protocols.h ---- */
 typedef struct batch_set batch_set;
 
-/* A provider batch API (batch.c): submit a set of jobs (fills its id),
- * poll it (1 = finished and its results applied, 0 = not yet, -1 = error
- * with err). strip_v1: the API's paths sit beside a trailing /v1 of
- * base_url, not below it. */
+/* A provider batch API, defined in the protocol's own file beside its
+ * other hooks: submit a set of jobs (fills s->id), poll it (1 = finished
+ * and its results applied to the jobs, 0 = not yet, -1 = error with err).
+ * strip_v1: the API's paths sit beside a trailing /v1 of base_url, not
+ * below it. batch.c runs them (on a batch thread of their own) with the
+ * helpers below. */
 typedef struct ba_batch_api {
 	int (*submit)(ba_batch_work *w, batch_set *s, char *err, size_t errlen);
 	int (*poll)(ba_batch_work *w, batch_set *s, char *err, size_t errlen);
 	int strip_v1;
 } ba_batch_api;
-extern const ba_batch_api ba_batch_openai, ba_batch_anthropic;
+
+/* One launch of a provider's collected jobs (batch.c). */
+struct ba_batch_work {
+	ba_gateway *gw;
+	const ba_provider_cfg *prov;
+	ba_job *jobs;              /* linked by next */
+	pthread_t thread;
+	int finished;
+	ba_batch_work *next;
+};
+
+/* The jobs of one provider batch, each with its custom_id. */
+struct batch_set {
+	ba_job **jobs;
+	char **cids;
+	size_t n;
+	json_t *index;             /* custom_id -> position (results are joined on it) */
+	char id[128];              /* provider's batch id, "" = not submitted yet */
+};
+
+/* ---- what a protocol's batch API builds on (batch.c) ---- */
+#define BA_BATCH_MAX_REPLY ((size_t)1 << 30) /* a result file may hold 50,000 replies */
+/* One blocking request with the provider's auth headers. post: JSON body
+ * (NULL: GET unless mime). 0 with *status set (any HTTP status), or -1 on
+ * a transport failure (errmsg). */
+int ba_batch_http(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime, ba_buf *out,
+		  long *status, char *errmsg, size_t errlen);
+/* GET/POST url and parse a JSON object reply; NULL with errmsg otherwise. */
+json_t *ba_batch_json(const ba_provider_cfg *p, const char *url, const char *post, curl_mime *mime,
+		      char *errmsg, size_t errlen);
+/* Submit s as one JSON POST to base + path: {"requests": [{<id_key>:
+ * custom_id, <body_key>: the job's request body}]}; the reply's "id" becomes
+ * s->id. 0, or -1 with err. */
+int ba_batch_post(ba_batch_work *w, batch_set *s, const char *path, const char *id_key, const char *body_key,
+		  char *err, size_t errlen);
+/* base_url without trailing slashes (nor /v1 with strip_v1). Caller frees. */
+char *ba_batch_base(const ba_provider_cfg *p);
+/* A job's outcome: its reply body; a failure (fmt gets provider, model, a,
+ * b), retryable (resubmitted in the next batch) or final; every job of s. */
+void ba_batch_job_ok(ba_job *j, const json_t *body);
+void ba_batch_job_err(ba_job *j, int retry, const char *fmt, const char *a, const char *b);
+void ba_batch_fail_all(batch_set *s, int retry, const char *why);
+/* The job of s with custom_id cid, or NULL. */
+ba_job *ba_batch_job_of(batch_set *s, const char *cid);
+/* fn on every JSON line of a downloaded result file. */
+void ba_batch_each_line(batch_set *s, const ba_buf *b, void (*fn)(batch_set *, const json_t *));
+/* Record in the store that the provider ended batch s with status. */
+void ba_batch_ended(ba_batch_work *w, const batch_set *s, const char *status);
 
 /* All the gateway knows of a wire format. A hook left NULL is a feature
  * the protocol lacks (the mock, answered in-process, has none). */
@@ -148,7 +197,8 @@ int ba_anthropic_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_
  * is set when "[DONE]" was seen. */
 typedef int (*ba_sse_fn)(void *ud, const char *data, size_t len, ba_error *err);
 int ba_sse_each(const char *body, size_t len, ba_sse_fn fn, void *ud, int *done, ba_error *err);
-/* The server's error.message from an error body, or NULL (caller frees). */
+/* The server's error.message from an error body, or NULL (caller frees;
+ * request.c, beside ba_wire_reply_clear: every protocol and batch.c use it). */
 char *ba_wire_error_message(const char *body, size_t len);
 
 /* ---- request canonical form and cache key (request.c) ---- */

@@ -1,13 +1,16 @@
 /*
  * openai.c - the OpenAI-compatible wire protocol: chat-completions and
  * embeddings request bodies, and defensive parsers for their replies
- * (plain JSON and the streamed server-sent-events form). Replies are
- * untrusted: every field is type-checked, nothing is assumed present.
+ * (plain JSON and the streamed server-sent-events form), and its Batch
+ * API (the JSONL of request lines uploaded to /files, POST /batches, poll,
+ * the output and error files joined on custom_id). Replies are untrusted:
+ * every field is type-checked, nothing is assumed present.
  */
 #include "internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -68,30 +71,6 @@ char *ba_openai_embed_body(const ba_job *j)
 	json_t *b = json_pack("{s:s, s:O}", "model", j->model, "input", j->texts);
 	char *out = json_dumps(b, JSON_COMPACT);
 	json_decref(b);
-	return out;
-}
-
-char *ba_wire_error_message(const char *body, size_t len)
-{
-	json_error_t e;
-	json_t *root = json_loadb(body, len, 0, &e), *er;
-	char *out = NULL;
-
-	if (!json_is_object(root))
-		goto done;
-	er = json_object_get(root, "error");
-	if (json_is_object(er) && json_is_string(json_object_get(er, "message")))
-		out = ba_strdup(json_string_value(json_object_get(er, "message")));
-	else if (json_is_string(er))
-		out = ba_strdup(json_string_value(er));
-	else if (json_is_string(json_object_get(root, "message")))
-		out = ba_strdup(json_string_value(json_object_get(root, "message")));
-	else if (json_is_string(json_object_get(root, "detail")))
-		out = ba_strdup(json_string_value(json_object_get(root, "detail")));
-done:
-	json_decref(root);
-	if (out && strlen(out) > 600)
-		out[600] = 0;
 	return out;
 }
 
@@ -420,6 +399,159 @@ static char *embed_url(const char *base, size_t len)
 	return ba_asprintf("%.*s/embeddings", (int)len, base);
 }
 
+/* ---- OpenAI: /files + /batches ---- */
+
+static char *openai_jsonl(batch_set *s)
+{
+	ba_buf b;
+	size_t i;
+	char *out;
+	int bad = 0;
+
+	ba_buf_init(&b, (size_t)200 << 20); /* the API takes files up to 200 MB */
+	for (i = 0; i < s->n; i++) {
+		json_t *body = json_loads(s->jobs[i]->payload, 0, NULL);
+		json_t *line = json_pack("{s:s, s:s, s:s, s:o}", "custom_id", s->cids[i], "method", "POST", "url",
+					 "/v1/chat/completions", "body", body ? body : json_object());
+		char *t = json_dumps(line, JSON_COMPACT);
+		if (!t || ba_buf_append(&b, t, strlen(t)) != 0 || ba_buf_append(&b, "\n", 1) != 0)
+			bad = 1;
+		free(t);
+		json_decref(line);
+	}
+	out = bad ? NULL : ba_strndup(ba_buf_cstr(&b), b.len);
+	ba_buf_free(&b);
+	return out;
+}
+
+static int openai_submit(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url, *jsonl = openai_jsonl(s), *body;
+	CURL *e = curl_easy_init();
+	curl_mime *mime = e ? curl_mime_init(e) : NULL;
+	curl_mimepart *part;
+	json_t *f = NULL, *b = NULL;
+	int rc = -1;
+
+	if (!jsonl || !mime) {
+		snprintf(err, errlen, "cannot build the batch input file");
+		goto out;
+	}
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "purpose");
+	curl_mime_data(part, "batch", CURL_ZERO_TERMINATED);
+	part = curl_mime_addpart(mime);
+	curl_mime_name(part, "file");
+	curl_mime_filename(part, "batch.jsonl");
+	curl_mime_type(part, "application/jsonl");
+	curl_mime_data(part, jsonl, strlen(jsonl));
+	url = ba_asprintf("%s/files", base);
+	f = ba_batch_json(w->prov, url, NULL, mime, err, errlen);
+	free(url);
+	if (!f || !json_is_string(json_object_get(f, "id"))) {
+		if (f)
+			snprintf(err, errlen, "provider '%s': /files answered without an id", w->prov->name);
+		goto out;
+	}
+	body = ba_asprintf("{\"input_file_id\":\"%s\",\"endpoint\":\"/v1/chat/completions\",\"completion_window\":\"24h\"}",
+			   json_string_value(json_object_get(f, "id")));
+	url = ba_asprintf("%s/batches", base);
+	b = ba_batch_json(w->prov, url, body, NULL, err, errlen);
+	free(url);
+	free(body);
+	if (b && json_is_string(json_object_get(b, "id"))) {
+		snprintf(s->id, sizeof(s->id), "%s", json_string_value(json_object_get(b, "id")));
+		rc = 0;
+	} else if (b)
+		snprintf(err, errlen, "provider '%s': /batches answered without an id", w->prov->name);
+out:
+	json_decref(f);
+	json_decref(b);
+	if (mime)
+		curl_mime_free(mime);
+	if (e)
+		curl_easy_cleanup(e);
+	free(jsonl);
+	free(base);
+	return rc;
+}
+
+/* Apply one output/error file line to its job. */
+static void openai_line(batch_set *s, const json_t *l)
+{
+	ba_job *j = ba_batch_job_of(s, ba_json_str(l, "custom_id", NULL));
+	json_t *resp = json_object_get(l, "response"), *e = json_object_get(l, "error");
+	long code = (long)json_integer_value(json_object_get(resp, "status_code"));
+	char cbuf[32];
+
+	if (!j || j->bstate != BJ_PENDING)
+		return;
+	if (json_is_object(resp) && code >= 200 && code < 300 && !json_is_object(e)) {
+		ba_batch_job_ok(j, json_object_get(resp, "body"));
+		return;
+	}
+	if (json_is_object(e)) {
+		const char *ec = ba_json_str(e, "code", "error");
+		ba_batch_job_err(j, 1, "provider '%s' (model %s): batch request failed: %s: %s", ec, ba_json_str(e, "message", ""));
+		return;
+	}
+	snprintf(cbuf, sizeof(cbuf), "HTTP %ld", code);
+	ba_batch_job_err(j, code == 408 || code == 409 || code == 429 || code >= 500,
+		"provider '%s' (model %s): batch request failed: %s: %s", cbuf,
+		ba_json_str(json_object_get(json_object_get(resp, "body"), "error"), "message", ""));
+}
+
+static int openai_download(ba_batch_work *w, batch_set *s, const char *fid, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url = ba_asprintf("%s/files/%s/content", base, fid);
+	ba_buf b;
+	long status;
+	int rc = -1;
+
+	ba_buf_init(&b, BA_BATCH_MAX_REPLY);
+	if (ba_batch_http(w->prov, url, NULL, NULL, &b, &status, err, errlen) == 0) {
+		if (status == 200) {
+			ba_batch_each_line(s, &b, openai_line);
+			rc = 0;
+		} else
+			snprintf(err, errlen, "provider '%s': HTTP %ld downloading %s", w->prov->name, status, fid);
+	}
+	ba_buf_free(&b);
+	free(url);
+	free(base);
+	return rc;
+}
+
+/* 1 = ended (results applied), 0 = still running, -1 = error (err). */
+static int openai_poll(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url = ba_asprintf("%s/batches/%s", base, s->id);
+	json_t *b = ba_batch_json(w->prov, url, NULL, NULL, err, errlen);
+	const char *st = b ? ba_json_str(b, "status", "") : "";
+	int rc = 0;
+
+	free(url);
+	free(base);
+	if (!b)
+		return -1;
+	if (!strcmp(st, "completed") || !strcmp(st, "expired") || !strcmp(st, "cancelled") || !strcmp(st, "failed")) {
+		const char *of = ba_json_str(b, "output_file_id", NULL), *ef = ba_json_str(b, "error_file_id", NULL);
+		ba_batch_ended(w, s, st);
+		rc = 1;
+		if ((of && openai_download(w, s, of, err, errlen) != 0) || (ef && openai_download(w, s, ef, err, errlen) != 0))
+			rc = -1;
+		if (!strcmp(st, "failed")) {
+			json_t *errs = json_object_get(json_object_get(b, "errors"), "data");
+			const char *m = ba_json_str(json_array_get(errs, 0), "message", "the provider failed the batch");
+			ba_batch_fail_all(s, 0, m);
+		}
+	}
+	json_decref(b);
+	return rc;
+}
+
+static const ba_batch_api batch_api = { openai_submit, openai_poll, 0 };
+
 const ba_wire_protocol ba_protocol_openai = {
 	.chat_url = chat_url,
 	.chat_body = ba_openai_chat_body,
@@ -429,6 +561,6 @@ const ba_wire_protocol ba_protocol_openai = {
 	.embed_body = ba_openai_embed_body,
 	.parse_embed = ba_openai_parse_embed,
 	.auth_header = "Authorization: Bearer %s",
-	.batch = &ba_batch_openai,
+	.batch = &batch_api,
 	.media = BA_MEDIA_IMAGE | BA_MEDIA_AUDIO,
 };

@@ -194,6 +194,32 @@ void ba_llm_response_free(ba_llm_response *r)
 	free(r);
 }
 
+/* The message of an error body in any protocol's shape ({"error": {"message"}},
+ * {"error": "..."}, {"message"}, {"detail"}), at most 600 bytes; NULL when none. */
+char *ba_wire_error_message(const char *body, size_t len)
+{
+	json_error_t e;
+	json_t *root = json_loadb(body, len, 0, &e), *er;
+	char *out = NULL;
+
+	if (!json_is_object(root))
+		goto done;
+	er = json_object_get(root, "error");
+	if (json_is_object(er) && json_is_string(json_object_get(er, "message")))
+		out = ba_strdup(json_string_value(json_object_get(er, "message")));
+	else if (json_is_string(er))
+		out = ba_strdup(json_string_value(er));
+	else if (json_is_string(json_object_get(root, "message")))
+		out = ba_strdup(json_string_value(json_object_get(root, "message")));
+	else if (json_is_string(json_object_get(root, "detail")))
+		out = ba_strdup(json_string_value(json_object_get(root, "detail")));
+done:
+	json_decref(root);
+	if (out && strlen(out) > 600)
+		out[600] = 0;
+	return out;
+}
+
 void ba_wire_reply_clear(ba_wire_reply *w)
 {
 	free(w->content);

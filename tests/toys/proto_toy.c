@@ -3,12 +3,17 @@
  * build (its line: BA_TEST_PROTOCOLS in include/benchagent/protocols.h).
  * POST <base_url>/toy/complete {"model", "prompt"} with the key in
  * "X-Toy-Key"; the reply is {"output": "...", "tokens": {"in", "out"}}.
- * No streaming, no embeddings, no batch API: those hooks stay NULL.
+ * Its batch API (gateway --batch-api): POST <base_url>/toy/batches
+ * {"requests": [{"id", "body"}]} -> {"id"}; GET <base_url>/toy/batches/ID
+ * -> {"state": "running"} or {"state": "done", "results": [{"id", "reply"}
+ * or {"id", "error"}]}, each reply the body /toy/complete would answer.
+ * No streaming, no embeddings: those hooks stay NULL.
  */
 #include "internal.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,10 +67,47 @@ static int toy_parse(const char *body, size_t len, ba_wire_reply *out, ba_error 
 	return 0;
 }
 
+static int toy_submit(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	return ba_batch_post(w, s, "/toy/batches", "id", "body", err, errlen);
+}
+
+static int toy_poll(ba_batch_work *w, batch_set *s, char *err, size_t errlen)
+{
+	char *base = ba_batch_base(w->prov), *url = ba_asprintf("%s/toy/batches/%s", base, s->id);
+	json_t *b = ba_batch_json(w->prov, url, NULL, NULL, err, errlen), *r;
+	size_t i;
+
+	free(url);
+	free(base);
+	if (!b)
+		return -1;
+	if (strcmp(ba_json_str(b, "state", ""), "done")) {
+		json_decref(b);
+		return 0;
+	}
+	ba_batch_ended(w, s, "done");
+	json_array_foreach(json_object_get(b, "results"), i, r) {
+		ba_job *j = ba_batch_job_of(s, ba_json_str(r, "id", NULL));
+		if (!j || j->bstate != BJ_PENDING)
+			continue;
+		if (json_is_object(json_object_get(r, "reply")))
+			ba_batch_job_ok(j, json_object_get(r, "reply"));
+		else
+			ba_batch_job_err(j, 0, "provider '%s' (model %s): toy batch request failed: %s%s",
+					 ba_json_str(r, "error", "no reply"), NULL);
+	}
+	json_decref(b);
+	return 1;
+}
+
+static const ba_batch_api toy_batch = { toy_submit, toy_poll, 0 };
+
 const ba_wire_protocol ba_protocol_toy = {
 	.chat_url = toy_url,
 	.chat_body = toy_body,
 	.parse_reply = toy_parse,
 	.auth_header = "X-Toy-Key: %s",
 	.media = 0, /* text only: a request with an image or audio part is refused */
+	.batch = &toy_batch,
 };
