@@ -175,6 +175,32 @@ static int requires_context(const json_t *subtask)
 	return v && !(t && *t && t[strlen(t) - 1] == '?');
 }
 
+/* The sample's image (copied into the store), a dry run's placeholder, or
+ * an entry marked missing so verification rejects the item. */
+static void add_image(ba_exec_ctx *x, const json_t *s, json_t *media)
+{
+	const char *path = ba_json_str(s, "image", NULL);
+	ba_buf b = BA_BUF_INIT(MEDIA_MAX);
+	char sha[65], *rel = NULL;
+
+	if (!json_object_get(s, "image"))
+		return;
+	if (path && x->st && ba_fs_read(path, &b, NULL) == 0 &&
+	    ba_media_put(x->st, b.ptr, b.len, ext_of(path), NULL, sha, &rel, NULL) == 0) {
+		json_array_append_new(media, json_pack("{s:s, s:s, s:s}", "type", "image", "path",
+						       rel, "sha256", sha));
+	} else if (x->dry && path && access(path, R_OK) == 0) {
+		/* a dry run (feasibility) copies nothing: the file is there */
+		json_array_append_new(media, json_pack("{s:s, s:s}", "type", "image", "path", "(dry)"));
+	} else {
+		/* kept so verification rejects the item for its missing image */
+		json_array_append_new(media, json_pack("{s:s, s:s?, s:b}", "type", "image", "ref",
+						       ba_json_str(s, "image_ref", NULL), "missing", 1));
+	}
+	free(rel);
+	ba_buf_free(&b);
+}
+
 static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, long pos,
 			 json_t **draft, ba_error *err)
 {
@@ -265,25 +291,7 @@ static int dataset_draft(ba_exec_ctx *x, const json_t *unit, const json_t *ds, l
 			json_object_set(d, "answer_text", json_array_get(choices, (size_t)li));
 	}
 	atext = ba_draft_answer_text(d);
-	if (json_object_get(s, "image")) {
-		const char *path = ba_json_str(s, "image", NULL);
-		ba_buf b = BA_BUF_INIT(MEDIA_MAX);
-		char sha[65], *rel = NULL;
-		if (path && x->st && ba_fs_read(path, &b, NULL) == 0 &&
-		    ba_media_put(x->st, b.ptr, b.len, ext_of(path), NULL, sha, &rel, NULL) == 0) {
-			json_array_append_new(media, json_pack("{s:s, s:s, s:s}", "type", "image", "path",
-							       rel, "sha256", sha));
-		} else if (x->dry && path && access(path, R_OK) == 0) {
-			/* a dry run (feasibility) copies nothing: the file is there */
-			json_array_append_new(media, json_pack("{s:s, s:s}", "type", "image", "path", "(dry)"));
-		} else {
-			/* kept so verification rejects the item for its missing image */
-			json_array_append_new(media, json_pack("{s:s, s:s?, s:b}", "type", "image", "ref",
-							       ba_json_str(s, "image_ref", NULL), "missing", 1));
-		}
-		free(rel);
-		ba_buf_free(&b);
-	}
+	add_image(x, s, media);
 	add_media_extra(x, s, media);
 	json_object_set_new(d, "media", media);
 	json_object_set_new(d, "difficulty", json_integer(ba_json_int(unit, "difficulty", 3)));
