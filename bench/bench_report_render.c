@@ -5,7 +5,8 @@
  * 2PL model, one stored row and one logged request per (model, item).
  * Prints a table: the statistics (eval's own report, as `eval --json`
  * computes it), the page (sections and transcripts), the total, the file
- * size; with the default transcript cap (2,000 items) and with every item.
+ * size and the ratio of the CPU seconds to the 2 s target; with every
+ * item's transcripts (the default) and with --transcripts 2000.
  * Usage: bench_report_render [MODELS ITEMS [WORKSPACE]]
  * With WORKSPACE (a folder), the synthetic workspace is made there once
  * and kept: a second run measures again without making it again.
@@ -228,23 +229,27 @@ int main(int argc, char **argv)
 	if (made)
 		fprintf(stderr, "synthetic workspace: %zu models x %zu items in %.1f s\n", nm, ni, now_s() - t0);
 	printf("report of %zu models x %zu items (1000 bootstrap resamples)\n\n", nm, ni);
-	printf("wall seconds (CPU seconds of this process in brackets: the machine is shared)\n\n");
-	printf("%-31s %15s\n", "", "statistics");
+	printf("wall seconds (CPU seconds of this process in brackets: the machine is shared;\n"
+	       "the target is checked on the CPU seconds)\n\n");
+	printf("%-34s %15s\n", "", "statistics");
+	/* forget eval's kept report (a kept workspace has one from the last run) */
+	ba_kv_put(st, "eval.report:big", "{}", NULL);
 	if (measure(st, dir, 1, &ts, &tp, &cs, &cp, &bytes) != 0)
 		goto out;
-	printf("%-31s %6.2f (%6.2f)   (computed here: no eval report kept)\n", "report without eval's report", ts, cs);
+	printf("%-34s %6.2f (%6.2f)   (computed here: no eval report kept)\n", "report without eval's report", ts, cs);
 	if (eval_like(st, dir, &cs) != 0)
 		goto out;
-	printf("%-31s        (%6.2f)   (eval pays this once and keeps the report)\n\n", "eval's statistics", cs);
-	printf("%-31s %15s %15s %15s %8s %9s\n", "transcripts", "statistics", "page", "total", "file MB", "target");
-	if (measure(st, dir, 2000, &ts, &tp, &cs, &cp, &bytes) != 0)
-		goto out;
-	printf("%-31s %6.2f (%6.2f) %6.2f (%6.2f) %6.2f (%6.2f) %8.1f %9s\n", "first 2,000 items (default)", ts, cs, tp, cp,
-	       ts + tp, cs + cp, bytes / 1e6, cs + cp < 2 ? "< 2 s ok" : "> 2 s");
+	printf("%-34s        (%6.2f)   (eval pays this once and keeps the report)\n\n", "eval's statistics", cs);
+	printf("%-34s %15s %15s %15s %8s %13s\n", "transcripts in the file", "statistics", "page", "total", "file MB",
+	       "CPU / 2 s");
 	if (measure(st, dir, 0, &ts, &tp, &cs, &cp, &bytes) != 0)
 		goto out;
-	printf("%-31s %6.2f (%6.2f) %6.2f (%6.2f) %6.2f (%6.2f) %8.1f %9s\n", "every item (--transcripts all)", ts, cs, tp,
-	       cp, ts + tp, cs + cp, bytes / 1e6, "");
+	printf("%-34s %6.2f (%6.2f) %6.2f (%6.2f) %6.2f (%6.2f) %8.1f %6.2f %s\n", "every item (default)", ts, cs, tp, cp,
+	       ts + tp, cs + cp, bytes / 1e6, (cs + cp) / 2, cs + cp < 2 ? "met" : "NOT met");
+	if (measure(st, dir, 2000, &ts, &tp, &cs, &cp, &bytes) != 0)
+		goto out;
+	printf("%-34s %6.2f (%6.2f) %6.2f (%6.2f) %6.2f (%6.2f) %8.1f %6.2f\n", "first 2,000 + flagged (--transcripts)",
+	       ts, cs, tp, cp, ts + tp, cs + cp, bytes / 1e6, (cs + cp) / 2);
 	rc = 0;
 out:
 	ba_store_close(st);

@@ -35,7 +35,7 @@ typedef struct ba_report_opts {
 	const json_t *reviews;        /* ba_review_stats() of the benchmark, or NULL (no section) */
 } ba_report_opts;
 
-#define BA_REPORT_OPTS_INIT { .stats = BA_STATS_OPTS_INIT, .plan_half_width = 0.02, .max_transcripts = 2000 }
+#define BA_REPORT_OPTS_INIT { .stats = BA_STATS_OPTS_INIT, .plan_half_width = 0.02, .max_transcripts = 0 }
 
 /* Everything the report shows, gathered from the benchmark folder and the
  * store: {bench, dir, manifest, plan, items, eval (the statistics report

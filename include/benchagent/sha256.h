@@ -21,5 +21,9 @@ void ba_sha256(const void *data, size_t len, unsigned char out[32]);
 /* Lower-case hex digest into hex[65] (NUL-terminated). */
 void ba_sha256_hex(const void *data, size_t len, char hex[65]);
 void ba_hex_encode(const unsigned char *in, size_t len, char *out);
+/* The x86 SHA extensions are used when the processor has them; on = 1
+ * forces the portable code instead (tests run both), 0 goes back. Returns
+ * whether the portable code was forced before. */
+int ba_sha256_portable(int on);
 
 #endif

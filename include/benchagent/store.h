@@ -182,6 +182,10 @@ int ba_call_get(ba_store *st, const char *key, ba_call_row *out);
 void ba_call_row_clear(ba_call_row *row);
 /* 1 when key has an ok, non-mock row (any thread: no cached statement). */
 int ba_call_cached(ba_store *st, const char *key);
+/* The canonical request text logged under key, whatever the call's status
+ * (what was sent, for transcripts): *request is a new string. 0 /
+ * BA_ENOTFOUND. */
+int ba_call_request(ba_store *st, const char *key, char **request);
 /* Record a reply served from the cache (for `benchagent cost` savings). */
 void ba_call_hit(ba_store *st, const char *key, int64_t run_id, const char *role, const char *model,
 		 double saved_usd);

@@ -30,7 +30,8 @@ const ba_command ba_cmd_report = {
 		"  --model P/M         report these models, in this order (default: every stored one)\n"
 		"  --size MODEL=B      model size in billions (repeatable), as for eval\n"
 		"  --family MODEL=F    model family (repeatable), as for eval\n"
-		"  --transcripts N     transcripts of the first N items (default 2000; all = every item)\n"
+		"  --transcripts N     hold the transcripts of the first N items and of every flagged\n"
+		"                      one only (default: all, every item's)\n"
 		"  --resamples N       bootstrap resamples (default evaluation.resamples or 1000)\n"
 		"Statistics use the same configuration (evaluation: resamples, seed, level,\n"
 		"plan_half_width) as eval, so the numbers equal those of `eval --json`.\n",

@@ -51,7 +51,7 @@ static int epoch_row(void *ud, const ba_result_row *r, const char *request)
 
 /* {k, models: [{model, per_epoch: [acc], consistent, items}]}: consistent =
  * share of items with every sample solved or every sample failed. */
-static json_t *epochs_of(ba_store *st, const char *key, const json_t *items, const json_t *models)
+static json_t *epochs_of(ba_store *st, const char *key, const json_t *items, const json_t *models, int known_k)
 {
 	epoch_acc a = { 0 };
 	json_t *out, *jm = json_array(), *it;
@@ -72,8 +72,9 @@ static json_t *epochs_of(ba_store *st, const char *key, const json_t *items, con
 	{
 		int k = 0;
 		char fp[65];
-		/* one sample per item: nothing to compare across samples, no pass over the rows */
-		if (ba_result_fingerprint(st, key, fp, &k) == 0 && k <= 1)
+		/* one sample per item: nothing to compare across samples, no pass over the rows
+		 * (known_k: the epochs of eval's kept report, which matched the results) */
+		if (known_k >= 0 ? (k = known_k) <= 1 : ba_result_fingerprint(st, key, fp, &k) == 0 && k <= 1)
 			a.k = (size_t)(k > 0 ? k : 0);
 		else
 			ba_result_foreach_row(st, key, 0, NULL, epoch_row, &a, NULL);
@@ -121,7 +122,10 @@ static json_t *stored_model_info(ba_store *st, const char *key)
 	return json_is_object(mi) ? mi : (json_decref(mi), NULL);
 }
 
-static json_t *eval_of(ba_store *st, const ba_report_opts *o, const char *key, const json_t *items, json_t **models_out)
+/* The statistics report; *known_k: the epochs of eval's kept report when
+ * it was used (its results' fingerprint matched), else -1. */
+static json_t *eval_of(ba_store *st, const ba_report_opts *o, const char *key, const json_t *items, json_t **models_out,
+		       int *known_k)
 {
 	ba_eval_opts eo = BA_EVAL_OPTS_INIT;
 	json_t *models = json_array(), *rep = NULL, *link, *mi = stored_model_info(st, key);
@@ -129,6 +133,7 @@ static json_t *eval_of(ba_store *st, const ba_report_opts *o, const char *key, c
 	size_t i;
 
 	*models_out = NULL;
+	*known_k = -1;
 	eo.bench_dir = o->bench_dir;
 	/* given sizes win; else those eval was given */
 	eo.sizes = json_object_size(o->sizes) ? o->sizes : json_object_get(mi, "sizes");
@@ -143,6 +148,8 @@ static json_t *eval_of(ba_store *st, const ba_report_opts *o, const char *key, c
 		goto none;
 	/* eval's own report when it was made from exactly these results and options */
 	if ((rep = ba_eval_saved_report(st, key, &eo, models)) != NULL) {
+		if (json_is_integer(json_object_get(rep, "epochs")))
+			*known_k = (int)ba_json_int(rep, "epochs", -1);
 		json_object_del(rep, "requests");
 		json_object_del(rep, "warnings");
 	} else {
@@ -400,7 +407,7 @@ int ba_report_collect(ba_store *st, const ba_report_opts *o, json_t **data, ba_e
 	json_t *items = NULL, *man, *plan = NULL, *models = NULL, *ev, *audit = NULL;
 	char *key, *path;
 	const char *id;
-	int rc;
+	int rc, known_k;
 
 	*data = NULL;
 	if ((rc = ba_eval_load_items(o->bench_dir, 0, &items, err)) != 0)
@@ -422,11 +429,11 @@ int ba_report_collect(ba_store *st, const ba_report_opts *o, json_t **data, ba_e
 		return err ? err->code : BA_EINVAL;
 	}
 	free(path);
-	ev = eval_of(st, o, key, items, &models);
+	ev = eval_of(st, o, key, items, &models, &known_k);
 	*data = json_pack("{s:s, s:s, s:s, s:o, s:o, s:o, s:o}", "bench", id, "key", key, "dir", o->bench_dir,
 			  "manifest", man ? man : json_object(), "plan", plan ? plan : json_null(), "items", items,
 			  "eval", ev);
-	json_object_set_new(*data, "epochs", models ? epochs_of(st, key, items, models) : json_null());
+	json_object_set_new(*data, "epochs", models ? epochs_of(st, key, items, models, known_k) : json_null());
 	json_object_set_new(*data, "versions", versions_of(st, o->bench_dir, models, ev));
 	json_object_set_new(*data, "audit", audit ? audit : json_null());
 	json_object_set_new(*data, "reviews", o->reviews ? json_deep_copy(o->reviews) : json_null());

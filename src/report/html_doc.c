@@ -7,6 +7,7 @@
  */
 #include "report_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/embed.h"
 #include "benchagent/json.h"
 
 #include <math.h>
@@ -52,31 +53,16 @@ static const char css[] =
 	".kv td:first-child{color:var(--mut)}.key{display:inline-block;width:14px;height:4px;vertical-align:middle;margin-right:4px}"
 	".k0{background:#1f5fbf}.k1{background:#d0661a}.k2{background:#2e8b57}.k3{background:#8e44ad}.k4{background:#b3261e}"
 	".k5{background:#5b6470}svg polyline.dot{stroke-dasharray:2 3}.txq{margin:2px 0;color:var(--fg)}"
-	"@media print{header{background:none}nav,form.filters{display:none}section{break-inside:avoid-page}"
+	".pager{margin:8px 0}.pager button{margin-right:6px}"
+	"@media print{header{background:none}nav,form.filters,.pager button{display:none}section{break-inside:avoid-page}"
 	".pair{display:block}svg.plot{max-width:100%}pre{max-height:none}details:not([open])>*:not(summary){display:none}}";
 
-/* Filters for the transcripts (subtask, model, outcome, flagged) and the
- * review item page's keys (a accept, r reject, n/j next, p/k previous). */
-static const char script[] =
-	"(function(){var d=document;"
-	"var f=d.getElementById('tfilter');"
-	"if(f){var apply=function(){var v=function(n){return f.elements[n].value;};"
-	"var s=v('subtask'),m=v('model'),o=v('outcome'),fl=f.elements['flagged'].checked,shown=0;"
-	"d.querySelectorAll('.tx').forEach(function(t){var any=false;"
-	"if((s&&t.dataset.subtask!==s)||(fl&&t.dataset.flagged!=='1')){t.hidden=true;return;}"
-	"t.querySelectorAll('.txr').forEach(function(r){var ok=(!m||r.dataset.model===m)&&(!o||r.dataset.outcome===o);"
-	"r.hidden=!ok;if(ok)any=true;});t.hidden=!any;if(any)shown++;});"
-	"d.getElementById('tcount').textContent=shown+' items shown';};"
-	"f.addEventListener('change',apply);apply();}"
-	"if(d.body.dataset.keys==='review'){d.addEventListener('keydown',function(e){"
-	"if(e.ctrlKey||e.metaKey||e.altKey||(e.target.closest&&e.target.closest('input,textarea,select')))return;"
-	"var id={a:'btn-accept',r:'btn-reject',n:'lnk-next',j:'lnk-next',p:'lnk-prev',k:'lnk-prev'}[e.key];"
-	"var el=id&&d.getElementById(id);if(el){e.preventDefault();el.click();}});}"
-	"})();";
-
+/* The pages' one script (src/report/assets/page.js, embedded at build
+ * time): the transcripts viewer and filters, the review page's keys. */
 const char *ba_report_script(void)
 {
-	return script;
+	const ba_embedded_file *f = ba_embed_find(ba_report_assets, "page.js");
+	return f ? f->data : "";
 }
 
 static void header(ba_buf *b, const json_t *data, const ba_report_opts *o)
@@ -114,7 +100,7 @@ int ba_report_render(ba_store *st, const json_t *data, const ba_report_opts *o, 
 	if (o->served)  /* the review server serves it (its CSP allows only its own scripts) */
 		ba_buf_puts(out, "</main><script src=\"/page.js\"></script></body></html>\n");
 	else
-		ba_buf_printf(out, "</main><script>%s</script></body></html>\n", script);
+		ba_buf_printf(out, "</main><script>%s</script></body></html>\n", ba_report_script());
 	if (rc == 0 && out->len >= out->max - 64)
 		rc = ba_error_set(err, BA_ELIMIT, "report: the page reached its size cap (%zu MB); use --transcripts N",
 				  out->max >> 20);

@@ -104,20 +104,25 @@ static void information(ba_buf *b, const json_t *irt)
 	json_t *items = json_object_get(irt, "items"), *models = json_object_get(irt, "models"), *it, *m;
 	enum { NPT = 81 };
 	double th[NPT], info[NPT], se[NPT], imax = 0;
-	size_t k, i;
+	size_t k, i, n = json_array_size(items);
+	double *ab = ba_malloc(sizeof(double) * 2 * (n + 1));
 	ba_plot p = { 0 };
 
+	json_array_foreach(items, i, it) {
+		ab[2 * i] = ba_json_num(it, "a", 0);
+		ab[2 * i + 1] = ba_json_num(it, "b", 0);
+	}
 	for (k = 0; k < NPT; k++) {
 		th[k] = -4 + 8.0 * (double)k / (NPT - 1);
 		info[k] = 0;
-		json_array_foreach(items, i, it) {
-			double a = ba_json_num(it, "a", 0), bb = ba_json_num(it, "b", 0);
-			double pr = 1 / (1 + exp(-a * (th[k] - bb)));
+		for (i = 0; i < n; i++) {
+			double a = ab[2 * i], pr = 1 / (1 + exp(-a * (th[k] - ab[2 * i + 1])));
 			info[k] += a * a * pr * (1 - pr);
 		}
 		se[k] = info[k] > 0 ? 1 / sqrt(info[k]) : NAN;
 		imax = fmax(imax, info[k]);
 	}
+	free(ab);
 	ba_buf_puts(b, "<h3>Test information</h3>");
 	ba_rep_pair_open(b);
 	p.bottom = 50;
@@ -219,7 +224,7 @@ static void planner(ba_buf *b, const json_t *ev)
 			 "<tr><td>items now</td><td class=n>%.0f</td></tr><tr><td>target half-width</td><td class=n>%.1f pts</td></tr>"
 			 "<tr><td>items needed</td><td class=n id=items-needed>%.0f</td></tr></table>",
 		      100 * cur, now, 100 * h, need);
-	ba_buf_puts(b, "<table><tr><th class=n>items</th><th class=n>half-width</th></tr>");
+	ba_buf_puts(b, "<table id=tbl-planner-curve><tr><th class=n>items</th><th class=n>half-width</th></tr>");
 	for (k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
 		if ((double)marks[k] <= nmax * 2)
 			ba_buf_printf(b, "<tr><td class=n>%ld</td><td class=n>%.1f pts</td></tr>", marks[k],

@@ -1,11 +1,14 @@
 /*
- * html_transcripts.c - the Transcripts section: for every item (up to
- * opts->max_transcripts, or one item) and every model and sample, the
- * exact messages the gateway sent (read back from the call log, images
- * shown from their data URLs, audio as a player of the item's file whose
- * SHA-256 the stored request names), the raw reply, the extracted answer, the
- * score and the judge's rationale. Filters (subtask, model, outcome,
- * flagged) run in the page's one script; without it everything shows.
+ * html_transcripts.c - the Transcripts section. The report (file and
+ * /report) holds every included transcript as data (tx_data.c) that the
+ * page's script shows, a page of items at a time, with filters over all of
+ * them. One item's page (/report/transcripts?id=ID) is written here as
+ * HTML: for every model and sample, the exact messages the gateway sent
+ * (read back from the call log, images shown from their data URLs, audio
+ * as a player of the item's file whose SHA-256 the stored request names),
+ * the raw reply, the extracted answer, the score and the judge's rationale;
+ * its filters (model, outcome) run in the page's script, without it
+ * everything shows.
  */
 #include "report_internal.h"
 #include "benchagent/alloc.h"
@@ -292,7 +295,7 @@ static int tx_row(void *ud, const ba_result_row *r, const char *request)
 	return 0;
 }
 
-static void filters(ba_buf *b, const json_t *data)
+static void filters(ba_buf *b, const json_t *data, int search)
 {
 	json_t *ev = json_object_get(data, "eval"), *v;
 	size_t i;
@@ -312,39 +315,10 @@ static void filters(ba_buf *b, const json_t *data)
 	}
 	ba_buf_puts(b, "</select></label><label>outcome <select name=outcome><option value=\"\">all</option>"
 		       "<option>correct</option><option>wrong</option><option>partial</option><option>error</option></select>"
-		       "</label><label><input type=checkbox name=flagged> flagged only</label> <span id=tcount class=mut></span></form>");
-}
-
-/* The served report's transcripts: an index of every item, each one click
- * from its transcripts (/report/transcripts?id=ID, rendered when asked), so
- * /report costs the same whatever the benchmark's size. */
-static void served_index(ba_buf *b, const json_t *items, const json_t *flags)
-{
-	const json_t *it;
-	size_t i;
-
-	ba_buf_printf(b, "<p class=intro>Every item's transcripts (each model and sample: the exact messages sent, the raw "
-			 "reply, the extracted answer, the score, the judge's rationale) are one click away: %zu items.</p>"
-			 "<table id=tbl-transcripts><tr><th>item</th><th>subtask</th><th>question</th></tr>",
-		      json_array_size(items));
-	json_array_foreach(items, i, it) {
-		const char *id = ba_json_str(it, "id", "");
-		ba_buf_puts(b, "<tr id=\"t-");
-		ba_rep_esc(b, id);
-		ba_buf_puts(b, "\"><td><a href=\"/report/transcripts?id=");
-		ba_rep_url(b, id);
-		ba_buf_puts(b, "\">");
-		ba_rep_esc(b, id);
-		ba_buf_puts(b, "</a>");
-		if (json_object_get(flags, id))
-			ba_buf_puts(b, " <span class=\"badge warn\">flagged</span>");
-		ba_buf_puts(b, "</td><td>");
-		ba_rep_esc(b, ba_json_str(it, "subtask", ""));
-		ba_buf_puts(b, "</td><td>");
-		ba_rep_esc(b, ba_json_str(it, "question", ""));
-		ba_buf_puts(b, "</td></tr>");
-	}
-	ba_buf_puts(b, "</table>");
+		       "</label><label><input type=checkbox name=flagged> flagged only</label>");
+	if (search)
+		ba_buf_puts(b, "<label>search <input type=search name=q placeholder=\"item id or question text\"></label>");
+	ba_buf_puts(b, " <span id=tcount class=mut></span></form>");
 }
 
 /* The ids whose transcripts the page holds, in item order: the one item;
@@ -368,12 +342,48 @@ static const char **included(const json_t *items, const json_t *flags, const ba_
 	return ids;
 }
 
+/* The viewer: the filters, the pager, the list the page's script fills
+ * from the data block that holds every included transcript. */
+static int viewer(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, const json_t *flags,
+		  ba_error *err)
+{
+	const json_t *items = json_object_get(data, "items");
+	json_t *index = json_object();
+	size_t n = json_array_size(items), cap, nids, nflag, nrows = 0;
+	const char **ids;
+	int rc;
+
+	cap = o->max_transcripts > 0 && (size_t)o->max_transcripts < n ? (size_t)o->max_transcripts : n;
+	ids = included(items, flags, o, cap, index, &nids, &nflag);
+	if (cap < n)
+		ba_buf_printf(b, "<p class=intro>This file holds the transcripts of the first %zu of %zu items and of the %zu "
+				 "flagged ones after them (<code>--transcripts %zu</code>; without it, every item's).",
+			      cap, n, nflag, cap);
+	else
+		ba_buf_printf(b, "<p class=intro>Every transcript of the %zu items: for each model and sample the exact "
+				 "messages sent, the raw reply, the extracted answer, the score and the judge's rationale.", n);
+	ba_buf_puts(b, " Each text is stored once in the file and shown by the page's script, 25 items a page; the "
+		       "filters and the search (item id or question) run over all of them.");
+	if (o->served)
+		ba_buf_puts(b, " Each item links to its review page and to its transcripts alone.");
+	ba_buf_puts(b, "</p>");
+	filters(b, data, 1);
+	ba_buf_puts(b, "<div id=tpager class=pager></div><div id=tlist></div><noscript><p class=note>The transcripts are "
+		       "stored in this page as data and shown by its script, which is not running. <code>benchagent review"
+		       "</code> serves each item's transcripts as a page of their own (/report/transcripts?id=ID).</p>"
+		       "</noscript>");
+	rc = ba_rep_tx_data(b, st, data, o, ids, nids, index, flags, &nrows, err);
+	free(ids);
+	json_decref(index);
+	return rc;
+}
+
 int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, ba_error *err)
 {
 	const json_t *items = json_object_get(data, "items"), *ev = json_object_get(data, "eval"), *v;
 	tx_ctx c = { 0 };
 	json_t *index = json_object(), *flags = json_object();
-	size_t i, k, n = json_array_size(items), cap, nids, nflag;
+	size_t i, k, nids, nflag;
 	static const char *const fl[] = { "solved_by_all", "solved_by_none", "negative_discrimination" };
 	const char **ids;
 	int rc;
@@ -386,40 +396,31 @@ int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_rep
 		json_decref(flags);
 		return 0;
 	}
+	/* id -> flag bits: 1 solved by all, 2 solved by none, 4 negative discrimination */
 	for (k = 0; k < 3; k++)
 		json_array_foreach(json_object_get(json_object_get(ev, "flags"), fl[k]), i, v)
-			json_object_set_new(flags, json_string_value(v), json_true());
-	if (o->served && !o->only_item) {
-		served_index(b, items, flags);
+			json_object_set_new(flags, json_string_value(v),
+					    json_integer(ba_json_int(flags, json_string_value(v), 0) | (1 << k)));
+	if (!o->only_item) {
+		rc = viewer(b, st, data, o, flags, err);
 		ba_rep_section_close(b);
 		json_decref(index);
 		json_decref(flags);
-		return 0;
+		return rc;
 	}
 	c.b = b;
 	c.o = o;
 	c.items = items;
 	c.index = index;
 	c.flags = flags;
-	cap = o->max_transcripts > 0 && (size_t)o->max_transcripts < n ? (size_t)o->max_transcripts : n;
-	ids = included(items, flags, o, cap, index, &nids, &nflag);
-	if (o->only_item)
-		ba_buf_puts(b, "<p class=intro>Every model and sample on this item.</p>");
-	else if (cap < n)
-		ba_buf_printf(b, "<p class=intro>The first %zu of %zu items and the %zu flagged ones after them (benchagent "
-				 "report --transcripts all for every item; benchagent review serves every item's at "
-				 "/report/transcripts?id=ID, one click from the report's item list and each review page).</p>",
-			      cap, n, nflag);
-	else
-		ba_buf_printf(b, "<p class=intro>All %zu items: the exact messages sent, the raw reply, the extracted answer, "
-				 "the score, the judge's rationale.</p>", n);
-	filters(b, data);
-	/* one index range per included item, in item order: nothing else is read or sorted */
+	ids = included(items, flags, o, 0, index, &nids, &nflag);
+	ba_buf_puts(b, "<p class=intro>Every model and sample on this item.</p>");
+	filters(b, data, 0);
 	rc = ba_result_foreach_item(st, json_string_value(json_object_get(data, "key")), ids, nids, 1, tx_row, &c, err);
 	free(ids);
 	close_item(&c);
 	if (c.shown == 0)
-		ba_rep_note(b, "No stored results for these items.");
+		ba_rep_note(b, "No stored results for this item.");
 	ba_rep_section_close(b);
 	json_decref(index);
 	json_decref(flags);

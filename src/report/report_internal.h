@@ -10,11 +10,16 @@
 #define BA_REPORT_INTERNAL_H
 
 #include "benchagent/buf.h"
+#include "benchagent/embed.h"
 #include "benchagent/html.h"
 #include "benchagent/report.h"
 
 #include <jansson.h>
 #include <stddef.h>
+#include <stdint.h>
+
+/* The files of src/report/assets/, compiled in (cmake/embed.cmake). */
+extern const ba_embedded_file ba_report_assets[];
 
 /* ---- SVG (svg.c) ---- */
 
@@ -99,5 +104,33 @@ void ba_rep_versions(ba_buf *b, const json_t *data, const ba_report_opts *o);
 void ba_rep_cost(ba_buf *b, const json_t *data, const ba_report_opts *o);
 /* Transcripts stream from the store (they are the bulk of the file). */
 int ba_rep_transcripts(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, ba_error *err);
+
+/* ---- the transcripts as data for the page's viewer (tx_data.c, strtab.c) ---- */
+/* Distinct byte strings numbered in order of first appearance. */
+typedef struct ba_strtab {
+	struct strtab_slot *slot;
+	size_t n, cap;
+	ba_buf arena;      /* the strings' bytes (its cap bounds the table) */
+} ba_strtab;
+/* The number of s[0..len): *is_new = 1 when it was not in the table
+ * (then the caller writes it out); -1 when the arena is full. */
+long ba_strtab_add(ba_strtab *t, const char *s, size_t len, int *is_new);
+void ba_strtab_free(ba_strtab *t);
+/* s[0..len) as a JSON string safe inside an HTML element: '<', '>', '&'
+ * and control characters as \u00XX escapes, invalid UTF-8 as U+FFFD. */
+void ba_rep_json_str(ba_buf *b, const char *s, size_t len);
+/* A decimal integer (faster than printf for the rows). */
+void ba_rep_long(ba_buf *b, long v);
+/* Media shown from a transcript (tx_data.c): 1 when u is an inline
+ * base64 PNG, JPEG, GIF or WebP data URL (nothing else becomes an img src);
+ * the data URL of an input_audio part ({data, format}) when it is base64
+ * WAV or MP3 (new string), else NULL. */
+int ba_rep_image_url_ok(const char *u);
+char *ba_rep_audio_url(const json_t *input_audio);
+/* The data block <script type="application/json" id=tx-data> of ids (in
+ * item order; pos: id -> index in data.items, flags: id -> IRT flag bits)
+ * with every stored row of the eval models on them; *nrows rows written. */
+int ba_rep_tx_data(ba_buf *b, ba_store *st, const json_t *data, const ba_report_opts *o, const char *const *ids,
+		   size_t nids, const json_t *pos, const json_t *flags, size_t *nrows, ba_error *err);
 
 #endif

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { ST_GET, ST_PUT, ST_HIT, ST_N };
+enum { ST_GET, ST_PUT, ST_HIT, ST_REQ, ST_N };
 static __thread void *stmt_db;
 static __thread ba_sql *stmts[ST_N];
 
@@ -71,6 +71,27 @@ int ba_call_get(ba_store *st, const char *key, ba_call_row *out)
 	}
 	ba_sql_reset(s);
 out:
+	ba_store_unlock(st);
+	return rc;
+}
+
+int ba_call_request(ba_store *st, const char *key, char **request)
+{
+	ba_sql *s;
+	int rc = BA_ENOTFOUND;
+
+	*request = NULL;
+	if (!st || !key)
+		return BA_ENOTFOUND;
+	ba_store_lock(st);
+	if ((s = stmt(st, ST_REQ, "SELECT request FROM llm_calls WHERE key = ?1")) != NULL) {
+		ba_sql_text(s, 1, key);
+		if (ba_sql_step(s) == BA_SQL_ROW && ba_sql_col_text(s, 0)) {
+			*request = ba_strdup(ba_sql_col_text(s, 0));
+			rc = 0;
+		}
+		ba_sql_reset(s);
+	}
 	ba_store_unlock(st);
 	return rc;
 }

@@ -144,15 +144,52 @@ check "report says where it wrote" grep -q "rep.html" rep.out
 check "report is self-contained (no http(s) reference but the SVG namespace)" \
   test "$(grep -o 'https\?://[^" )]*' rep.html | grep -v '^http://www.w3.org/2000/svg$' | wc -l)" -eq 0
 
-$BR "file://$ws/rep.html" --dom rep.dom --png "$SHOTS/report.png" --size 1400,9000 > rep.json
-check "report: no console error" jqe '.console == []' rep.json
-check "report: no request at all" jqe '.requests == []' rep.json
+# #t-evil: the transcripts viewer opens the hostile item's page
+$BR "file://$ws/rep.html#t-evil" --dom rep.dom > rep.json
+$BR "file://$ws/rep.html" --png "$SHOTS/report.png" --size 1400,9000 > rep-png.json
+check "report: no console error" jqe '.console == []' rep.json rep-png.json
+check "report: no request at all" jqe '.requests == []' rep.json rep-png.json
 python3 "$LIB/report_dom.py" rep.dom ev.json --hostile evil --audit
 check "report numbers equal eval --json; plots present; hostile text is text" test $? -eq 0
+# epochs and consistency: each sample's accuracy and the share of items answered alike, from the store
+LIB=$LIB python3 - rep.dom .benchagent/state.db <<'PY2'
+import os, sqlite3, sys
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read())
+con = sqlite3.connect(sys.argv[2])
+rows = {r[0]: r[1:] for r in d.tables.get("tbl-epochs", [])[1:]}
+fails = []
+for model, in con.execute("SELECT DISTINCT model FROM eval_results WHERE bench = 'rb'"):
+    got = rows.get(model)
+    acc = [s for _, s in con.execute("SELECT epoch, AVG(score) FROM eval_results WHERE bench = 'rb' AND model = ? AND "
+                                     "error IS NULL AND score IS NOT NULL GROUP BY epoch ORDER BY epoch", (model,))]
+    seen = {}
+    for item, score in con.execute("SELECT item, score FROM eval_results WHERE bench = 'rb' AND model = ? AND "
+                                   "error IS NULL AND score IS NOT NULL", (model,)):
+        seen[item] = seen.get(item, 0) | (1 if score >= 0.5 else 2)
+    cons = sum(1 for v in seen.values() if v != 3) / len(seen)
+    exp = ["%.1f%%" % (100 * a) for a in acc] + ["%.1f%%" % (100 * cons)]
+    if got != exp:
+        fails.append("%s: %s vs %s" % (model, got, exp))
+print("epochs table", len(rows), "models", fails)
+sys.exit(1 if fails or len(rows) != 4 else 0)
+PY2
+check "report: per-sample accuracy and consistency equal the store" test $? -eq 0
+# every transcript is in the file, each text once, and what it shows equals the store and the call log
+python3 "$LIB/tx_check.py" rep.html .benchagent/state.db out/rb/items.jsonl rb
+check "report file: every stored transcript, its messages those of the call log" test $? -eq 0
+# the hostile item is the last: #t-evil opened the last page, items 51-72 of the 72 (25 a page)
+check "report file: #t-evil opens its page of the viewer, which counts every item and row" \
+  test "$(grep -o '<div class="tx" id=' rep.dom | wc -l)" -eq $((n - 50)) -a \
+  -n "$(grep -o "items 51-$n of $n (page 3 of 3)" rep.dom)" -a \
+  -n "$(grep -o "id=\"tcount\"[^>]*>$n of $n items, $(sqlite3 .benchagent/state.db "SELECT COUNT(*) FROM eval_results WHERE bench = 'rb'") transcripts match<" rep.dom)"
+$BR "file://$ws/rep.html#t-img-1" --dom rep-img.dom > rep-img.json
+check "report file: the image sent is shown" grep -q '<img class="media" alt="image sent" src="data:image/png;base64,' rep-img.dom
 # the report reuses eval's kept statistics; without them it computes the same numbers itself
 sqlite3 .benchagent/state.db "DELETE FROM kv WHERE key LIKE 'eval.report:%'"
 "$BA" report out/rb -o recomputed.html > /dev/null 2>&1
-$BR "file://$ws/recomputed.html" --dom recomputed.dom > recomputed.json
+$BR "file://$ws/recomputed.html#t-evil" --dom recomputed.dom > recomputed.json
 python3 "$LIB/report_dom.py" recomputed.dom ev.json --hostile evil --audit
 check "recomputed report: the same numbers as eval --json" test $? -eq 0
 $BR "file://$ws/noaudit.html" --dom noaudit.dom > noaudit.json
@@ -222,45 +259,111 @@ sys.exit(1 if fails else 0)
 PY2
 check "built report: rejection reasons and funnel equal the store and the manifest" test $? -eq 0
 
+# ---- a model-path build (mock provider): the checks of what the examinee sees (distractors,
+# leakage: src/verify/visible.c) and the verifier's probes (options only, blind: the inspector's
+# path) reject items; the funnel and the rejection reasons on the page equal the manifest and the
+# build's units in the store ----
+POOL=$BA_SHARED_DIR/datasets/general-bench-subset
+"$BA" --provider mock --pool "$POOL" plan "$BA_SHARED_DIR/queries/causal_and_temporal_reasoning.json" > mp.out 2> mp.err
+check "mock plan exits 0" test $? -eq 0
+MP=out/causal_temporal_reasoning_v1
+"$BA" --provider mock --pool "$POOL" --json build "$MP/plan.json" --allow-short > mb.json 2> mb.err
+check "mock build exits 0" test $? -eq 0
+"$BA" report "$MP" -o probes.html > /dev/null 2>> rep.err
+$BR "file://$ws/probes.html" --dom probes.dom --png "$SHOTS/report-probes.png" --size 1400,4000 > probes.json
+check "probe report: no console error, no request" jqe '.console == [] and .requests == []' probes.json
+sqlite3 .benchagent/state.db "SELECT status || char(9) || data FROM items WHERE run_id = (SELECT MAX(id) FROM runs WHERE kind = 'build' AND key = '$(basename "$MP")')" > mp-units.tsv
+LIB=$LIB python3 - probes.dom mp-units.tsv "$MP/manifest.json" "$MP/items.jsonl" <<'PY2'
+import html, json, os, sys
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read())
+units = [(l.split("\t", 1)[0], json.loads(l.split("\t", 1)[1])) for l in open(sys.argv[2]) if "\t" in l]
+man = json.load(open(sys.argv[3]))
+n_items = sum(1 for _ in open(sys.argv[4]))
+fails = []
+# the store: per check, the rejected units it failed, and their reasons
+failed, reasons = {}, {}
+for status, u in units:
+    if status != "rejected":
+        continue
+    for k, v in ((u.get("item") or {}).get("qc") or {}).items():
+        verdict = v.get("verdict") if isinstance(v, dict) else v
+        if verdict == "fail":
+            failed[k] = failed.get(k, 0) + 1
+            reasons.setdefault(k, set()).add(v.get("reason", "") if isinstance(v, dict) else "")
+for k in ("options_probe", "blind_probe", "distractors"):
+    if not failed.get(k):
+        fails.append("the build has no %s rejection to compare (store: %s)" % (k, failed))
+rows = {r[0]: r for r in d.tables.get("tbl-rejections", [])[1:]}
+if {k: int(r[1]) for k, r in rows.items()} != failed:
+    fails.append("rejection table %s vs store %s" % ({k: r[1] for k, r in rows.items()}, failed))
+for k, r in rows.items():
+    shown = [x for x in reasons.get(k, ()) if " ".join(x.split()) in r[2]]
+    if not shown:
+        fails.append("no stored reason of %s shown: %r" % (k, r[2][:160]))
+funnel = {r[0]: r[1] for r in d.tables.get("tbl-funnel", [])[1:]}
+for k, c in man["checks"].items():
+    if funnel.get("rejected by " + k) != str(c["total"] - c["passed"]):
+        fails.append("funnel rejected by %s: %s vs manifest %s" % (k, funnel.get("rejected by " + k), c))
+    if k in failed and c["total"] - c["passed"] != failed[k]:
+        fails.append("manifest %s rejections %d vs store %d" % (k, c["total"] - c["passed"], failed[k]))
+if funnel.get("drafted") != str(len(units)):
+    fails.append("funnel drafted %s vs %d units stored" % (funnel.get("drafted"), len(units)))
+if funnel.get("accepted") != str(n_items) or man.get("item_count") != n_items:
+    fails.append("funnel accepted %s vs %d items (manifest %s)" % (funnel.get("accepted"), n_items, man.get("item_count")))
+dup = man["checks"].get("duplicate", {"total": 0, "passed": 0})
+if d.ids.get("n-duplicates") != str(dup["total"] - dup["passed"]):
+    fails.append("duplicates %s vs manifest %s" % (d.ids.get("n-duplicates"), dup))
+print("store rejections", failed, "funnel", funnel, fails)
+sys.exit(1 if fails else 0)
+PY2
+check "probe report: funnel and rejection reasons (probes, distractors) equal the manifest and the store" test $? -eq 0
+
 # ---- a capped report keeps every flagged item's transcripts (the item map links to them) ----
 "$BA" report out/rb -o capped.html --transcripts 5 > /dev/null 2>> rep.err
-$BR "file://$ws/capped.html" --dom capped.dom > capped.json
-LIB=$LIB python3 - capped.dom ev.json out/rb/items.jsonl <<'PY2'
-import json, os, re, sys
-dom = open(sys.argv[1]).read(); ev = json.load(open(sys.argv[2]))
-ids = [json.loads(l)["id"] for l in open(sys.argv[3])]
-flagged = {i for k in ("solved_by_all", "solved_by_none", "negative_discrimination") for i in ev["flags"].get(k, [])}
-want = ids[:5] + [i for i in ids[5:] if i in flagged]
-got = re.findall(r'<div class="tx" id="t-([^"]*)"', dom)
-print("capped transcripts", len(got), "of which flagged after the first 5:", len(want) - 5)
-sys.exit(0 if got == want and len(want) > 5 else 1)
-PY2
-check "capped report: the first 5 items and every flagged one, in item order" test $? -eq 0
+python3 "$LIB/tx_check.py" capped.html .benchagent/state.db out/rb/items.jsonl rb --ids 5 ev.json
+check "capped report: the first 5 items and every flagged one, in item order, as stored" test $? -eq 0
 
-# ---- transcript filters, in the browser ----
+# ---- the transcripts viewer, in the browser: filters over every item, search, pages ----
 cat > harness.js <<'J'
 <script>
-(function(){var f=document.getElementById('tfilter');
-f.elements['model'].value='local/weak';f.elements['outcome'].value='wrong';
-f.dispatchEvent(new Event('change'));
-var vis=[].slice.call(document.querySelectorAll('.txr')).filter(function(r){return !r.hidden&&!r.parentNode.hidden;});
-var bad=vis.filter(function(r){return r.dataset.model!=='local/weak'||r.dataset.outcome!=='wrong';});
-var out=document.createElement('pre');out.id='harness';
-out.textContent='visible='+vis.length+' bad='+bad.length+' count='+document.getElementById('tcount').textContent;
-document.body.appendChild(out);})();
+(function(){var d=document,f=d.getElementById('tfilter'),c=d.getElementById('tcount'),out=[];
+var all=function(q){return [].slice.call(d.querySelectorAll(q));};
+var set=function(m,o,st,fl,q){f.elements.model.value=m;f.elements.outcome.value=o;f.elements.subtask.value=st;
+f.elements.flagged.checked=fl;f.elements.q.value=q;f.dispatchEvent(new Event('change'));};
+set('local/weak','wrong','',false,'');
+var v=all('#tlist .txr'),bad=v.filter(function(r){return r.dataset.model!=='local/weak'||r.dataset.outcome!=='wrong';});
+out.push('wrong rows='+c.dataset.rows+' items='+c.dataset.items+' visible='+v.length+' bad='+bad.length);
+set('','','seq',true,'');
+out.push('seqflag items='+c.dataset.items+' bad='+all('#tlist .tx').filter(function(x){return x.dataset.subtask!=='seq'||x.dataset.flagged!=='1';}).length);
+set('','','',false,'MC-1');
+out.push('search='+all('#tlist .tx h3').map(function(h){return h.textContent;}).join(','));
+set('','','',false,'');
+all('#tpager button').filter(function(b){return b.textContent.indexOf('next')===0;})[0].click();
+out.push('page2='+d.querySelector('#tlist .tx h3').textContent);
+var o=d.createElement('pre');o.id='harness';o.textContent=out.join(';');d.body.appendChild(o);})();
 </script>
 J
 sed 's#</body>#'"$(tr -d '\n' < harness.js | sed 's/[&#]/\\&/g')"'</body>#' rep.html > filt.html
 $BR "file://$ws/filt.html" --dom filt.dom > filt.json
-res=$(grep -o 'visible=[0-9]* bad=[0-9]* count=[0-9]* items shown' filt.dom)
-echo "# filter: $res"
-wrong=$(jq '[.models[] | select(.model == "local/weak")][0] | (.n * 2 * (1 - .accuracy)) | round' ev.json)
-check "filter shows wrong answers of one model only" test -n "$res" -a "${res#*bad=}" != "$res"
-check "filter: none of another model or outcome" echo "$res" | grep -q ' bad=0 '
-check "filter: some rows left" test "$(echo "$res" | sed 's/visible=\([0-9]*\).*/\1/')" -gt 0
+res=$(grep -o '<pre id="harness">[^<]*' filt.dom | sed 's/.*>//')
+echo "# viewer: $res"
+check "viewer harness: no console error" jqe '.console == []' filt.json
+# the same selections, counted in the store and the files, not by the page
+q="FROM eval_results WHERE bench = 'rb' AND model = 'local/weak' AND error IS NULL AND score IS NOT NULL AND score <= 0"
+wrong_rows=$(sqlite3 .benchagent/state.db "SELECT COUNT(*) $q"); wrong_items=$(sqlite3 .benchagent/state.db "SELECT COUNT(DISTINCT item) $q")
+seqflag=$(jq -r --slurpfile ev ev.json 'select(.subtask == "seq") | .id as $i | select([$ev[0].flags[][]] | index($i)) | .id' out/rb/items.jsonl | wc -l)
+search=$(jq -r 'select((.id | ascii_downcase | contains("mc-1")) or (.question | ascii_downcase | contains("mc-1"))) | .id' out/rb/items.jsonl | paste -sd,)
+page2=$(jq -r .id out/rb/items.jsonl | sed -n 26p)
+check "viewer: model and outcome filter counts every wrong answer of that model (store: $wrong_rows rows, $wrong_items items)" \
+  grep -q "wrong rows=$wrong_rows items=$wrong_items visible=[1-9][0-9]* bad=0;" <<< "$res"
+check "viewer: subtask and flagged filter ($seqflag items)" grep -q ";seqflag items=$seqflag bad=0;" <<< "$res"
+check "viewer: search by id, case-insensitive ($search)" grep -q ";search=$search;" <<< "$res"
+check "viewer: the next page starts at item 26 ($page2)" grep -q ";page2=$page2\$" <<< "$res"
 
 # ---- the served pages ----
-for page in "/" "/?flagged=1" "/?disagreement=1&annotator=ann1" "/item?id=evil" "/report" "/report/transcripts?id=img-1"; do
+for page in "/" "/?flagged=1" "/?disagreement=1&annotator=ann1" "/item?id=evil" "/report#t-evil" "/report/transcripts?id=img-1"; do
   $BR "$R$page" --dom "$(domf "$page")" > "$(domf "$page").json"
   check "served $page: no console error (CSP allows the page script)" jqe '.console == []' "$(domf "$page").json"
   check "served $page: requests stay on the loopback server" \
@@ -269,10 +372,13 @@ done
 $BR "$R/item?id=evil" --png "$SHOTS/review-item.png" --size 1400,1800 > /dev/null
 $BR "$R/" --png "$SHOTS/review-index.png" --size 1400,1400 > /dev/null
 $BR "$R/report/transcripts?id=img-1" --png "$SHOTS/transcripts-item.png" --size 1400,1600 > /dev/null
-python3 "$LIB/report_dom.py" "$(domf /report)" ev.json --hostile evil --audit > srv_report.txt
+python3 "$LIB/report_dom.py" "$(domf "/report#t-evil")" ev.json --hostile evil --audit > srv_report.txt
 check "served /report: the same numbers" test $? -eq 0 || cat srv_report.txt
-check "served /report: every item one click from its transcripts" \
-  test "$(grep -o 'href="/report/transcripts?id=[^"]*"' "$(domf /report)" | sort -u | wc -l)" -eq "$n"
+curl -s "$R/report" > srv_report.html
+python3 "$LIB/tx_check.py" srv_report.html .benchagent/state.db out/rb/items.jsonl rb > srv_tx.txt
+check "served /report: every stored transcript, its messages those of the call log" test $? -eq 0 || cat srv_tx.txt
+check "served /report: an item links to its review page and to its transcripts alone" \
+  grep -q 'id="t-evil".*href="/item?id=evil">review page</a>.*href="/report/transcripts?id=evil">this item alone</a>' "$(domf "/report#t-evil")"
 d=$(domf "/item?id=evil")
 check "review item: hostile question is text" grep -q '&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;' "$d"
 check "review item: one script element" test "$(grep -o '<script' "$d" | wc -l)" -eq 1

@@ -4,7 +4,9 @@
  * (three models with stored results, a hostile item): every section and
  * plot present, hostile text escaped, one script, nothing loaded from
  * outside, the leaderboard numbers those of ba_eval_report, no audit
- * section without audit.json and one with it.
+ * section without audit.json and one with it; the JSON escaper for text in
+ * the page, and the transcripts' data (messages stored once, proved by
+ * the call keys, another prompt shown as such, an unlogged request said).
  */
 #include "support.h"
 #include "benchagent/eval.h"
@@ -12,6 +14,7 @@
 #include "benchagent/html.h"
 #include "benchagent/json.h"
 #include "benchagent/report.h"
+#include "benchagent/sha256.h"
 #include "benchagent/stats.h"
 
 #include <math.h>
@@ -20,6 +23,7 @@
 #include <string.h>
 
 size_t ba_svg_ticks(double lo, double hi, int want, double *ticks, size_t max);
+void ba_rep_json_str(ba_buf *b, const char *s, size_t len);
 
 static void test_ticks(void **state)
 {
@@ -68,6 +72,19 @@ static void test_escape(void **state)
 	e = ba_html_escape(NULL);
 	assert_string_equal(e, "");
 	free(e);
+}
+
+/* JSON text inside an HTML element: nothing that could end it or start markup */
+static void test_json_escape(void **state)
+{
+	ba_buf b = BA_BUF_INIT(4096);
+	const char in[] = "</script><b x=\"1\">&\\\n\x01 \xc3\xa9 \xff\xc3 \xed\xa0\x80 \xf0\x9f\x98\x80";
+
+	(void)state;
+	ba_rep_json_str(&b, in, sizeof(in) - 1);
+	assert_string_equal(ba_buf_cstr(&b), "\"\\u003c/script\\u003e\\u003cb x=\\\"1\\\"\\u003e\\u0026\\\\\\n\\u0001 "
+					     "\xc3\xa9 \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd \xf0\x9f\x98\x80\"");
+	ba_buf_free(&b);
 }
 
 static void put_results(ba_store *st, const char *bench, const char *const *models, size_t nm, size_t ni)
@@ -155,8 +172,10 @@ static void test_page(void **state)
 	assert_null(strstr(html, "<script>alert"));
 	assert_null(strstr(html, "onerror=alert(2)>"));
 	assert_null(strstr(html, "<b onclick"));
-	assert_non_null(strstr(html, "&lt;script&gt;alert(1)&lt;/script&gt;&lt;img src=x onerror=alert(2)&gt;"));
-	assert_int_equal(count(html, "<script"), 1);
+	/* the hostile question is in the transcripts' data block as JSON text without '<' */
+	assert_non_null(strstr(html, "\"\\u003cscript\\u003ealert(1)\\u003c/script\\u003e\\u003cimg src=x onerror=alert(2)\\u003e\""));
+	assert_int_equal(count(html, "<script"), 2);
+	assert_int_equal(count(html, "<script type=\"application/json\" id=tx-data>"), 1);
 	assert_int_equal(count(html, "http"), count(html, "http://www.w3.org/2000/svg"));
 	assert_null(strstr(html, "id=audit"));
 
@@ -182,7 +201,7 @@ static void test_page(void **state)
 	html = page(st, dir);
 	assert_non_null(strstr(html, "id=audit"));
 	assert_non_null(strstr(html, "id=\"plot-audit\""));
-	assert_int_equal(count(html, "<script"), 1);
+	assert_int_equal(count(html, "<script"), 2);
 	free(html);
 	/* a malformed audit.json is an error naming the file, not a page without it */
 	p = bt_write(dir, "audit.json", "{not json");
@@ -206,13 +225,167 @@ static void test_page(void **state)
 	free(ws);
 }
 
+/* Log a chat request as the gateway does (key = SHA-256 of its canonical
+ * text) unless log is 0; the key goes to *key. */
+static void call(ba_store *st, const char *model, int epoch, const json_t *msgs, int log, char key[65])
+{
+	json_t *req = json_pack("{s:s, s:O, s:s, s:i, s:f, s:i}", "kind", "chat", "messages", msgs, "model", model,
+				"sample_index", epoch, "temperature", 0.0, "v", 1);
+	char *canon = ba_json_canonical(req);
+	ba_call_row cr = { 0 };
+
+	ba_sha256_hex(canon, strlen(canon), key);
+	cr.key = key;
+	cr.role = "solver";
+	cr.provider = "local";
+	cr.model = model;
+	cr.request = canon;
+	cr.response = "{}";
+	cr.status = "ok";
+	if (log)
+		assert_int_equal(ba_call_put(st, &cr), 0);
+	free(canon);
+	json_decref(req);
+}
+
+/* The page's transcripts data (the JSON of its data block). */
+static json_t *tx_data(const char *html)
+{
+	const char *a = strstr(html, "<script type=\"application/json\" id=tx-data>"), *e;
+
+	assert_non_null(a);
+	a += strlen("<script type=\"application/json\" id=tx-data>");
+	e = strstr(a, "</script>");
+	assert_non_null(e);
+	assert_null(memchr(a, '<', (size_t)(e - a)));
+	return json_loadb(a, (size_t)(e - a), 0, NULL);
+}
+
+/* The messages of message set ms as text: "role:part|part;role:..." */
+static void set_text(const json_t *d, long ms, ba_buf *out)
+{
+	const json_t *S = json_object_get(d, "s"), *m, *p;
+	size_t i, j, k;
+
+	json_array_foreach(json_array_get(json_object_get(d, "m"), (size_t)ms), i, m) {
+		ba_buf_printf(out, "%s%s:", i ? ";" : "", json_string_value(json_array_get(S, json_integer_value(json_array_get(m, 0)))));
+		json_array_foreach(json_array_get(m, 1), j, p) {
+			long kind = (long)json_integer_value(json_array_get(p, 0));
+			ba_buf_printf(out, "%s%ld=", j ? "|" : "", kind);
+			for (k = 1; k < json_array_size(p); k++)
+				ba_buf_puts(out, json_string_value(json_array_get(S, json_integer_value(json_array_get(p, k)))));
+		}
+	}
+}
+
+/* Every transcript in the data block, messages stored once: rows whose
+ * requests are the item's first one with another model and sample are
+ * proved so by their keys (even when the log lacks them), a row that was
+ * sent other messages shows those, a row whose request is not logged says
+ * so; images and audio as checked data URLs, audio the call log keeps as
+ * a hash and anything else as a note. */
+static void test_transcripts(void **state)
+{
+	char *ws = bt_tmpdir("report-tx"), *dir, *html;
+	const char *models[3] = { "local/a", "local/b", "local/c" }, *names[3] = { "a", "b", "c" };
+	ba_store *st = NULL;
+	ba_error err = BA_ERROR_INIT;
+	ba_result_row rows[9];
+	char keys[9][65];
+	json_t *m1, *m2, *m3, *d, *items, *it, *r;
+	ba_buf t = BA_BUF_INIT(1 << 20);
+	size_t i, k;
+
+	(void)state;
+	assert_int_equal(ba_store_open(&st, ws, &err), 0);
+	dir = ba_path_join(ws, "bench");
+	assert_int_equal(ba_fs_mkdir_p(dir, &err), 0);
+	free(bt_write(dir, "items.jsonl", "{\"id\":\"i1\",\"subtask\":\"s\",\"question\":\"one?\",\"answer\":\"4\"}\n"
+					  "{\"id\":\"i2\",\"subtask\":\"s\",\"question\":\"two?\",\"answer\":\"4\"}\n"
+					  "{\"id\":\"i3\",\"subtask\":\"s\",\"question\":\"three?\",\"answer\":\"4\"}\n"));
+	free(bt_write(dir, "manifest.json", "{\"id\": \"tt\"}"));
+	m1 = json_loads("[{\"role\":\"system\",\"content\":\"Be brief.\"},{\"role\":\"user\",\"content\":[{\"type\":\"text\","
+			"\"text\":\"Q: one?\\n\\nEnd with Answer: X.\"},{\"type\":\"image_url\",\"image_url\":{\"url\":"
+			"\"data:image/png;base64,iVBORw0KGgo=\"}},{\"type\":\"image_url\",\"image_url\":{\"url\":\"javascript:alert(1)\"}},"
+			"{\"type\":\"input_audio\",\"input_audio\":{\"data\":\"UklGRg==\",\"format\":\"wav\"}},"
+			"{\"type\":\"input_audio\",\"input_audio\":{\"bytes\":4,\"format\":\"wav\",\"sha256\":\"ab12\"}}]}]", 0, NULL);
+	m2 = json_loads("[{\"role\":\"user\",\"content\":\"Q: two?\\n\\nEnd with Answer: X.\"}]", 0, NULL);
+	m3 = json_loads("[{\"role\":\"user\",\"content\":\"Q: two? (another prompt)\\n\\nEnd with Answer: X.\"}]", 0, NULL);
+	for (k = 0; k < 3; k++) {
+		call(st, names[k], 0, m1, k == 0, keys[k]);        /* i1: only a's request is logged */
+		call(st, names[k], 0, k == 2 ? m3 : m2, 1, keys[3 + k]); /* i2: c was sent another prompt */
+		call(st, names[k], 0, m2, k != 1, keys[6 + k]);    /* i3: b's request is not logged and */
+	}
+	memcpy(keys[7], "0000", 4);                            /* its key proves nothing */
+	for (i = 0; i < 9; i++)
+		rows[i] = (ba_result_row){ .bench = "tt", .model = models[i % 3], .item = i < 3 ? "i1" : i < 6 ? "i2" : "i3",
+					   .request_hash = "h", .response = "</script><script>alert(1)</script> Answer: 4",
+					   .extracted = "4", .score = 1, .call_key = keys[i] };
+	assert_int_equal(ba_result_put_many(st, rows, 9, &err), 0);
+	html = page(st, dir);
+	d = tx_data(html);
+	assert_non_null(d);
+	assert_null(strstr(html, "<script>alert"));
+	items = json_object_get(d, "items");
+	assert_int_equal(json_array_size(items), 3);
+	/* i1: one message set for the three rows (b and c proved by their keys) */
+	it = json_array_get(items, 0);
+	assert_true(json_integer_value(json_array_get(it, 5)) >= 0);
+	set_text(d, (long)json_integer_value(json_array_get(it, 5)), &t);
+	assert_string_equal(ba_buf_cstr(&t), "system:0=Be brief.;user:0=Q: one?\n\nEnd with Answer: X.|1=data:image/png;base64,"
+					     "iVBORw0KGgo=|3=[image not shown: not an inline base64 image]|2=data:audio/wav;base64,UklGRg==|"
+					     "3=[audio sent: wav, 4 bytes, sha256 ab12; not shown: no such file among the item's media]");
+	json_array_foreach(json_array_get(it, 6), i, r)
+		assert_true(json_array_size(r) <= 8);  /* no row has messages of its own */
+	/* the instruction paragraph is one string for every item */
+	ba_buf_reset(&t);
+	json_array_foreach(json_object_get(d, "s"), i, r)
+		if (!strcmp(json_string_value(r), "End with Answer: X."))
+			ba_buf_puts(&t, "x");
+	assert_string_equal(ba_buf_cstr(&t), "x");
+	/* i2: c's row has its own messages */
+	it = json_array_get(items, 1);
+	json_array_foreach(json_array_get(it, 6), i, r) {
+		json_int_t m = json_integer_value(json_array_get(r, 0));
+		const char *model = json_string_value(json_array_get(json_object_get(d, "models"), (size_t)m));
+		if (!strcmp(model, "local/c")) {
+			assert_int_equal(json_array_size(r), 9);
+			ba_buf_reset(&t);
+			set_text(d, (long)json_integer_value(json_array_get(r, 8)), &t);
+			assert_string_equal(ba_buf_cstr(&t), "user:0=Q: two? (another prompt)\n\nEnd with Answer: X.");
+		} else {
+			assert_true(json_array_size(r) <= 8);
+		}
+	}
+	/* i3: b's row says its request is not in the log (-1) */
+	it = json_array_get(items, 2);
+	json_array_foreach(json_array_get(it, 6), i, r) {
+		json_int_t m = json_integer_value(json_array_get(r, 0));
+		const char *model = json_string_value(json_array_get(json_object_get(d, "models"), (size_t)m));
+		assert_int_equal(json_array_size(r) > 8 ? json_integer_value(json_array_get(r, 8)) : 0,
+				 !strcmp(model, "local/b") ? -1 : 0);
+	}
+	json_decref(d);
+	free(html);
+	json_decref(m1);
+	json_decref(m2);
+	json_decref(m3);
+	ba_buf_free(&t);
+	ba_store_close(st);
+	free(dir);
+	bt_rmrf(ws);
+	free(ws);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ticks),
 		cmocka_unit_test(test_holm),
 		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_page),
+		cmocka_unit_test(test_transcripts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -33,11 +33,10 @@ static void util__buf_respects_cap(void **state)
 	ba_buf_free(&b);
 }
 
-static void util__sha256_known_vectors(void **state)
+static void sha256_vectors(void)
 {
 	char hex[65];
 	char *million;
-	(void)state;
 	ba_sha256_hex("", 0, hex);
 	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
 	ba_sha256_hex("abc", 3, hex);
@@ -49,6 +48,35 @@ static void util__sha256_known_vectors(void **state)
 	ba_sha256_hex(million, 1000000, hex);
 	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 	free(million);
+}
+
+/* both block functions (the SHA extensions where the processor has them,
+ * and the portable one), on the known vectors and on each other for every
+ * length up to 300 bytes and split updates */
+static void util__sha256_known_vectors(void **state)
+{
+	unsigned char buf[300], a[32], b[32];
+	ba_sha256_ctx c;
+	size_t n, cut;
+	(void)state;
+	sha256_vectors();
+	ba_sha256_portable(1);
+	sha256_vectors();
+	for (n = 0; n < sizeof(buf); n++)
+		buf[n] = (unsigned char)(n * 131 + 7);
+	for (n = 0; n <= sizeof(buf); n += 7) {
+		ba_sha256_portable(1);
+		ba_sha256(buf, n, a);
+		ba_sha256_portable(0);
+		for (cut = 0; cut <= n; cut += 13) {
+			ba_sha256_init(&c);
+			ba_sha256_update(&c, buf, cut);
+			ba_sha256_update(&c, buf + cut, n - cut);
+			ba_sha256_final(&c, b);
+			assert_memory_equal(a, b, 32);
+		}
+	}
+	ba_sha256_portable(0);
 }
 
 static void util__rng_is_deterministic_and_in_range(void **state)

@@ -10,7 +10,7 @@ usage: report_dom.py DOM.html EVAL.json [--hostile ID] [--audit] [--no-audit] [-
 `benchagent audit` wrote (counts, mean score, per-criterion means, intervals and
 alpha, per-subtask rows, agreement with people, confusion matrix, best threshold).
 """
-import json, sys
+import json, math, re, sys
 from html.parser import HTMLParser
 
 
@@ -23,6 +23,9 @@ class Dom(HTMLParser):
         self.tables, self.ids, self.scripts, self.handlers, self.svgs = {}, {}, 0, [], []
         self.stack, self.cur_table, self.row, self.cell, self.text = [], None, None, None, []
         self.id_text = []   # [(id, [chunks])] open elements with an id
+        self.exec_scripts, self.data_scripts = 0, 0
+        self.svg_el = {}    # svg id -> [{"tag", "a", "title", "text"}] of the elements inside it
+        self.svg_cur, self.svg_open = None, []   # the svg being read; its open elements
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -31,8 +34,19 @@ class Dom(HTMLParser):
                 self.handlers.append((tag, k))
         if tag == "script":
             self.scripts += 1
+            if a.get("type") in (None, "", "text/javascript", "module"):
+                self.exec_scripts += 1
+            elif a.get("type") == "application/json":
+                self.data_scripts += 1
         if tag == "svg" and "id" in a:
             self.svgs.append(a["id"])
+            self.svg_cur = a["id"]
+            self.svg_el[a["id"]] = []
+        elif self.svg_cur:
+            e = {"tag": tag, "a": a, "title": "", "text": ""}
+            if tag != "title":
+                self.svg_el[self.svg_cur].append(e)
+            self.svg_open.append(e)
         if tag == "table":
             self.cur_table = a.get("id")
             if self.cur_table:
@@ -47,6 +61,11 @@ class Dom(HTMLParser):
             self.id_text.append((a.get("id"), tag, []))
 
     def handle_endtag(self, tag):
+        if tag == "svg":
+            self.svg_cur, self.svg_open = None, []
+        elif self.svg_cur and self.svg_open:
+            while self.svg_open and self.svg_open.pop()["tag"] != tag:
+                pass
         if tag in ("td", "th") and self.cell is not None and self.row is not None:
             self.row.append(" ".join("".join(self.cell).split()))
             self.cell = None
@@ -64,6 +83,12 @@ class Dom(HTMLParser):
                     break
 
     def handle_data(self, data):
+        if self.svg_open:
+            e = self.svg_open[-1]
+            if e["tag"] == "title" and len(self.svg_open) > 1:
+                self.svg_open[-2]["title"] += data
+            elif e["tag"] == "text":
+                e["text"] += data
         if self.cell is not None:
             self.cell.append(data)
         for _, _, chunks in self.id_text:
@@ -158,8 +183,13 @@ def main():
         exp = "%+.2f" % fam["spearman"] if fam["spearman"] is not None else "undefined"
         check("spearman of " + fam["family"], rows and rows[0][1] == exp, "%s vs %s" % (rows, exp))
 
-    # hostile text stays text: one script (ours), no event handler attribute anywhere
-    check("exactly one script element (the page's own)", d.scripts == 1, "scripts: %d" % d.scripts)
+    plot_checks(d, ev)
+
+    # hostile text stays text: one script that runs (ours; the transcripts' data block is not
+    # run), no event handler attribute anywhere
+    check("exactly one script that runs (the page's own)", d.exec_scripts == 1, "scripts: %d" % d.exec_scripts)
+    check("at most one data block (the transcripts)", d.data_scripts <= 1 and d.scripts == d.exec_scripts + d.data_scripts,
+          "scripts %d, data %d" % (d.scripts, d.data_scripts))
     check("no event-handler attribute", not d.handlers, str(d.handlers[:5]))
     if "--hostile" in args:
         hid = args[args.index("--hostile") + 1]
@@ -177,6 +207,123 @@ def main():
         print("FAIL:", x)
     print("report_dom: %d checks failed" % len(fails))
     sys.exit(1 if fails else 0)
+
+
+def tick_scale(els, pct):
+    """value -> x of an SVG's x axis, from its first and last tick labels."""
+    ticks = []
+    for e in els:
+        if e["tag"] == "text" and "tick" in e["a"].get("class", "") and e["a"].get("text-anchor") == "middle":
+            t = e["text"].strip()
+            try:
+                v = float(t[:-1]) / 100 if pct and t.endswith("%") else float(t)
+            except ValueError:
+                continue
+            ticks.append((v, float(e["a"]["x"])))
+    if len(ticks) < 2 or ticks[-1][0] == ticks[0][0]:
+        return None
+    (v0, x0), (v1, x1) = ticks[0], ticks[-1]
+    return lambda v: x0 + (v - v0) * (x1 - x0) / (v1 - v0)
+
+
+def near(a, b, tol=0.25):
+    return abs(float(a) - b) <= tol
+
+
+def plot_checks(d, ev):
+    """The plots show eval's numbers: the forest plots' points and intervals sit where the axis
+    puts eval's accuracy and theta; the heatmap cells, the item map markers, the paired matrix,
+    the test information and the planner hold eval's values."""
+    models = ev["models"]
+    best = sorted(models, key=lambda m: -(m["accuracy"] or 0))
+    # leaderboard forest: one point and one interval per model, best first
+    els = d.svg_el.get("plot-leaderboard", [])
+    sc = tick_scale(els, True)
+    pts = [e for e in els if e["tag"] == "circle" and "est" in e["a"].get("class", "")]
+    cis = [e for e in els if e["tag"] == "line" and e["a"].get("class") == "ci"]
+    check("leaderboard plot: a point per model", sc is not None and len(pts) == len(best), "%d points" % len(pts))
+    for m, p, c in zip(best, pts, cis if len(cis) == len(best) else [None] * len(best)):
+        check("leaderboard plot point of " + m["model"], sc and near(p["a"]["cx"], sc(m["accuracy"])),
+              "%s vs %s" % (p["a"]["cx"], sc and sc(m["accuracy"])))
+        check("leaderboard plot interval of " + m["model"],
+              c is not None and near(c["a"]["x1"], sc(max(m["ci"][0], 0))) and near(c["a"]["x2"], sc(min(m["ci"][1], 1))),
+              "%s vs %s" % (c and (c["a"]["x1"], c["a"]["x2"]), m["ci"]))
+    # heatmap: one cell per model and subtask, in eval's order, its title the accuracy
+    cells = [e for e in d.svg_el.get("plot-heatmap", []) if e["tag"] == "rect" and e["a"].get("class") != "empty"]
+    want = [pct(m["subtasks"][st]["accuracy"]) for m in models for st in ev["subtasks"]
+            if m["subtasks"].get(st) and m["subtasks"][st].get("accuracy") is not None]
+    check("heatmap cells equal eval's per-subtask accuracy", [c["title"] for c in cells] == want,
+          "%s vs %s" % ([c["title"] for c in cells][:6], want[:6]))
+    # paired matrix: row minus column (a pair stored as (column, row) is shown negated)
+    pm = d.tables.get("tbl-paired", [])
+    pairs = {(p["a"], p["b"]): p for p in ev.get("paired", [])}
+    if len(models) <= 12 and pairs:
+        names = [m["model"] for m in models]
+        check("paired matrix has every model", pm and pm[0][1:] == names and [r[0] for r in pm[1:]] == names)
+        for i, ra in enumerate(names):
+            for j, cb in enumerate(names):
+                cell = pm[1 + i][1 + j] if len(pm) > 1 + i and len(pm[1 + i]) > 1 + j else None
+                p, sg = pairs.get((ra, cb)), 1
+                if p is None and (cb, ra) in pairs:
+                    p, sg = pairs[(cb, ra)], -1
+                if p is None:
+                    check("paired matrix %s/%s empty" % (ra, cb), cell == "", repr(cell))
+                    continue
+                lo, hi = (p["ci"][0], p["ci"][1]) if sg > 0 else (-p["ci"][1], -p["ci"][0])
+                exp = "%+.1f [%+.1f, %+.1f] p %.3g Holm %.3g" % (100 * sg * p["diff"], 100 * lo, 100 * hi,
+                                                              p["mcnemar_p"], p["mcnemar_p_holm"])
+                check("paired matrix %s/%s" % (ra, cb), cell == exp, "%r vs %r" % (cell, exp))
+    irt = ev.get("irt")
+    if irt:
+        irt_checks(d, ev, irt)
+    pl = ev["planner"]
+    kv = {r[0]: r[1] for r in d.tables.get("tbl-planner", [])}
+    check("planner: widest interval now", kv.get("widest interval now (half-width)") == "%.1f pts" % (100 * pl["current_half_width"]))
+    check("planner: items now", kv.get("items now") == str(pl["items_now"]))
+    check("planner: target", kv.get("target half-width") == "%.1f pts" % (100 * pl["target_half_width"]))
+    z = {0.99: 2.576, 0.95: 1.96}.get(ev["stats"]["level"], 1.645)
+    pq = min(pl["items_needed"] * pl["target_half_width"] ** 2 / z ** 2, 0.25)
+    curve = d.tables.get("tbl-planner-curve", [])[1:]
+    check("planner curve table present", len(curve) > 0)
+    for r in curve:
+        exp = "%.1f pts" % (100 * z * math.sqrt(pq / int(r[0])))
+        check("planner curve at %s items" % r[0], r[1] == exp, "%s vs %s" % (r[1], exp))
+
+
+def irt_checks(d, ev, irt):
+    f = ev["flags"]
+    cls = {}
+    for k, c in (("solved_by_none", "f-none"), ("solved_by_all", "f-all"), ("negative_discrimination", "f-neg")):
+        for i in f.get(k, []):
+            cls[i] = c
+    marks = {}
+    for e in d.svg_el.get("plot-itemmap", []):
+        m = re.match(r"^(.*): b (-?[0-9.]+), a (-?[0-9.]+)$", e["title"])
+        if m:
+            marks[m.group(1)] = (m.group(2), m.group(3), e["a"].get("class"))
+    check("item map: a marker per item", len(marks) == len(irt["items"]), "%d vs %d" % (len(marks), len(irt["items"])))
+    for it in irt["items"]:
+        exp = ("%.2f" % it["b"], "%.2f" % it["a"], cls.get(it["id"], "pt"))
+        check("item map marker of " + it["id"], marks.get(it["id"]) == exp, "%s vs %s" % (marks.get(it["id"]), exp))
+    # test information at theta -4..4: sum of a^2 P (1 - P)
+    rows = d.tables.get("tbl-information", [])[1:]
+    check("test information table", len(rows) == 9, str(rows))
+    for r in rows:
+        th = float(r[0])
+        info = 0.0
+        for it in irt["items"]:
+            p = 1 / (1 + math.exp(-it["a"] * (th - it["b"])))
+            info += it["a"] ** 2 * p * (1 - p)
+        check("information at %s" % r[0], r[1] == "%.2f" % info and r[2] == ("%.3f" % (1 / math.sqrt(info)) if info > 0 else "-"),
+              "%s vs %.2f" % (r, info))
+    # abilities forest: the points where the axis puts eval's theta
+    els = d.svg_el.get("plot-abilities", [])
+    sc = tick_scale(els, False)
+    pts = [e for e in els if e["tag"] == "circle" and "est" in e["a"].get("class", "")]
+    check("abilities plot: a point per model", sc is not None and len(pts) == len(irt["models"]))
+    for m, p in zip(irt["models"], pts):
+        check("abilities plot point of " + m["model"], sc and near(p["a"]["cx"], sc(m["theta"])),
+              "%s vs %s" % (p["a"]["cx"], sc and sc(m["theta"])))
 
 
 def fmt_or_dash(fmt, v):
