@@ -81,6 +81,13 @@ static void header(ba_buf *b, const json_t *data, const ba_report_opts *o)
 		      json_array_size(json_object_get(ev, "models")));
 	if (o->served)
 		ba_buf_puts(b, " &middot; <a href=\"/\">review page</a>");
+	if (o->only_item) {
+		/* one item's transcripts: a page of its own, linked to the whole report */
+		ba_buf_puts(b, "</div><nav><a href=\"/report\">the whole report</a><a href=\"/item?id=");
+		ba_rep_url(b, o->only_item);
+		ba_buf_puts(b, "\">this item's review page</a></nav></header><main>");
+		return;
+	}
 	ba_buf_puts(b, "</div><nav><a href=\"#results\">Results</a><a href=\"#items\">Items</a>"
 		       "<a href=\"#quality\">Benchmark quality</a><a href=\"#versions\">Versions</a>"
 		       "<a href=\"#cost\">Cost</a><a href=\"#transcripts\">Transcripts</a></nav></header><main>");
@@ -91,11 +98,13 @@ int ba_report_render(ba_store *st, const json_t *data, const ba_report_opts *o, 
 	int rc;
 
 	header(out, data, o);
-	ba_rep_results(out, data, o);
-	ba_rep_items(out, data, o);
-	ba_rep_quality(out, data, o);
-	ba_rep_versions(out, data, o);
-	ba_rep_cost(out, data, o);
+	if (!o->only_item) {
+		ba_rep_results(out, data, o);
+		ba_rep_items(out, data, o);
+		ba_rep_quality(out, data, o);
+		ba_rep_versions(out, data, o);
+		ba_rep_cost(out, data, o);
+	}
 	rc = ba_rep_transcripts(out, st, data, o, err);
 	if (o->served)  /* the review server serves it (its CSP allows only its own scripts) */
 		ba_buf_puts(out, "</main><script src=\"/page.js\"></script></body></html>\n");
