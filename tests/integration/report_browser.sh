@@ -100,6 +100,8 @@ providers:
     base_url: http://127.0.0.1:$port/v1
     model: strong
     max_concurrency: 16
+    price_input: 2.0
+    price_output: 8.0
 roles:
   default: local/strong
 gateway:
@@ -221,6 +223,41 @@ check "audited report: no console error, no request" jqe '.console == [] and .re
 python3 "$LIB/report_dom.py" rep-audit.dom ev.json --audit --audit-json out/rb/audit.json > rep-audit.txt
 check "audited report: audit numbers equal audit.json, results equal eval --json" test $? -eq 0 || cat rep-audit.txt
 cp handmade-audit.json out/rb/audit.json
+# cost: per run of this benchmark and per stage, calls, tokens, USD and cache hits as the store's
+# call log and hits hold them (summed here with sqlite3); the summary's totals and mock calls
+LIB=$LIB python3 - rep-audit.dom .benchagent/state.db <<'PY2'
+import os, sqlite3, sys
+sys.path.insert(0, os.environ["LIB"])
+from report_dom import Dom
+d = Dom(); d.feed(open(sys.argv[1]).read())
+con = sqlite3.connect(sys.argv[2])
+got = d.tables.get("tbl-cost", [])[1:]
+exp, total, saved, mock = [], 0.0, 0.0, 0
+for rid, kind, key in con.execute("SELECT id, kind, key FROM runs WHERE key = 'rb' OR key LIKE 'rb@%' ORDER BY id"):
+    c, p, q, u = con.execute("SELECT COUNT(*), COALESCE(SUM(prompt_tokens), 0), COALESCE(SUM(completion_tokens), 0),"
+                             " COALESCE(SUM(cost), 0) FROM llm_calls WHERE mock = 0 AND run_id = ?", (rid,)).fetchone()
+    h, sv = con.execute("SELECT COUNT(*), COALESCE(SUM(saved_usd), 0) FROM llm_hits WHERE run_id = ?", (rid,)).fetchone()
+    mock += con.execute("SELECT COUNT(*) FROM llm_calls WHERE mock != 0 AND run_id = ?", (rid,)).fetchone()[0]
+    exp.append(["%s %s" % (kind, key), str(c), str(p), str(q), "$%.4f" % u, str(h), "$%.4f" % sv])
+    total += u
+    saved += sv
+    for role, c, p, q, u in con.execute("SELECT role, COUNT(*), SUM(prompt_tokens), SUM(completion_tokens), SUM(cost)"
+                                        " FROM llm_calls WHERE mock = 0 AND run_id = ? GROUP BY role ORDER BY role", (rid,)):
+        exp.append(["- " + role, str(c), str(p), str(q), "$%.4f" % u, "", ""])
+summ = {r[0]: r[1] for r in d.tables.get("tbl-cost-summary", [])}
+fails = []
+if got != exp:
+    fails.append("cost table %s vs store %s" % (got, exp))
+if summ.get("total spend") != "$%.4f" % total or summ.get("saved by the cache") != "$%.4f" % saved:
+    fails.append("summary %s vs total %.4f saved %.4f" % (summ, total, saved))
+if summ.get("mock calls (free, not counted)") != str(mock):
+    fails.append("mock calls %s vs %d" % (summ.get("mock calls (free, not counted)"), mock))
+if total <= 0 or mock <= 0:
+    fails.append("nothing paid (%.4f) or no mock call (%d) to compare" % (total, mock))
+print("cost rows", len(got), "total", total, "mock", mock, fails)
+sys.exit(1 if fails else 0)
+PY2
+check "audited report: cost per run and stage equals the call log" test $? -eq 0
 
 # ---- a real build with rejections: an offline build gated by mock judges at 84 (mock scores
 # are 80-95 per criterion, so most draws are rejected and drawn again); the rejection table and
