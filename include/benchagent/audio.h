@@ -130,6 +130,10 @@ int ba_asr_supports(const char *lang);
  * numbers written out: "17" -> "seventeen"). ref with no words -> 0 when
  * hyp is empty too, else 1. */
 double ba_wer(const char *ref, const char *hyp);
+/* Whether every phrase of phrases (a JSON list of strings) is in hyp, in
+ * that order and without overlap, compared as ba_wer compares words
+ * (normalised, homophones one word). An empty list is heard. */
+int ba_asr_heard(const char *hyp, const json_t *phrases);
 /* Normalised words of text, space-separated (caller frees). */
 char *ba_asr_normalize(const char *text);
 
@@ -146,9 +150,13 @@ int ba_ocr_contains(const char *haystack, const char *needle);
 /* ---- scenes (scene.c) ---- */
 /* A scene is {segments: [seg...], noise?: {kind, snr | intensity},
  * effects?: [{kind: speed|pitch|band_limit|clip|reverb, ...}], seed?}; a
- * segment is {say, voice?, lang?, rate?, pitch?, speaker?} | {tone: hz,
+ * segment is {say, voice?, lang?, rate?, pitch?, speaker?, wer_max?, hear?} | {tone: hz,
  * dur, gain?} | {silence: seconds} | {beep: hz, dur, gain?}. Limits:
- * 64 segments, 4000 bytes of text each, BA_AUDIO_MAX_SECONDS in total. */
+ * 64 segments, 4000 bytes of text each, BA_AUDIO_MAX_SECONDS in total.
+ * wer_max (0..1) makes one segment's recognition check stricter than the
+ * renderer's; hear (up to 32 strings) lists the words the answer depends
+ * on, which recognition must find in order (a number, a name) on top of
+ * the WER bound. */
 int ba_audio_scene_check(const json_t *scene, ba_error *err);
 
 typedef struct ba_audio_verify_opts {

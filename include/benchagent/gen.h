@@ -80,12 +80,29 @@ const ba_gen_info *ba_gen_find(const ba_gen_registry *reg, const char *name);
  * difficulty, source {kind:"generator", generator, seed, difficulty}.
  * st receives rendered images; with st NULL images are rendered in memory
  * only (media entries then have path null, plus sha256 and bytes), which
- * suits checks and benchmarks. difficulty is 1..5.
+ * suits checks and benchmarks. An audio generator's item (modalities
+ * include "audio") has its scene in item.scene; its sound is rendered
+ * (text-to-speech, recognition check, noise, SNR measured) only into a
+ * store: with st NULL its media entry says sha256 "unrendered" (render it
+ * with ba_gen_audio_render). difficulty is 1..5.
  * Errors: BA_ENOTFOUND (no such generator), BA_EINVAL (bad difficulty or a
  * malformed item), BA_ELIMIT (instruction/memory limit; err names the
  * generator and the limit), BA_ERR (a Lua runtime error). */
 int ba_gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int difficulty,
 		    ba_store *st, json_t **item, ba_error *err);
+
+/* Render an audio item's scene (item.scene) to WAV and put the entry into
+ * item.media (replacing its first audio entry): {type: "audio", path
+ * (null when st is NULL: in memory), sha256, mime, bytes, seconds, speech:
+ * {wer, asr_possible, segments}, snr, clipped_samples, peak}. asr = 1
+ * recognises every English speech segment back (re-made or rejected above
+ * BA_AUDIO_WER_MAX) and settles the scene to the voices and rates chosen.
+ * *report (optional, new ref) is the renderer's report. */
+int ba_gen_audio_render(json_t *item, ba_store *st, int asr, json_t **report, ba_error *err);
+/* The recognition check and SNR of an item's rendered audio ({wer,
+ * asr_possible, snr, seconds}) put on its first provenance step as
+ * "audio"; nothing when the item has no rendered audio. */
+void ba_gen_audio_provenance(json_t *item);
 
 /* Score response against item with the generator's verify(): *score in
  * [0,1]; equivalent answers (numbers within tolerance, normalised text,
@@ -98,6 +115,11 @@ int ba_gen_verify(ba_gen_registry *reg, const char *name, const json_t *item,
  * stemmed, that the generator matched), at most k entries, only entries
  * with score > 0. Returns 0. */
 int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t **out);
+
+/* ba_gen_search for a request: only generators whose media (image,
+ * audio) the text names (ba_text_modalities), so a text request never
+ * gets spoken or drawn items. What offline planning ranks. */
+int ba_gen_search_request(const ba_gen_registry *reg, const char *text, size_t k, json_t **out);
 
 /* The `gen check` rules, run n times (seeds 1..n, difficulties cycling
  * 1..5): no error, deterministic per seed, own answer verifies to 1,

@@ -199,6 +199,36 @@ static size_t split_words(char *s, char ***out)
 	return n;
 }
 
+int ba_asr_heard(const char *hyp, const json_t *phrases)
+{
+	char *h = ba_asr_normalize(hyp), **hw;
+	size_t nh = split_words(h, &hw), pos = 0, i, k, j;
+	json_t *p;
+	int ok = 1;
+
+	json_array_foreach(phrases, i, p) {
+		char *r = ba_asr_normalize(json_string_value(p)), **rw;
+		size_t nr = split_words(r, &rw), at = (size_t)-1;
+		for (k = pos; nr && k + nr <= nh && at == (size_t)-1; k++) {
+			for (j = 0; j < nr && !strcmp(hw[k + j], rw[j]); j++)
+				;
+			if (j == nr)
+				at = k;
+		}
+		if (at == (size_t)-1)
+			ok = 0;
+		else
+			pos = at + nr;
+		free(rw);
+		free(r);
+		if (!ok)
+			break;
+	}
+	free(hw);
+	free(h);
+	return ok;
+}
+
 double ba_wer(const char *ref, const char *hyp)
 {
 	char *r = ba_asr_normalize(ref), *h = ba_asr_normalize(hyp), **rw, **hw;

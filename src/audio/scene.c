@@ -56,12 +56,24 @@ static int check_segment(const json_t *s, size_t i, double *secs, ba_error *err)
 		if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > SCENE_MAX_TEXT)
 			return ba_error_set(err, BA_EINVAL, "audio scene: segment %zu: 'say' must be 1..%d bytes of text",
 					    i + 1, SCENE_MAX_TEXT);
-		if (num_in(s, "rate", 0.5, 2, 0, i, "segment", err) || num_in(s, "pitch", -12, 12, 0, i, "segment", err))
+		if (num_in(s, "rate", 0.5, 2, 0, i, "segment", err) || num_in(s, "pitch", -12, 12, 0, i, "segment", err) ||
+		    num_in(s, "wer_max", 0, 1, 0, i, "segment", err))
 			return BA_EINVAL;
 		for (const char *const *f = (const char *const[]){ "voice", "lang", "speaker", NULL }; *f; f++)
 			if ((v = json_object_get(s, *f)) && (!json_is_string(v) || json_string_length(v) > 64))
 				return ba_error_set(err, BA_EINVAL, "audio scene: segment %zu: '%s' must be a short string",
 						    i + 1, *f);
+		if ((v = json_object_get(s, "hear")) != NULL) {
+			json_t *h;
+			size_t k;
+			if (!json_is_array(v) || json_array_size(v) > 32)
+				return ba_error_set(err, BA_EINVAL, "audio scene: segment %zu: 'hear' must be a list of at most 32 "
+						    "strings", i + 1);
+			json_array_foreach(v, k, h)
+				if (!json_is_string(h) || json_string_length(h) == 0 || json_string_length(h) > 200)
+					return ba_error_set(err, BA_EINVAL, "audio scene: segment %zu: hear[%zu] must be a "
+							    "short non-empty string", i + 1, k + 1);
+		}
 		*secs += (double)json_string_length(json_object_get(s, "say")) / 12.0;
 	} else if (!strcmp(k, "silence")) {
 		if (num_in(s, "silence", 0, 30, 1, i, "segment", err))

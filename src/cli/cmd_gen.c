@@ -238,7 +238,8 @@ static int exec_gen(ba_cli *cli, int argc, char **argv)
 			size_t k;
 			json_t *m;
 			json_array_foreach(g->modalities, k, m)
-				if (!strcmp(json_string_value(m), "image") && ba_cli_store(cli, &st, &err) != 0) {
+				if ((!strcmp(json_string_value(m), "image") || !strcmp(json_string_value(m), "audio")) && !st &&
+				    ba_cli_store(cli, &st, &err) != 0) {
 					ec = ba_cli_fail(cli, &err);
 					goto done;
 				}

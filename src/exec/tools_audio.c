@@ -305,6 +305,9 @@ static int audio_scene_of(const json_t *in, const char *tool, json_t **scene, co
 	long idx = first_audio(in);
 	const json_t *sc = json_object_get(in, "audio_scene");
 
+	if (!sc && json_is_array(json_object_get(json_object_get(in, "scene"), "segments")))
+		sc = json_object_get(in, "scene"); /* an audio generator's item: its scene is its audio */
+
 	if (idx < 0 || !json_is_object(sc))
 		return ba_error_set(err, BA_EINVAL, "tool %s: the item has no audio made from a scene "
 				    "(run text_to_speech first)", tool);

@@ -37,6 +37,7 @@ typedef struct gen_entry {
 	size_t len;
 	char *chunkname;
 	int visual;             /* modalities contain "image" */
+	int audio;              /* modalities contain "audio": items carry an audio scene */
 	int has_verify;
 	const char *solver;     /* the solver's Lua source (in meta), NULL when none */
 	int puzzle;             /* the solver must prove the answer unique */
@@ -106,5 +107,10 @@ size_t gen_index(const ba_gen_registry *reg, const char *name);  /* (size_t)-1 i
  * the item's text and scene). */
 int gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int difficulty, ba_store *st,
 		 int render, json_t **item, ba_error *err);
+
+/* ---- audio.c ---- */
+/* Render an audio item's scene into st (recognition on); on failure the
+ * item is freed (*item NULL) and err names the generator. */
+int gen_audio_item(const char *name, json_t **item, ba_store *st, ba_error *err);
 
 #endif

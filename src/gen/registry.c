@@ -6,6 +6,7 @@
  */
 #include "gen_internal.h"
 #include "benchagent/answer.h"
+#include "benchagent/audio.h"
 #include "benchagent/alloc.h"
 #include "benchagent/embed.h"
 #include "benchagent/fs.h"
@@ -217,8 +218,9 @@ static int info_tramp(lua_State *L)
 		n = (int)lua_rawlen(L, -1);
 		for (i = 1; i <= n; i++) {
 			if (lua_rawgeti(L, -1, i) != LUA_TSTRING ||
-			    (strcmp(lua_tostring(L, -1), "text") && strcmp(lua_tostring(L, -1), "image")))
-				return luaL_error(L, "%s: modalities[%d] must be \"text\" or \"image\"", chunk, i);
+			    (strcmp(lua_tostring(L, -1), "text") && strcmp(lua_tostring(L, -1), "image") &&
+			     strcmp(lua_tostring(L, -1), "audio")))
+				return luaL_error(L, "%s: modalities[%d] must be \"text\", \"image\" or \"audio\"", chunk, i);
 			lua_rawseti(L, -3, i);
 		}
 		lua_pop(L, 1);
@@ -323,9 +325,12 @@ static int registry_add(ba_gen_registry *reg, const char *chunkname, const char 
 	{
 		size_t i;
 		json_t *v;
-		json_array_foreach(g->info.modalities, i, v)
+		json_array_foreach(g->info.modalities, i, v) {
 			if (!strcmp(json_string_value(v), "image"))
 				g->visual = 1;
+			if (!strcmp(json_string_value(v), "audio"))
+				g->audio = 1;
+		}
 	}
 	g->src = ba_malloc(len + 1);
 	memcpy(g->src, src, len);
@@ -621,6 +626,31 @@ static int item_choices(const char *who, const json_t *raw, const char *ans, jso
 	return 0;
 }
 
+/* An audio generator's item: item.audio is the scene the sound is made
+ * from (docs/audio.md "Scenes"); it becomes the item's scene (what the
+ * solver reads, never shown as text) and an audio media entry, rendered
+ * later (gen_audio_item) when the item goes into a store. */
+static int item_audio(const gen_entry *g, const json_t *raw, json_t *it, json_t *media, ba_error *err)
+{
+	const char *who = g->info.name;
+	json_t *v = json_object_get(raw, "audio");
+
+	if (!v && !g->audio)
+		return 0;
+	if (!g->audio)
+		return ba_error_set(err, BA_EINVAL, "generator %s: item.audio needs \"audio\" in the generator's modalities", who);
+	if (!v)
+		return ba_error_set(err, BA_EINVAL, "generator %s: an audio generator's item needs item.audio (a scene)", who);
+	if (json_object_get(raw, "scene"))
+		return ba_error_set(err, BA_EINVAL, "generator %s: an audio item's scene is its audio: return item.audio, not item.scene", who);
+	if (ba_audio_scene_check(v, err) != 0)
+		return ba_error_prefix(err, "generator %s: item.audio: ", who), BA_EINVAL;
+	json_object_set(it, "scene", v);
+	json_array_append_new(media, json_pack("{s:s, s:n, s:s, s:s}", "type", "audio", "path", "sha256", "unrendered",
+					       "mime", "audio/wav"));
+	return 0;
+}
+
 /* Turn the generator's table (as JSON) into the item shape. Steals raw. */
 static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int difficulty, json_t **item,
 		      ba_error *err)
@@ -689,6 +719,8 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 			json_array_append(media, m);
 		}
 	}
+	if ((rc = item_audio(g, raw, it, media, err)) != 0)
+		goto out;
 	if (json_array_size(media) > 0)
 		json_object_set(it, "media", media);
 	else if (g->visual) {
@@ -709,7 +741,7 @@ static int build_item(const gen_entry *g, json_t *raw, uint64_t seed, int diffic
 		/* anything else the generator returned is kept as metadata */
 		if (!in_list(k, (const char *const[]){ "question", "context", "answer", "answer_type", "choices",
 							  "explanation", "image", "media", "metadata", "scene",
-							  "tolerance", "rel_tolerance", "scorer", "aliases", NULL }))
+							  "tolerance", "rel_tolerance", "scorer", "aliases", "audio", NULL }))
 			json_object_set(meta, k, v);
 	}
 	json_object_set_new(it, "metadata", meta);
@@ -773,7 +805,8 @@ int gen_generate(ba_gen_registry *reg, const char *name, uint64_t seed, int diff
 	gen_release(reg, gs);
 	if (!raw)
 		return ba_error_prefix(err, "generator %s: ", name), err ? err->code : BA_EINVAL;
-	return build_item(&reg->gens[idx], raw, seed, difficulty, item, err);
+	rc = build_item(&reg->gens[idx], raw, seed, difficulty, item, err);
+	return rc == 0 && render && st && reg->gens[idx].audio ? gen_audio_item(name, item, st, err) : rc;
 }
 
 /* ---- verify ---- */

@@ -38,8 +38,9 @@ static void test_library_covers_the_issue(void **state)
 		"combinatorics", "knights_knaves", "syllogisms", "boolean_formulas", "graph_shortest_path",
 		"sorting_ordering", "string_manipulation", "program_tracing", "chemical_balancing",
 		"chart_reading", "counting_shapes", "line_intersections", "clock_reading", "grid_navigation",
-		"relative_positions", NULL };
-	size_t i, visual = 0;
+		"relative_positions", "spoken_arithmetic", "digit_recall", "tone_compare", "count_beeps", "who_said",
+		"mixed_language_dialogue", NULL };
+	size_t i, visual = 0, audio = 0;
 	(void)state;
 
 	assert_true(ba_gen_count(reg) >= 24);
@@ -57,8 +58,11 @@ static void test_library_covers_the_issue(void **state)
 		json_array_foreach(g->modalities, k, m)
 			if (!strcmp(json_string_value(m), "image"))
 				visual++;
+			else if (!strcmp(json_string_value(m), "audio"))
+				audio++;
 	}
 	assert_true(visual >= 6);
+	assert_true(audio >= 6);
 }
 
 static void test_every_builtin_passes_check(void **state)
@@ -76,8 +80,15 @@ static void test_every_builtin_passes_check(void **state)
 			char *s = json_dumps(json_object_get(rep, "failures"), 0);
 			fail_msg("%s fails gen check: %s", name, s);
 		}
-		/* the report names every rule */
-		assert_int_equal(json_array_size(json_object_get(rep, "checks")), 8); /* the 7 rules + solver_agrees */
+		/* the report names every rule: the 7 rules + solver_agrees, + audio_renders for audio generators */
+		{
+			size_t k;
+			json_t *m;
+			int audio = 0;
+			json_array_foreach(ba_gen_at(reg, i)->modalities, k, m)
+				audio |= !strcmp(json_string_value(m), "audio");
+			assert_int_equal(json_array_size(json_object_get(rep, "checks")), 8 + audio);
+		}
 		json_decref(rep);
 	}
 }
