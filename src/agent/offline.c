@@ -39,7 +39,7 @@ static int check_match(const ba_config *cfg, ba_gen_registry *reg, const json_t 
 	json_t *hits = NULL, *best;
 	int rc = 0;
 
-	ba_gen_search(reg, ba_json_str(query, "description", ""), 1, &hits);
+	ba_gen_search_request(reg, ba_json_str(query, "description", ""), 1, &hits);
 	best = json_array_get(hits, 0);
 	top = best ? ba_json_num(best, "score", 0) : 0;
 	if (top < min)

@@ -14,6 +14,7 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/query.h"
+#include "benchagent/text.h"
 
 #include <ctype.h>
 #include <stdlib.h>
@@ -129,6 +130,46 @@ static json_t *select_hits(json_t *hits, double top)
 	return sel;
 }
 
+/* Drop the generators whose items carry a medium (image, audio) the
+ * request's text does not name (ba_text_modalities: the agent's modality
+ * rule, without conversions): a text request about arithmetic gets no
+ * spoken arithmetic. Returns hits. */
+static json_t *media_the_request_names(const ba_gen_registry *reg, const char *desc, json_t *hits)
+{
+	static const char *const media[] = { "image", "audio", NULL };
+	json_t *want = ba_text_modalities(desc), *keep = json_array(), *h, *m;
+	size_t i, j, k;
+
+	json_array_foreach(hits, i, h) {
+		const ba_gen_info *g = ba_gen_find(reg, ba_json_str(h, "name", ""));
+		int ok = 1;
+		json_array_foreach(g ? g->modalities : NULL, j, m)
+			for (k = 0; media[k]; k++)
+				if (!strcmp(json_string_value(m), media[k])) {
+					size_t w;
+					json_t *x;
+					int named = 0;
+					json_array_foreach(want, w, x)
+						named |= !strcmp(json_string_value(x), media[k]);
+					ok &= named;
+				}
+		if (ok)
+			json_array_append(keep, h);
+	}
+	json_decref(want);
+	json_decref(hits);
+	return keep;
+}
+
+int ba_gen_search_request(const ba_gen_registry *reg, const char *text, size_t k, json_t **out)
+{
+	ba_gen_search(reg, text, ba_gen_count(reg), out);
+	*out = media_the_request_names(reg, text, *out);
+	while (json_array_size(*out) > k)
+		json_array_remove(*out, json_array_size(*out) - 1);
+	return 0;
+}
+
 /* The item schema of a generator's subtask; its modalities are added to
  * mods (once each). */
 static json_t *schema_of(const ba_gen_info *g, json_t *mods)
@@ -145,6 +186,8 @@ static json_t *schema_of(const ba_gen_info *g, json_t *mods)
 		int dup = 0;
 		if (!strcmp(json_string_value(v), "image"))
 			json_object_set_new(schema, "image", json_string("image"));
+		if (!strcmp(json_string_value(v), "audio"))
+			json_object_set_new(schema, "audio", json_string("audio"));
 		json_array_foreach(mods, k, m)
 			if (json_equal(m, v))
 				dup = 1;
@@ -170,7 +213,7 @@ int ba_plan_offline(const ba_gen_registry *reg, const json_t *query, json_t **pl
 		return rc;
 	desc = ba_json_str(query, "description", "");
 	target = (long)ba_json_int(query, "target_size", 0);
-	ba_gen_search(reg, desc, ba_gen_count(reg), &hits);
+	ba_gen_search_request(reg, desc, ba_gen_count(reg), &hits);
 	if (json_array_size(hits) == 0) {
 		json_decref(hits);
 		return ba_error_set(err, BA_EINVAL,

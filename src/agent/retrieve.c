@@ -12,6 +12,7 @@
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
+#include "benchagent/text.h"
 #include "benchagent/log.h"
 
 #include <pthread.h>
@@ -97,9 +98,9 @@ static int has_mod(const json_t *arr, const char *m)
 	return 0;
 }
 
-static const char *const img_words[] = { "image", "visual", "chart", "photo", "picture", "diagram",
-					 "figure", "vision", NULL };
-static const char *const aud_words[] = { "audio", "speech", "spoken", "voice", "sound", "listening", NULL };
+/* the modality words are one table, in src/util/text.c */
+#define img_words ba_text_image_words
+#define aud_words ba_text_audio_words
 
 /* Words that only say how the input is presented (an image, speech):
  * "image", "picture", "shown", "spoken" ... (not "chart", "diagram" or
@@ -124,26 +125,7 @@ int ba_planner_presentation_word(const char *w)
 
 json_t *ba_planner_text_modalities(const char *text)
 {
-	const char *const *img = img_words, *const *aud = aud_words;
-	char *lower = ba_strdup(text ? text : "");
-	json_t *mods = json_pack("[s]", "text");
-	size_t i;
-
-	for (i = 0; lower[i]; i++)
-		if (lower[i] >= 'A' && lower[i] <= 'Z')
-			lower[i] = (char)(lower[i] + 32);
-	for (i = 0; img[i]; i++)
-		if (strstr(lower, img[i])) {
-			json_array_append_new(mods, json_string("image"));
-			break;
-		}
-	for (i = 0; aud[i]; i++)
-		if (strstr(lower, aud[i])) {
-			json_array_append_new(mods, json_string("audio"));
-			break;
-		}
-	free(lower);
-	return mods;
+	return ba_text_modalities(text);
 }
 
 /* The modality rule. A source fits when, for every media modality, it
@@ -203,6 +185,8 @@ static json_t *gen_doc(const ba_gen_info *g)
 		json_array_append_new(roles, json_string("options"));
 	if (g->modalities && has_mod(g->modalities, "image"))
 		json_array_append_new(roles, json_string("image"));
+	if (g->modalities && has_mod(g->modalities, "audio"))
+		json_array_append_new(roles, json_string("audio"));
 	json_array_foreach(g->tags, i, v)
 		if (json_is_string(v))
 			ba_buf_printf(&b, "%s ", json_string_value(v));

@@ -225,6 +225,7 @@ static json_t *draw_unit(obuild *b, const char *key, const char *sub, const char
 	json_object_set_new(item, "provenance", json_pack("{s:[{s:s,s:s,s:s}],s:[],s:b}", "steps", "tool", "generator",
 							  "generator", gname, "version", gi->version, "models", "mock",
 							  0));
+	ba_gen_audio_provenance(item);
 	return item;
 }
 

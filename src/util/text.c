@@ -5,6 +5,7 @@
 #include "benchagent/alloc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 char *ba_text_clip(const char *s, size_t max)
@@ -38,4 +39,32 @@ char *ba_text_clip(const char *s, size_t max)
 double ba_text_snap(double v)
 {
 	return fabs(v) < 1e-9 ? 0.0 : v;
+}
+
+const char *const ba_text_image_words[] = { "image", "visual", "chart", "photo", "picture", "diagram",
+					    "figure", "vision", NULL };
+const char *const ba_text_audio_words[] = { "audio", "speech", "spoken", "voice", "sound", "listening", NULL };
+
+json_t *ba_text_modalities(const char *text)
+{
+	const char *const *img = ba_text_image_words, *const *aud = ba_text_audio_words;
+	char *lower = ba_strdup(text ? text : "");
+	json_t *mods = json_pack("[s]", "text");
+	size_t i;
+
+	for (i = 0; lower[i]; i++)
+		if (lower[i] >= 'A' && lower[i] <= 'Z')
+			lower[i] = (char)(lower[i] + 32);
+	for (i = 0; img[i]; i++)
+		if (strstr(lower, img[i])) {
+			json_array_append_new(mods, json_string("image"));
+			break;
+		}
+	for (i = 0; aud[i]; i++)
+		if (strstr(lower, aud[i])) {
+			json_array_append_new(mods, json_string("audio"));
+			break;
+		}
+	free(lower);
+	return mods;
 }
