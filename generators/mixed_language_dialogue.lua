@@ -118,9 +118,8 @@ end
 
 return {
   name = "mixed_language_dialogue",
-  description = "Mixed-language spoken conversation: speakers talk in English, German, French, Spanish or Italian across several turns; answer a question that needs cross-turn, cross-language reasoning over the speech (numbers said in different languages, the day all are free, a total after a speaker corrects themselves).",
-  tags = { "audio", "speech", "listening", "spoken conversation", "dialogue", "mixed-language", "multilingual",
-    "code-switching", "cross-lingual", "multiple languages", "conversational understanding", "multi-turn",
+  description = "Mixed-language speech: friends plan a picnic aloud, each in their own language (English, German, French, Spanish, Italian); count the apples they bring, find the day all are free, or the total after one corrects their number.",
+  tags = { "audio", "speech", "listening", "mixed-language", "multilingual", "languages", "picnic",
     "German", "French", "Spanish", "Italian" },
   answer_type = "numeric",
   modalities = { "audio", "text" },

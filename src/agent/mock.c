@@ -570,7 +570,7 @@ static json_t *mock_score(const json_t *st, const json_t *request_kw, const json
 static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba_llm_response *resp)
 {
 	json_t *s = ba_agent_request_state(req), *scores, *c, *all, *rkw, *syn;
-	double top = 0;
+	double top[2] = { 0, 0 };
 	size_t i;
 
 	(void)ud;
@@ -582,11 +582,18 @@ static int mock_grounding(void *ud, const ba_llm_request *req, uint64_t seed, ba
 		json_array_append_new(all, cand_terms(c));
 	rkw = want_terms(NULL, ba_json_str(json_object_get(s, "request"), "description", ""));
 	scores = json_array();
+	/* retrieval is judged against the best candidate of the same kind: a
+	 * generator's card (a name, one sentence and tags) and a dataset's
+	 * (a README, fields, tasks) are not on one scale, and a generator
+	 * worded like the request must not make every dataset look unrelated */
+	json_array_foreach(json_object_get(s, "candidates"), i, c) {
+		int g = !strcmp(ba_json_str(c, "kind", ""), "generator");
+		if (ba_json_num(c, "retrieval", 0) > top[g])
+			top[g] = ba_json_num(c, "retrieval", 0);
+	}
 	json_array_foreach(json_object_get(s, "candidates"), i, c)
-		if (ba_json_num(c, "retrieval", 0) > top)
-			top = ba_json_num(c, "retrieval", 0);
-	json_array_foreach(json_object_get(s, "candidates"), i, c)
-		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, syn, i, top));
+		json_array_append_new(scores, mock_score(json_object_get(s, "subtask"), rkw, c, all, syn, i,
+							 top[!strcmp(ba_json_str(c, "kind", ""), "generator")]));
 	add_call(resp, "score_candidates",
 		 json_pack("{s:o, s:s}", "scores", scores, "rationale",
 			   "scored by distinguishing keyword overlap with the subtask and the request, "

@@ -72,8 +72,9 @@ static int type_fits(const char *item_at, const char *sub_at)
 	return sub_text && strcmp(item_at, "choice") != 0;
 }
 
-/* Media of a dry draft: nothing is stored, so a found file or a rendered
- * image gets a placeholder path/sha256 (a missing one stays missing). */
+/* Media of a dry draft: nothing is stored, so a found file, a rendered
+ * image or an audio generator's unrendered sound gets a placeholder
+ * path/sha256 (a missing one stays missing). */
 static void dry_media(json_t *d)
 {
 	json_t *m;
@@ -84,7 +85,7 @@ static void dry_media(json_t *d)
 			continue;
 		if (!ba_json_str(m, "path", NULL))
 			json_object_set_new(m, "path", json_string("(dry)"));
-		if (!ba_json_str(m, "sha256", NULL))
+		if (!ba_json_str(m, "sha256", NULL) || !strcmp(ba_json_str(m, "sha256", ""), "unrendered"))
 			json_object_set_new(m, "sha256", json_string(DRY_SHA));
 		json_object_del(m, "bytes");
 	}

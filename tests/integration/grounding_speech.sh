@@ -1,7 +1,8 @@
 #!/bin/bash
 # The speech request (../shared/queries/mixed_language_conversation.json) with the executor's real
-# tool table: planned with the mock, every subtask keeps its audio and is grounded on written
-# dialogues through text_to_speech (the plan's transformation names the tool). Then a one-item
+# tool table: planned with the mock, every subtask keeps its audio; the dialogue subtasks are grounded
+# on written dialogues through text_to_speech (the plan's transformation names the tool), the subtask
+# about several languages on the mixed-language dialogue generator. Then a one-item
 # speech request (tests/data/grounding/spoken_dialogue.json: synthesis and recognition are slow
 # under the sanitizers, and the shared request's long TV-scene dialogues take minutes an item) is
 # built, and its audio is checked independently of the code that made it: a real WAV file
@@ -26,10 +27,20 @@ for s in p["subtasks"]:
     assert "audio" in s["modalities"], s                     # no fallback to text
 acc = [g for g in p["groundings"] if g["accepted"]]
 assert {g["subtask"] for g in acc} == {s["id"] for s in p["subtasks"]}, acc
+names = {s["id"]: s["name"] for s in p["subtasks"]}
+spoken = mixed = 0
 for g in acc:
+    if g["source"] == "gen:mixed_language_dialogue":
+        # the subtask about several languages: the generator makes speech itself
+        assert "languages" in names[g["subtask"]], (g, names)
+        assert "text_to_speech" not in [t["tool"] for t in g["transformation"]], g
+        mixed += 1
+        continue
     assert g["source"] in dialogues, g["source"]
     assert "text_to_speech" in [t["tool"] for t in g["transformation"]], g
     assert g["via"][0]["tool"] == "text_to_speech", g
+    spoken += 1
+assert spoken >= 1 and mixed >= 1, (spoken, mixed)
 assert not p.get("unfit"), p.get("unfit")
 ' "$ws/plan.json"
 
