@@ -116,9 +116,10 @@ int ba_gen_verify(ba_gen_registry *reg, const char *name, const json_t *item,
  * with score > 0. Returns 0. */
 int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t **out);
 
-/* ba_gen_search for a request: only generators whose media (image,
- * audio) the text names (ba_text_modalities), so a text request never
- * gets spoken or drawn items. What offline planning ranks. */
+/* ba_gen_search for a request: only generators that carry exactly the
+ * media (image, audio) the text names (ba_text_modalities), so a text
+ * request never gets spoken or drawn items and a speech request no
+ * text-only ones. What offline planning ranks. */
 int ba_gen_search_request(const ba_gen_registry *reg, const char *text, size_t k, json_t **out);
 
 /* The `gen check` rules, run n times (seeds 1..n, difficulties cycling

@@ -130,29 +130,33 @@ static json_t *select_hits(json_t *hits, double top)
 	return sel;
 }
 
-/* Drop the generators whose items carry a medium (image, audio) the
- * request's text does not name (ba_text_modalities: the agent's modality
- * rule, without conversions): a text request about arithmetic gets no
- * spoken arithmetic. Returns hits. */
+/* The agent's modality rule, without conversions: a generator is kept
+ * when it carries exactly the media (image, audio) the request's text
+ * names (ba_text_modalities). A text request about arithmetic gets no
+ * spoken arithmetic, a speech request no text-only time zones. Returns
+ * hits. */
+static int has_medium(const json_t *mods, const char *m)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(mods, i, v)
+		if (!strcmp(json_string_value(v), m))
+			return 1;
+	return 0;
+}
+
 static json_t *media_the_request_names(const ba_gen_registry *reg, const char *desc, json_t *hits)
 {
 	static const char *const media[] = { "image", "audio", NULL };
-	json_t *want = ba_text_modalities(desc), *keep = json_array(), *h, *m;
-	size_t i, j, k;
+	json_t *want = ba_text_modalities(desc), *keep = json_array(), *h;
+	size_t i, k;
 
 	json_array_foreach(hits, i, h) {
 		const ba_gen_info *g = ba_gen_find(reg, ba_json_str(h, "name", ""));
-		int ok = 1;
-		json_array_foreach(g ? g->modalities : NULL, j, m)
-			for (k = 0; media[k]; k++)
-				if (!strcmp(json_string_value(m), media[k])) {
-					size_t w;
-					json_t *x;
-					int named = 0;
-					json_array_foreach(want, w, x)
-						named |= !strcmp(json_string_value(x), media[k]);
-					ok &= named;
-				}
+		int ok = g != NULL;
+		for (k = 0; ok && media[k]; k++)
+			ok = has_medium(g->modalities, media[k]) == has_medium(want, media[k]);
 		if (ok)
 			json_array_append(keep, h);
 	}
