@@ -11,7 +11,7 @@
 -- hear list): a misheard one is re-made slower or the item refused.
 local voices = { { voice = "rms", pitch = 0 }, { voice = "kal", pitch = 0 }, { voice = "awb", pitch = 0 },
   { voice = "kal", pitch = 4 } }
-local names = { "David", "Robert", "Michael", "Linda", "James", "Daniel" }
+local names = { "David", "Robert", "Michael", "Linda", "James" }
 local tasks = { "buy the tickets", "call the hotel", "clean the kitchen", "walk the dog", "fix the bike" }
 local fillers = { "That sounds like a good plan.", "I think we should start early.", "Great, see you on Friday.",
   "I can not wait for the weekend.", "Let us meet at the park." }
