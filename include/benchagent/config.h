@@ -111,6 +111,8 @@ typedef struct ba_grounding_cfg {
 	int scored;               /* sources per subtask sent to the scorer (8; 1..20) */
 	double request_floor;     /* (0.3; 0..1) */
 	double alignment_floor;   /* (0.4; 0..1) */
+	double dataset_alignment_floor; /* (0.45; 0..1) a dataset's least alignment */
+	double generator_request_floor; /* (0.45; 0..1) a generator's least request alignment */
 	int allow_unrelated;      /* (false) */
 	/* retrieval.*: the hybrid search's weights (0.5, 0.5, 0.6, 0.4, 0.2, 0.5) */
 	double r_bm25, r_tfidf, r_text, r_meta, r_roles, r_embedding;

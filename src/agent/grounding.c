@@ -252,10 +252,18 @@ static json_t *grounding_entry(planner *p, const char *sid, const json_t *c, con
 
 	if (json_is_number(json_object_get(s, "request_alignment"))) {
 		ra = clamp01(ba_json_num(s, "request_alignment", 0));
-		related = ra >= p->request_floor;
+		/* a generator's items are made for one task: it serves a request
+		 * only when the request asks for that task (who_said scored 0.32-0.42
+		 * for spoken news, spoken_arithmetic 0.33 for a next-reply request) */
+		related = ra >= (strncmp(ba_json_str(c, "source", ""), "gen:", 4) ? p->request_floor
+			  : (p->gen_request_floor > p->request_floor ? p->gen_request_floor : p->request_floor));
 	}
-	/* easy fields do not make up for a task that does not match */
-	related &= a >= p->align_floor;
+	/* easy fields do not make up for a task that does not match; a
+	 * dataset must match its subtask more than a generator (whose items
+	 * are made for the task): a dataset's card shares general words with
+	 * any request ("relation" reached from "rate" by WordNet) */
+	related &= a >= (strncmp(ba_json_str(c, "source", ""), "ds:", 3) ? p->align_floor
+								  : (p->ds_align_floor > p->align_floor ? p->ds_align_floor : p->align_floor));
 	*fin = ba_planner_final_score(p, a, cv, sm, rk, ov);
 	*fin = (double)(long)(*fin * 10000 + 0.5) / 10000;
 	if (!related && *fin >= p->threshold) {

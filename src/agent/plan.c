@@ -35,6 +35,8 @@ static void planner_config(planner *p, const ba_config *cfg)
 	p->scored = g->scored;
 	p->request_floor = g->request_floor;
 	p->align_floor = g->alignment_floor;
+	p->ds_align_floor = g->dataset_alignment_floor;
+	p->gen_request_floor = g->generator_request_floor;
 	p->allow_unrelated = g->allow_unrelated;
 	p->rw = (ba_retrieval_weights){ g->r_bm25, g->r_tfidf, g->r_text, g->r_meta, g->r_roles, g->r_embedding };
 	p->a_rounds = cfg->allocation.max_rounds;

@@ -33,6 +33,8 @@ typedef struct planner {
 	int allow_unrelated;       /* grounding.allow_unrelated: fill unfit subtasks anyway */
 	double request_floor;      /* grounding.request_floor: least alignment with the request */
 	double align_floor;        /* grounding.alignment_floor: least alignment with the subtask */
+	double ds_align_floor;     /* grounding.dataset_alignment_floor: the same for a dataset */
+	double gen_request_floor;  /* grounding.generator_request_floor: a generator's request floor */
 	ba_retrieval_weights rw;   /* grounding.retrieval weights */
 } planner;
 

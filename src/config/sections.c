@@ -74,6 +74,8 @@ static const field fields[] = {
 	{ "grounding", "scored", F_INT, C(grounding.scored), 8, 1, 20, NULL },
 	{ "grounding", "request_floor", F_NUM, C(grounding.request_floor), 0.3, 0, 1, NULL },
 	{ "grounding", "alignment_floor", F_NUM, C(grounding.alignment_floor), 0.4, 0, 1, NULL },
+	{ "grounding", "generator_request_floor", F_NUM, C(grounding.generator_request_floor), 0.45, 0, 1, NULL },
+	{ "grounding", "dataset_alignment_floor", F_NUM, C(grounding.dataset_alignment_floor), 0.45, 0, 1, NULL },
 	{ "grounding", "allow_unrelated", F_BOOL, C(grounding.allow_unrelated), 0, 0, 1, NULL },
 	{ "grounding", "retrieval", F_MAP, 0, 0, 0, 0, NULL },
 	{ "grounding.retrieval", "bm25", F_NUM, C(grounding.r_bm25), 0.5, 0, 1000, NULL },
