@@ -249,8 +249,9 @@ static int names_most_options(const json_t *it, const char *text)
 }
 
 /* The stem's own enumerations of names ("You meet Eli, Fatima, Hana and
- * Rosa."): every run of three or more capitalised words joined by ", ",
- * ", and " or " and ", folded, as " name " entries in one string. */
+ * Rosa.", "You meet Rosa and Uma."): every run of two or more capitalised
+ * words joined by ", ", ", and " or " and ", folded, as " name " entries
+ * in one string. */
 static char *enumerated_names(const char *q)
 {
 	ba_buf out = BA_BUF_INIT(1 << 20);
@@ -273,7 +274,7 @@ static char *enumerated_names(const char *q)
 			else
 				break;
 		}
-		if (n >= 3)
+		if (n >= 2)
 			for (i = 0; i < n; i++) {
 				char *w = ba_strndup(start[i], (size_t)(end[i] - start[i])), *f = ba_verify_fold(w);
 				ba_buf_printf(&out, " %s ", f);

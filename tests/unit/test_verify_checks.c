@@ -117,6 +117,10 @@ static void test_leaked_answer(void **state)
 	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
 	json_object_set_new(it, "answer", json_string("none"));
 	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
+	json_object_set_new(it, "question", json_string("You meet Rosa and Uma. Rosa says: we are both knaves. "
+							"Which of them are knights?"));
+	json_object_set_new(it, "answer", json_string("Uma"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
 	/* ... but a name the stem does not list among candidates still leaks */
 	json_object_set_new(it, "question", json_string("Eli is the knight. Which of Fatima and Hana is a knave?"));
 	json_object_set_new(it, "answer", json_string("Eli"));
