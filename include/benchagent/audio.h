@@ -170,6 +170,10 @@ typedef struct ba_audio_verify_opts {
 #define BA_AUDIO_WER_MAX 0.25
 #define BA_AUDIO_VERIFY_OPTS_INIT { 1, BA_AUDIO_WER_MAX, 0, 0.5 }
 
+/* Fix what the recognition check settled on (a flite voice, a rate) from
+ * a render's report into the scene's speech segments, so a later render
+ * without recognition makes the same clean track. */
+void ba_audio_scene_settle(json_t *scene, const json_t *report);
 /* Render a scene: *wav = the final WAV bytes; *report (new ref) = {
  * seconds, segments: [{say, voice, lang, engine, rate, wer?, hyp?,
  * asr: "checked"|"not_possible"|"off", attempts}], wer (worst checked

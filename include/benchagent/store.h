@@ -133,6 +133,12 @@ int ba_queue_claim(ba_store *st, int64_t run_id, const char *stage, const char *
 void ba_queue_unit_clear(ba_queue_unit *u);
 /* Extend every lease worker holds to now + lease_s; returns how many. */
 long ba_queue_renew(ba_store *st, const char *worker, double lease_s);
+/* A thread renewing worker's leases every lease_s/3 until stopped (who
+ * names the caller in the warning when a renewal fails). Borrowed st and
+ * worker outlive it. */
+typedef struct ba_queue_heartbeat ba_queue_heartbeat;
+ba_queue_heartbeat *ba_queue_heartbeat_start(ba_store *st, const char *worker, double lease_s, const char *who);
+void ba_queue_heartbeat_stop(ba_queue_heartbeat *h);
 /* done = 1: the unit is finished; 0: give it back (open) for another worker. */
 int ba_queue_complete(ba_store *st, int64_t run_id, const char *stage, const char *key, const char *worker,
 		      int done, ba_error *err);

@@ -166,3 +166,19 @@ char *ba_audio_scene_transcript(const json_t *scene)
 	}
 	return ba_buf_detach(&b);
 }
+
+void ba_audio_scene_settle(json_t *scene, const json_t *report)
+{
+	json_t *seg, *rep;
+	size_t i;
+
+	json_array_foreach(json_object_get(scene, "segments"), i, seg) {
+		if (!json_object_get(seg, "say"))
+			continue;
+		rep = json_array_get(json_object_get(report, "segments"), i);
+		if (!strcmp(ba_json_str(rep, "engine", ""), "flite") && ba_json_str(rep, "voice", NULL))
+			json_object_set(seg, "voice", json_object_get(rep, "voice"));
+		if (json_is_number(json_object_get(rep, "rate")))
+			json_object_set(seg, "rate", json_object_get(rep, "rate"));
+	}
+}

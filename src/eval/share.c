@@ -25,41 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-typedef struct heart {
-	ba_store *st;
-	const char *worker;
-	double lease_s;
-	int done;
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-} heart;
-
-static void *beat(void *ud)
-{
-	heart *h = ud;
-	double every = h->lease_s / 3;
-
-	pthread_mutex_lock(&h->mu);
-	while (!h->done) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)every;
-		until.tv_nsec += (long)((every - (double)(time_t)every) * 1e9);
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (pthread_cond_timedwait(&h->cv, &h->mu, &until) != 0 && !h->done) {
-			pthread_mutex_unlock(&h->mu);
-			if (ba_queue_renew(h->st, h->worker, h->lease_s) < 0)
-				BA_WARN("eval: renewing this worker's leases failed; another worker may take its units");
-			pthread_mutex_lock(&h->mu);
-		}
-	}
-	pthread_mutex_unlock(&h->mu);
-	return NULL;
-}
-
 static json_t *make_units(size_t njobs, size_t per_unit, ba_eval_todo_fn todo, void *ud)
 {
 	json_t *units = json_array();
@@ -116,25 +81,15 @@ int ba_eval_shared(const ba_eval_share *sh, size_t njobs, size_t per_unit, ba_ev
 		   ba_eval_unit_fn fn, void *ud, ba_error *err)
 {
 	json_t *units = make_units(njobs, per_unit ? per_unit : 1, todo, ud);
-	heart h = { .st = sh->st, .worker = sh->worker, .lease_s = sh->lease_s };
-	pthread_t hb;
-	int rc, have_hb;
+	ba_queue_heartbeat *hb;
+	int rc;
 
 	rc = ba_queue_enqueue(sh->st, sh->run_id, sh->stage, units, sh->since, err);
 	json_decref(units);
 	if (rc)
 		return rc;
-	pthread_mutex_init(&h.mu, NULL);
-	pthread_cond_init(&h.cv, NULL);
-	have_hb = pthread_create(&hb, NULL, beat, &h) == 0;
+	hb = ba_queue_heartbeat_start(sh->st, sh->worker, sh->lease_s, "eval");
 	rc = claim_loop(sh, fn, ud, err);
-	pthread_mutex_lock(&h.mu);
-	h.done = 1;
-	pthread_cond_signal(&h.cv);
-	pthread_mutex_unlock(&h.mu);
-	if (have_hb)
-		pthread_join(hb, NULL);
-	pthread_cond_destroy(&h.cv);
-	pthread_mutex_destroy(&h.mu);
+	ba_queue_heartbeat_stop(hb);
 	return rc;
 }

@@ -39,11 +39,10 @@ typedef struct queue_arg {
 	json_t *retry;      /* units of this process waiting since the last batch round (leased) */
 	size_t retry_next;
 	json_t *waiting;    /* units that stopped at a batch call in this pass */
-	int stop, done;
+	int stop;
 	int rc;
 	ba_error err;
 	pthread_mutex_t mu;
-	pthread_cond_t cv;  /* wakes the heartbeat when the stage is over */
 } queue_arg;
 
 static void nap_ms(long ms)
@@ -165,32 +164,6 @@ static void *claimer(void *ud)
 	return NULL;
 }
 
-static void *heartbeat(void *ud)
-{
-	queue_arg *q = ud;
-	double every = q->x->lease_s / 3;
-
-	pthread_mutex_lock(&q->mu);
-	while (!q->done) {
-		struct timespec until;
-		clock_gettime(CLOCK_REALTIME, &until);
-		until.tv_sec += (time_t)every;
-		until.tv_nsec += (long)((every - (double)(time_t)every) * 1e9);
-		if (until.tv_nsec >= 1000000000L) {
-			until.tv_sec++;
-			until.tv_nsec -= 1000000000L;
-		}
-		if (pthread_cond_timedwait(&q->cv, &q->mu, &until) != 0 && !q->done) {
-			pthread_mutex_unlock(&q->mu);
-			if (ba_queue_renew(q->x->st, q->x->worker, q->x->lease_s) < 0)
-				BA_WARN("queue: renewing this worker's leases failed; another worker may take its units");
-			pthread_mutex_lock(&q->mu);
-		}
-	}
-	pthread_mutex_unlock(&q->mu);
-	return NULL;
-}
-
 /* After an error: the units still waiting for a batch go back to the queue. */
 static void give_back(queue_arg *q)
 {
@@ -204,15 +177,15 @@ static void give_back(queue_arg *q)
 int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, const char *stage, ba_error *err)
 {
 	queue_arg q = { .x = x, .stage = stage, .fn = fn };
-	pthread_t *th, hb;
-	int n = x->workers, i, rc, have_hb;
+	pthread_t *th;
+	ba_queue_heartbeat *hb;
+	int n = x->workers, i, rc;
 
 	if ((rc = ba_queue_enqueue(x->st, x->run_id, stage, units, x->started, err)) != 0)
 		return rc;
 	pthread_mutex_init(&q.mu, NULL);
-	pthread_cond_init(&q.cv, NULL);
 	q.prog = ba_progress_start(stage, (long)json_array_size(units));
-	have_hb = pthread_create(&hb, NULL, heartbeat, &q) == 0;
+	hb = ba_queue_heartbeat_start(x->st, x->worker, x->lease_s, "queue");
 	th = ba_calloc((size_t)n, sizeof(*th));
 	q.retry = json_array();
 	for (;;) {
@@ -235,14 +208,8 @@ int ba_exec_queued(ba_exec_ctx *x, const json_t *units, ba_exec_unit_fn fn, cons
 	give_back(&q);
 	json_decref(q.retry);
 	free(th);
-	pthread_mutex_lock(&q.mu);
-	q.done = 1;
-	pthread_cond_signal(&q.cv);
-	pthread_mutex_unlock(&q.mu);
-	if (have_hb)
-		pthread_join(hb, NULL);
+	ba_queue_heartbeat_stop(hb);
 	ba_progress_done(q.prog);
-	pthread_cond_destroy(&q.cv);
 	pthread_mutex_destroy(&q.mu);
 	if (q.rc) {
 		if (err)

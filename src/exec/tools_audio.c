@@ -146,25 +146,6 @@ static json_t *text_segments(const char *text, const json_t *args, size_t rot, i
 	return segs;
 }
 
-/* Fix what the recognition check settled on (voice, rate) into the
- * scene, so a later re-render without recognition makes the same clean
- * track. */
-static void settle_scene(json_t *scene, const json_t *report)
-{
-	json_t *seg, *rep;
-	size_t i;
-
-	json_array_foreach(json_object_get(scene, "segments"), i, seg) {
-		if (!json_object_get(seg, "say"))
-			continue;
-		rep = json_array_get(json_object_get(report, "segments"), i);
-		if (!strcmp(ba_json_str(rep, "engine", ""), "flite") && ba_json_str(rep, "voice", NULL))
-			json_object_set(seg, "voice", json_object_get(rep, "voice"));
-		if (json_is_number(json_object_get(rep, "rate")))
-			json_object_set(seg, "rate", json_object_get(rep, "rate"));
-	}
-}
-
 /* The media entry of a rendered WAV: where it is, and what was checked.
  * speech (borrowed, may be NULL) replaces the report's own speech check
  * (a re-render for noise or an effect keeps the clean track's check). */
@@ -228,7 +209,7 @@ static int render_into(ba_tool_ctx *ctx, json_t *out, json_t *scene, int asr, co
 		return rc;
 	}
 	if (asr)
-		settle_scene(scene, report);
+		ba_audio_scene_settle(scene, report);
 	entry = audio_entry(rel, sha, report, speech);
 	free(rel);
 	if (!json_is_array(json_object_get(out, "media")))

@@ -17,23 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Fix the voice and rate the check settled on into the scene. */
-static void settle(json_t *scene, const json_t *report)
-{
-	json_t *seg, *rep;
-	size_t i;
-
-	json_array_foreach(json_object_get(scene, "segments"), i, seg) {
-		if (!json_object_get(seg, "say"))
-			continue;
-		rep = json_array_get(json_object_get(report, "segments"), i);
-		if (!strcmp(ba_json_str(rep, "engine", ""), "flite") && ba_json_str(rep, "voice", NULL))
-			json_object_set(seg, "voice", json_object_get(rep, "voice"));
-		if (json_is_number(json_object_get(rep, "rate")))
-			json_object_set(seg, "rate", json_object_get(rep, "rate"));
-	}
-}
-
 /* The media entry of a rendered WAV (rel NULL: rendered in memory). */
 static json_t *entry_of(const char *rel, const char *sha, size_t bytes, const json_t *report)
 {
@@ -82,7 +65,7 @@ int ba_gen_audio_render(json_t *item, ba_store *st, int asr, json_t **report_out
 		ba_sha256_hex(wav.ptr, wav.len, sha);
 	if (rc == 0) {
 		if (asr)
-			settle(scene, report);
+			ba_audio_scene_settle(scene, report);
 		if (!json_is_array(json_object_get(item, "media")))
 			json_object_set_new(item, "media", json_array());
 		media = json_object_get(item, "media");
