@@ -34,6 +34,8 @@ static int wsola(const float *in, size_t n, double alpha, float **out, size_t *n
 	double *norm;
 	long prev = 0;
 
+	*out = NULL;
+	*nout = 0;
 	if (m > (size_t)BA_AUDIO_MAX_SECONDS * BA_AUDIO_RATE)
 		return ba_error_set(err, BA_ELIMIT, "pitch: output too long");
 	o = ba_calloc(m + N + 1, sizeof(float));

@@ -24,6 +24,9 @@
 #include <string.h>
 
 #define DRY_SHA "0000000000000000000000000000000000000000000000000000000000000000"
+/* A dry unit's reason: room for an error message whole plus what is said
+ * around it (the step, the answer types). */
+#define WHY_LEN (sizeof(((ba_error *)0)->msg) + 256)
 
 /* An LLM tool's stand-in: the fields it owns, with placeholders. */
 static int dry_llm(const char *tool, const json_t *args, const json_t *in, json_t **out, char *why,
@@ -254,7 +257,7 @@ int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_q
 		goto cleanup;
 	json_array_foreach(json_object_get(small, "quotas"), i, q) {
 		long n = 0, bad = 0;
-		char why[512] = "", first[512] = "";
+		char why[WHY_LEN] = "", first[WHY_LEN] = "";
 		json_array_foreach(units, j, u) {
 			int r;
 			if ((size_t)ba_json_int(u, "quota", -1) != i)
