@@ -13,8 +13,6 @@ tmp=$(mktemp -d)
 . "$(dirname "$0")/lib/testserver.sh"
 trap '[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$tmp"' EXIT; [ -n "${KEEP:-}" ] && echo "tmp $tmp"
 cd "$tmp" || exit 1
-# jq -e on an empty file exits 0: insist on content
-jqe() { [ -s "${@: -1}" ] && jq -e "$@" > /dev/null; }
 POOL=$tmp
 near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d < 1e-3 && d > -1e-3) }'; }
 CRIT='["format_schema","qa_coherence","context_question_correspondence","target_signal_dependency","skill_specific_challenge","user_intention_alignment"]'

@@ -11,38 +11,18 @@
 # model, the modality and the item, before anything is sent.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
+. "$(dirname "$0")/lib/audio.sh"
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
 
 ws=$(mktemp -d)
-ts_pid=
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$ws"; }
-trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap "kill \$ts_pid 2>/dev/null; echo ws $ws" EXIT
+tmp=$ws
+. "$(dirname "$0")/lib/testserver.sh"
+trap 'stop_servers; rm -rf "$ws"' EXIT
+[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; echo ws $ws' EXIT
 cd "$ws" || exit 1
 
-tone() { # tone FILE HZ SECONDS: a 16 kHz mono 16-bit WAV
-  python3 - "$@" <<'PY'
-import math, struct, sys, wave
-path, hz, secs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-w = wave.open(path, "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
-w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * i / 16000)))
-                       for i in range(int(16000 * secs))))
-w.close()
-PY
-}
 b=out/ab
-mkdir -p $b/media/x
-tone $b/media/x/low.wav 440 0.4
-tone $b/media/x/high.wav 880 0.3
-cat > $b/items.jsonl <<'EOF'
-{"id":"a-1","subtask":"pitch","question":"Listen to the audio. What is the tone's frequency in Hz?","answer":440,"answer_type":"numeric","media":[{"type":"audio","path":"media/x/low.wav","mime":"audio/wav"}]}
-{"id":"a-2","subtask":"pitch","question":"Listen to the audio. What frequency does the tone have, in Hz?","answer":880,"answer_type":"numeric","media":[{"type":"audio","path":"media/x/high.wav","mime":"audio/wav"}]}
-{"id":"t-1","subtask":"text","question":"What is 2+3?","answer":5,"answer_type":"numeric"}
-EOF
-echo '{"id": "ab"}' > $b/manifest.json
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-lo=$(sha $b/media/x/low.wav); hi=$(sha $b/media/x/high.wav)
+audio_bench $b media/x
 
 # "ears" answers by the audio it received; without audio it answers 5
 cat > rules.json <<J
@@ -53,9 +33,7 @@ cat > rules.json <<J
   {"when": {"model": "ears", "audio": false}, "replies": [{"content": "Answer: 5"}]}
  ], "default": {"content": "I do not know."}, "batch": {"delay_ms": 300}}
 J
-"$TS" --rules rules.json --port-file port & ts_pid=$!
-for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-port=$(cat port)
+start_server rules.json
 cat > benchagent.yaml <<Y
 providers:
   - name: local
@@ -75,12 +53,10 @@ gateway:
 evaluation:
   resamples: 100
 Y
-stats() { curl -s "http://127.0.0.1:$port/__stats"; }
-jqe() { [ "$(jq "$@")" = true ]; } # jq 1.6 -e passes on an empty file: want "true"
 
 # ---- eval sends the audio ----
 "$BA" --json eval $b --model local/ears > r1.json 2> r1.err
-check "eval exits 0" test $? -eq 0 || cat r1.err
+check "eval exits 0" test $? -eq 0; show_on_fail r1.err
 check "every item right: the answers depended on the audio received" jqe '.models[0].accuracy == 1 and .models[0].n == 3' r1.json
 stats > s1.json
 check "three requests" jqe '.requests == 3' s1.json
@@ -117,7 +93,7 @@ check "anthropic: nothing was sent" test "$(stats | jq .requests)" -eq "$before"
 # ---- the batch API carries audio the same way ----
 mkdir -p bw && cp -r out bw/ && cp benchagent.yaml bw/
 "$BA" --workspace bw --json --batch-api eval bw/out/ab --model local/ears > rb.json 2> rb.err
-check "batch eval exits 0" test $? -eq 0 || cat rb.err
+check "batch eval exits 0" test $? -eq 0; show_on_fail rb.err
 check "batch eval: every item right" jqe '.models[0].accuracy == 1 and .requests.submitted == 3' rb.json
 stats > sb.json
 check "batch eval: one batch of three" jqe '(.batches | length) == 1 and .batches[0].requests == 3' sb.json

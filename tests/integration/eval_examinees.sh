@@ -11,10 +11,8 @@ set -u
 ws=$(mktemp -d)
 tmp=$ws
 . "$(dirname "$0")/lib/testserver.sh"
-ts_pid=
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$ws"; }
-trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap "kill \$ts_pid 2>/dev/null" EXIT && echo "ws $ws"
+trap 'stop_servers; rm -rf "$ws"' EXIT
+[ -n "${KEEP_WS:-}" ] && trap stop_servers EXIT && echo "ws $ws"
 cd "$ws" || exit 1
 
 # ---- a benchmark from two generators ----
@@ -42,22 +40,8 @@ cat > rules.json <<'J'
  ], "default": {"content": "I do not know."}}
 J
 start_server rules.json
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    model: strong
-    max_concurrency: 16
-roles:
-  default: local/strong
-gateway:
-  retry_base_ms: 20
-evaluation:
-  resamples: 500
-Y
-jqe() { jq -e "$@" > /dev/null; }
-stats() { curl -s "http://127.0.0.1:$port/__stats" | jq -r .requests; }
+workspace -m strong -p "max_concurrency: 16" . "evaluation:
+  resamples: 500"
 M="--model local/strong --model local/mid --model local/weak"
 
 # ---- first run ----
@@ -71,7 +55,7 @@ check "strong > mid" awk -v a="$s" -v b="$m" 'BEGIN { exit !(a > b) }'
 check "mid > weak" awk -v a="$m" -v b="$w" 'BEGIN { exit !(a > b) }'
 check "strong near its skill" awk -v a="$s" 'BEGIN { exit !(a > 0.75 && a <= 1) }'
 check "weak near its skill" awk -v a="$w" 'BEGIN { exit !(a > 0.12 && a < 0.5) }'
-check "one request per model and item" test "$(stats)" -eq $((3 * n))
+check "one request per model and item" test "$(requests)" -eq $((3 * n))
 check "report: submitted = 3n" test "$(jq .requests.submitted r1.json)" -eq $((3 * n))
 check "CI brackets the accuracy" jqe '.models | all(.ci[0] <= .accuracy and .accuracy <= .ci[1])' r1.json
 check "per-subtask results" jqe '.models[0].subtasks | has("lin") and has("seq")' r1.json
@@ -86,7 +70,7 @@ check "planner estimate" jqe '.planner.items_needed > 0' r1.json
 # ---- a rerun sends nothing ----
 "$BA" --json eval out/gb $M > r2.json 2>/dev/null
 check "rerun exits 0" test $? -eq 0
-check "rerun sends no request" test "$(stats)" -eq $((3 * n))
+check "rerun sends no request" test "$(requests)" -eq $((3 * n))
 check "rerun reuses every stored answer" test "$(jq .requests.reused r2.json)" -eq $((3 * n))
 check "rerun gives the same accuracies" test "$(jq -c '[.models[].accuracy]' r1.json)" = "$(jq -c '[.models[].accuracy]' r2.json)"
 "$BA" eval out/gb $M > table.txt 2>/dev/null
@@ -95,7 +79,7 @@ check "table output" grep -q "paired comparisons" table.txt
 # ---- epochs: only the new samples are sent ----
 "$BA" --json eval out/gb --model local/weak --epochs 2 > r3.json 2>/dev/null
 check "epochs run exits 0" test $? -eq 0
-now=$(stats); echo "# requests after epochs: $now (want $((4 * n)))"
+now=$(requests); echo "# requests after epochs: $now (want $((4 * n)))"
 check "epoch 2 sends exactly n new requests" test "$now" -eq $((4 * n))
 check "epochs recorded" test "$(jq .epochs r3.json)" -eq 2
 
@@ -121,12 +105,12 @@ check "refresh again refuses to overwrite v2" grep -q "already exists" f2.err
 
 # ---- the new version: new items asked, anchors cached, linking reported ----
 jq -s '{items: map({match: .question, answer: .answer, wrong: (.answer + "1")})}' out/gb/versions/v2/items.jsonl > key.json
-before=$(stats)
+before=$(requests)
 "$BA" --json eval out/gb/versions/v2 $M > v2.json 2>/dev/null
 check "eval v2 exits 0" test $? -eq 0
 check "v2 benchmark key" test "$(jq -r .benchmark v2.json)" = "gb@v2"
 newq=$(jq -r .question out/gb/versions/v2/items.jsonl | sort -u | comm -23 - <(jq -r .question out/gb/items.jsonl | sort -u) | wc -l)
-check "v2 sends only the new questions (kept items cached)" test "$(( $(stats) - before ))" -eq $((3 * newq))
+check "v2 sends only the new questions (kept items cached)" test "$(( $(requests) - before ))" -eq $((3 * newq))
 check "every replacement is a new question" test "$newq" -ge $((retired - 1))
 check "linking to v1 reported" jqe '.linking.previous == "gb" and (.linking.models | length) == 3' v2.json
 check "anchor accuracy unchanged for unchanged models" jqe '.linking.models | all(.anchor_prev == .anchor_now)' v2.json
@@ -149,29 +133,17 @@ cat > rules2.json <<'J'
   {"when": {"model": "beta"}, "replies": [{"content": "Because the ocean reflects."}]}
  ]}
 J
-"$TS" --rules rules2.json --port-file port2 & ts2_pid=$!
-for i in $(seq 100); do [ -s port2 ] && break; sleep 0.1; done
-port2=$(cat port2)
+add_server rules2.json port2
 mkdir -p ws2 && cd ws2 && mkdir -p out && cp -r ../out/open out/
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port2/v1
-    model: alpha
-roles:
-  default: local/alpha
-gateway:
-  retry_base_ms: 20
-Y
+workspace -P "$port2" -m alpha .
 "$BA" --json eval out/open --model local/alpha --model local/beta --judge local/grader --pairwise > o1.json 2> o1.err
 check "judged eval exits 0" test $? -eq 0
 check "rubric judge scores open items" jqe '.models | all(.accuracy == 0.5)' o1.json
 check "pairwise judged every open item" jqe '.pairwise.items == 4' o1.json
 check "a judge that always picks position 1 gives ties, all inconsistent" jqe '.pairwise.ties == 4 and .pairwise.inconsistent == 4 and .pairwise.win_rate_a == 0.5' o1.json
-before2=$(curl -s "http://127.0.0.1:$port2/__stats" | jq -r .requests)
+before2=$(requests "$port2")
 "$BA" --json eval out/open --model local/alpha --model local/beta --judge local/grader > o2.json 2>/dev/null
-check "judged rerun sends nothing" test "$(curl -s "http://127.0.0.1:$port2/__stats" | jq -r .requests)" -eq "$before2"
+check "judged rerun sends nothing" test "$(requests "$port2")" -eq "$before2"
 check "judged rerun keeps judge scores" jqe '.models | all(.accuracy == 0.5)' o2.json
 # multimodal: the image goes out as a base64 data URL part (the server answers "yes" only then)
 mkdir -p out/img/media
@@ -183,7 +155,6 @@ check "multimodal eval exits 0" test $? -eq 0
 check "image item answered from the attached image" jqe '.models[0].accuracy == 1 and .models[0].n == 1' i1.json
 check "unsafe media path fails only that item" jqe '.requests.failed == 1' i1.json
 check "unsafe media path named" grep -q "item evil" i1.err
-kill "$ts2_pid" 2>/dev/null
 cd ..
 
 # ---- bad input ----

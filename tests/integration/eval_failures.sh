@@ -7,8 +7,7 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/testserver.sh"
 tmp=$(mktemp -d)
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 mkdir -p out/fb
 for i in 1 2 3 4 5; do
@@ -24,18 +23,9 @@ cat > good.json <<'J'
 {"rules": [], "default": {"content": "Answer: 6"}}
 J
 start_server bad.json
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    model: m
-gateway:
-  retry_base_ms: 5
-  max_retries: 2
-evaluation:
-  resamples: 100
-Y
+workspace -R -m m -g "retry_base_ms: 5
+max_retries: 2" . "evaluation:
+  resamples: 100"
 "$BA" --workspace "$tmp" eval out/fb --model local/m > run1.txt 2> err1.txt
 rc=$?
 check "eval with failed calls exits 1" test "$rc" -eq 1

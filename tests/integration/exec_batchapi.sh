@@ -45,14 +45,14 @@ jq -n --argjson j40 "$(judge 40)" --argjson j90 "$(judge 90)" --argjson j70 "$(j
  {when: {model: "judge-m"}, replies: [{json: $j70}]}],
  default: {content: "The answer is A"}, batch: {delay_ms: 300}}' > "$tmp/rules.json"
 start_server "$tmp/rules.json"
-stats() { curl -s "http://127.0.0.1:$port/__stats"; }
 nbatch() { stats | jq '.batches | length'; }
 YAML='  batch_window_ms: 50
   batch_poll_s: 0.1
 execution:
   workers: 4'
-mkws() { workspace "$1" "$YAML
-${2:-}"; sed -i 's|    model: test-model|    model: test-model\n    price_input: 1.0\n    price_output: 2.0|' "$1/benchagent.yaml"; }
+mkws() { workspace -p "price_input: 1.0
+price_output: 2.0" "$1" "$YAML
+${2:-}"; }
 spent() { sqlite3 "$1/.benchagent/state.db" "SELECT printf('%.9f', sum(cost)) FROM llm_calls"; }
 man() { jq "$2" "$1/$OUT/manifest.json"; }
 chat() { stats | jq '.by_path["/v1/chat/completions"] // 0'; }
@@ -60,14 +60,14 @@ chat() { stats | jq '.by_path["/v1/chat/completions"] // 0'; }
 # ---- 1. direct, then batched ----
 mkws "$tmp/d"
 "$BA" --workspace "$tmp/d" -q build "$tmp/plan.json" > /dev/null 2> "$tmp/d.err"
-check "direct build" test -s "$tmp/d/$OUT/items.jsonl" || cat "$tmp/d.err" >&2
+check "direct build" test -s "$tmp/d/$OUT/items.jsonl"; show_on_fail "$tmp/d.err"
 check "direct build: $N items" test "$(wc -l < "$tmp/d/$OUT/items.jsonl")" -eq $N
 calls=$(chat)
 # per unit: step list, the tool, two probes (options only; blind: the item has a context), the inspector
 check "direct build: 5 calls per unit" test "$calls" -eq $((5 * N))
 mkws "$tmp/b"
 "$BA" --workspace "$tmp/b" -q --batch-api build "$tmp/plan.json" > /dev/null 2> "$tmp/b.err"
-check "batch build exits 0" test $? -eq 0 || cat "$tmp/b.err" >&2
+check "batch build exits 0" test $? -eq 0; show_on_fail "$tmp/b.err"
 check "batch build: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/b/$OUT/items.jsonl"
 check "batch build: no direct chat request" test "$(chat)" -eq "$calls"
 rounds=$(man "$tmp/b" .executor.batch_rounds)
@@ -86,7 +86,7 @@ check "batch rebuild: same items" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/b/$OUT/
 mkws "$tmp/n"
 b0=$(nbatch)
 timeout 300 "$BA" --workspace "$tmp/n" -q --no-cache --batch-api build "$tmp/plan.json" > /dev/null 2> "$tmp/n.err"
-check "no-cache batch build exits 0" test $? -eq 0 || cat "$tmp/n.err" >&2
+check "no-cache batch build exits 0" test $? -eq 0; show_on_fail "$tmp/n.err"
 check "no-cache batch build: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/n/$OUT/items.jsonl"
 check "no-cache batch build: five more batches, no more" test "$(nbatch)" -eq $((b0 + 5))
 
@@ -103,7 +103,7 @@ kill -9 "$victim"; wait "$victim" 2>/dev/null; victim=
 check "kill: the third batch was pending" test "$(sqlite3 "$tmp/k/.benchagent/state.db" "SELECT count(*) FROM llm_batches WHERE status = 'completed'")" -le 2 -a "$(nbatch)" -eq 3
 sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$tmp/k/benchagent.yaml"
 "$BA" --workspace "$tmp/k" -v --batch-api build "$tmp/plan.json" > /dev/null 2> "$tmp/k2.err"
-check "kill: rerun exits 0" test $? -eq 0 || tail -5 "$tmp/k2.err" >&2
+check "kill: rerun exits 0" test $? -eq 0; show_on_fail "$tmp/k2.err"
 check "kill: the rerun polled the pending batch" grep -q "polling batch .* from an earlier run" "$tmp/k2.err"
 check "kill: five batches in all, none submitted twice" test "$(nbatch)" -eq 5 -a "$(stats | jq '[.batches[].requests] | add')" -eq "$calls"
 check "kill: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/k/$OUT/items.jsonl"
@@ -112,7 +112,7 @@ check "kill: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tm
 start_server "$tmp/rules.json"
 mkws "$tmp/q" "  queue: true"
 "$BA" --workspace "$tmp/q" -q --batch-api build "$tmp/plan.json" > /dev/null 2> "$tmp/q.err"
-check "queue: batch build exits 0" test $? -eq 0 || cat "$tmp/q.err" >&2
+check "queue: batch build exits 0" test $? -eq 0; show_on_fail "$tmp/q.err"
 check "queue: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/q/$OUT/items.jsonl"
 check "queue: five batches of one request per unit" test "$(stats | jq -c '[.batches[].requests]')" = "[$N,$N,$N,$N,$N]"
 check "queue: every unit claimed once" test "$(sqlite3 "$tmp/q/.benchagent/state.db" "SELECT COUNT(*), SUM(claims) FROM work_queue")" = "$((2 * N))|$((2 * N))"
@@ -122,17 +122,17 @@ start_server "$tmp/rules.json"
 mkws "$tmp/r"
 sed -i 's|^  batch_window_ms: 50|  batch_window_ms: 50\n  batch_roles: inspect|' "$tmp/r/benchagent.yaml"
 "$BA" --workspace "$tmp/r" -q build "$tmp/plan.json" > /dev/null 2> "$tmp/r.err"
-check "batch_roles: build exits 0" test $? -eq 0 || cat "$tmp/r.err" >&2
+check "batch_roles: build exits 0" test $? -eq 0; show_on_fail "$tmp/r.err"
 check "batch_roles: items equal the direct build" cmp -s "$tmp/d/$OUT/items.jsonl" "$tmp/r/$OUT/items.jsonl"
 check "batch_roles: execution direct, the verifier's three rounds batched" test "$(chat)" -eq $((2 * N)) -a "$(stats | jq -c '[.batches[].requests]')" = "[$N,$N,$N]"
 
 # ---- 5. audit ----
 sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$tmp/d/benchagent.yaml" "$tmp/b/benchagent.yaml"
 "$BA" --workspace "$tmp/d" -q --json audit "$tmp/d/$OUT" --judge local/judge-m > "$tmp/ad.json" 2> "$tmp/ad.err"
-check "direct audit exits 0" test $? -eq 0 || cat "$tmp/ad.err" >&2
+check "direct audit exits 0" test $? -eq 0; show_on_fail "$tmp/ad.err"
 b0=$(nbatch)
 "$BA" --workspace "$tmp/b" -q --json --batch-api audit "$tmp/b/$OUT" --judge local/judge-m > "$tmp/ab.json" 2> "$tmp/ab.err"
-check "batch audit exits 0" test $? -eq 0 || cat "$tmp/ab.err" >&2
+check "batch audit exits 0" test $? -eq 0; show_on_fail "$tmp/ab.err"
 check "batch audit: one batch of every item" test "$(stats | jq -c ".batches[$b0:] | map(.requests)")" = "[$N]"
 strip='del(.. | .elapsed_s?, .run?, .requests?, .generated_at?, .bench_dir?)'
 check "batch audit equals the direct audit" test "$(jq -S "$strip | .items" "$tmp/ab.json")" = "$(jq -S "$strip | .items" "$tmp/ad.json")"

@@ -7,15 +7,13 @@
 # did not run; Anthropic batches likewise.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
 
-top=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$top"; }
-trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap "kill \${pids[*]} 2>/dev/null; echo ws $top" EXIT
-cd "$top" || exit 1
+tmp=$(mktemp -d)
+. "$(dirname "$0")/lib/testserver.sh"
+trap 'stop_servers; rm -rf "$tmp"' EXIT
+[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; echo ws $tmp' EXIT
+cd "$tmp" || exit 1
 
 # ---- a benchmark of 40 generator items ----
 mkdir -p bench/out/gb
@@ -38,12 +36,7 @@ cat > rules.json <<J
   {"when": {"model": "flaky"}, "replies": [{"examinee": {"skill": 0.6, "key": "key.json"}}]}
  ], "default": {"content": "I do not know."}, "batch": {"delay_ms": 1500}}
 J
-start_ts() { # rules portfile
-  "$TS" --rules "$1" --port-file "$2" > /dev/null & pids+=($!)
-  for i in $(seq 100); do [ -s "$2" ] && break; sleep 0.1; done
-}
-start_ts rules.json port; port=$(cat port)
-stats() { curl -s "http://127.0.0.1:$1/__stats"; }
+start_server rules.json
 
 mkws() { # dir port
   mkdir -p "$1"; cp -r bench/out "$1/"
@@ -81,7 +74,7 @@ mkws direct "$port"; mkws batched "$port"
 check "direct eval exits 0" test $? -eq 0
 before=$(stats "$port" | jq .requests)
 "$BA" --workspace batched --json --batch-api eval batched/out/gb --model local/mid > b.json 2> b.err
-check "batch eval exits 0" test $? -eq 0 || cat b.err >&2
+check "batch eval exits 0" test $? -eq 0; show_on_fail b.err
 check "one OpenAI batch of n requests" test "$(stats "$port" | jq '[.batches[] | select(.protocol == "openai")] | map(.requests)')" = "$(jq -n "[$n]")"
 check "batch eval: no direct chat request" test "$(stats "$port" | jq '.by_path["/v1/chat/completions"]')" -eq "$n"
 check "batch accuracy = direct accuracy" test "$(jq .models[0].accuracy b.json)" = "$(jq .models[0].accuracy d.json)"
@@ -104,7 +97,7 @@ done
 kill -9 "$victim"; wait "$victim" 2>/dev/null
 check "killed while pending" test "$(sqlite3 killed/.benchagent/state.db "SELECT status FROM llm_batches")" != completed
 "$BA" --workspace killed --json --batch-api eval killed/out/gb --model local/mid > k2.json 2> k2.err
-check "rerun after kill -9 exits 0" test $? -eq 0 || cat k2.err >&2
+check "rerun after kill -9 exits 0" test $? -eq 0; show_on_fail k2.err
 check "one batch created in all" test "$(nbatch openai)" -eq $((b0 + 1))
 check "rerun after kill -9 equals direct" test "$(scores killed local/mid)" = "$(scores direct local/mid)"
 
@@ -112,23 +105,23 @@ check "rerun after kill -9 equals direct" test "$(scores killed local/mid)" = "$
 mkws flaky "$port"
 b0=$(nbatch openai)
 "$BA" --workspace flaky --json --batch-api eval flaky/out/gb --model local/flaky > f.json 2> f.err
-check "flaky batch eval exits 0" test $? -eq 0 || cat f.err >&2
+check "flaky batch eval exits 0" test $? -eq 0; show_on_fail f.err
 check "two batches: n, then the 3 failures" test "$(stats "$port" | jq -c "[.batches[] | select(.protocol == \"openai\")] | .[$b0:] | map(.requests)")" = "[$n,3]"
 check "every flaky item answered" test "$(jq '.models[0].missing // 0' f.json)" -eq 0
 
 # ---- Anthropic Message Batches (another model: the cache key has no provider) ----
 "$BA" --workspace direct --json eval direct/out/gb --model anth/claude-mid > ad.json 2> ad.err
 "$BA" --workspace batched --json --batch-api eval batched/out/gb --model anth/claude-mid > ab.json 2> ab.err
-check "anthropic batch eval exits 0" test $? -eq 0 || cat ab.err >&2
+check "anthropic batch eval exits 0" test $? -eq 0; show_on_fail ab.err
 check "one Anthropic batch of n" test "$(stats "$port" | jq -c '[.batches[] | select(.protocol == "anthropic")] | map(.requests)')" = "[$n]"
 check "anthropic batch equals direct" test "$(scores batched anth/claude-mid)" = "$(scores direct anth/claude-mid)"
 
 # ---- an expired batch resubmits only what did not run ----
 jq '.batch = {"delay_ms": 200, "expire": [1]}' rules.json > rules2.json
-start_ts rules2.json port2; port2=$(cat port2)
+add_server rules2.json port2
 mkws expired "$port2"
 "$BA" --workspace expired --json --batch-api eval expired/out/gb --model local/mid > e.json 2> e.err
-check "expired batch eval exits 0" test $? -eq 0 || cat e.err >&2
+check "expired batch eval exits 0" test $? -eq 0; show_on_fail e.err
 check "expired: the unrun half resubmitted" test "$(stats "$port2" | jq -c '.batches | map(.requests)')" = "[$n,$((n - n / 2))]"
 check "expired: results equal direct" test "$(scores expired local/mid)" = "$(scores direct local/mid)"
 

@@ -6,22 +6,17 @@
 # requests), and `cost` shows per-endpoint counters.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
 command -v jq >/dev/null || { echo "needs jq"; exit 1; }
 
-top=$(mktemp -d)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done; rm -rf "$top"; }
-trap cleanup EXIT
-cd "$top" || exit 1
+tmp=$(mktemp -d)
+. "$(dirname "$0")/lib/testserver.sh"
+trap 'stop_servers; rm -rf "$tmp"' EXIT
+cd "$tmp" || exit 1
 
 echo '{"rules": [], "default": {"content": "ok", "delay_ms": 30}}' > good.json
 echo '{"rules": [], "default": {"status": 500, "error": "replica down"}}' > bad.json
-start_ts() { "$TS" --rules "$1" --port-file "$2" > /dev/null & pids+=($!)
-  for i in $(seq 100); do [ -s "$2" ] && break; sleep 0.1; done; }
-start_ts good.json pa; start_ts good.json pb; start_ts bad.json pc
-A=$(cat pa); B=$(cat pb); C=$(cat pc)
-reqs() { curl -s "http://127.0.0.1:$1/__stats" | jq '.by_path["/v1/chat/completions"] // 0'; }
+add_server good.json A; add_server good.json B; add_server bad.json C
+reqs() { stats "$1" | jq '.by_path["/v1/chat/completions"] // 0'; }
 
 mkdir ws
 cat > ws/benchagent.yaml <<Y
@@ -42,7 +37,7 @@ for i in $(seq $n); do
   printf '{"custom_id": "r%d", "method": "POST", "url": "/v1/chat/completions", "body": {"model": "replica", "messages": [{"role": "user", "content": "question %d"}]}}\n' "$i" "$i"
 done > in.jsonl
 "$BA" --workspace ws -q batch in.jsonl -o out.jsonl 2> err.txt
-check "every request answered" test $? -eq 0 || cat err.txt >&2
+check "every request answered" test $? -eq 0; show_on_fail err.txt
 check "one ok line per request" test "$(jq -s 'map(select(.response.status_code == 200)) | map(.custom_id) | unique | length' out.jsonl)" -eq $n
 a=$(reqs "$A"); b=$(reqs "$B"); c=$(reqs "$C")
 echo "# replica A $a, B $b, failing C $c"

@@ -15,7 +15,8 @@ set -u
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 Q=$BA_SHARED_DIR/queries/mixed_language_conversation.json
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/lib/testserver.sh"
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 
 ws=$tmp/plan; mkdir -p "$ws"
 check "speech: plan" "$BA" --workspace "$ws" --provider mock --pool "$POOL" plan "$Q" -o "$ws/plan.json"
@@ -94,15 +95,13 @@ sha=$(sha256sum "$out/$wav" | cut -d' ' -f1)
 ans=$(jq -r '.answer' "$out/items.jsonl")
 printf '{"rules": [{"when": {"audio_sha256": "%s"}, "replies": [{"content": "Answer: %s"}]}], "default": {"content": "Answer: none"}}\n' \
   "$sha" "$ans" > "$tmp/rules.json"
-"$BA_BINARY_DIR/tests/server/ba-testserver" --rules "$tmp/rules.json" --port-file "$tmp/port" & ts_pid=$!
-trap 'kill $ts_pid 2>/dev/null; rm -rf "$tmp"' EXIT
-for i in $(seq 100); do [ -s "$tmp/port" ] && break; sleep 0.1; done
-printf 'providers:\n  - name: local\n    protocol: openai\n    base_url: http://127.0.0.1:%s/v1\n    model: ears\nroles:\n  default: local/ears\ngateway:\n  retry_base_ms: 20\nevaluation:\n  resamples: 50\n' \
-  "$(cat "$tmp/port")" > "$ws/benchagent.yaml"
+start_server "$tmp/rules.json"
+workspace -m ears "$ws" "evaluation:
+  resamples: 50"
 (cd "$ws" && "$BA" --json eval "$out" --model local/ears > "$tmp/ev.json" 2> "$tmp/ev.err")
 check "speech: eval of the built item exits 0" test $? -eq 0
 check "speech: the model heard the item's audio and answered right" \
   test "$(jq '.models[0].accuracy' "$tmp/ev.json")" = 1
 check "speech: the server got exactly the item's WAV" \
-  test "$(curl -s "http://127.0.0.1:$(cat "$tmp/port")/__stats" | jq -r '[.audio[].sha256] | join(" ")')" = "$sha"
+  test "$(stats | jq -r '[.audio[].sha256] | join(" ")')" = "$sha"
 finish

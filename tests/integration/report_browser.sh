@@ -17,21 +17,20 @@ LIB=$(cd "$(dirname "$0")/lib" && pwd)
 SHOTS=$BA_BINARY_DIR/screenshots
 mkdir -p "$SHOTS"
 BR="python3 $LIB/browser.py"
-jqe() { jq -e "$@" > /dev/null; }
 # the DOM file of a served page
 domf() { printf 'srv%s.dom' "$(printf %s "$1" | tr -c 'a-z0-9' '_')"; }
 
 ws=$(mktemp -d)
 tmp=$ws
 . "$(dirname "$0")/lib/testserver.sh"
-ts_pid=; rv_pid=
+rv_pid=
 cleanup() {
-  [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null
+  stop_servers
   [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null
   rm -rf "$ws"
 }
 trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'kill $ts_pid $rv_pid 2>/dev/null' EXIT && echo "ws $ws"
+[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; kill $rv_pid 2>/dev/null' EXIT && echo "ws $ws"
 cd "$ws" || exit 1
 
 # ---- the detectors catch a broken page (so a pass below means something) ----
@@ -93,22 +92,10 @@ cat > rules.json <<'J'
  ], "default": {"content": "I do not know."}}
 J
 start_server rules.json
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    model: strong
-    max_concurrency: 16
-    price_input: 2.0
-    price_output: 8.0
-roles:
-  default: local/strong
-gateway:
-  retry_base_ms: 20
-evaluation:
-  resamples: 400
-Y
+workspace -m strong -p "max_concurrency: 16
+price_input: 2.0
+price_output: 8.0" . "evaluation:
+  resamples: 400"
 M="--model local/strong --model local/mid --model local/weak --model local/tiny"
 S="--size strong=70 --size mid=13 --size weak=7 --size tiny=1 --family strong=fam --family mid=fam --family weak=fam --family tiny=fam"
 "$BA" --json eval out/rb $M $S --epochs 2 > ev.json 2> ev.err
@@ -221,7 +208,7 @@ check "audit compared with the reviews" jqe '.humans.items == 3' out/rb/audit.js
 $BR "file://$ws/rep-audit.html" --dom rep-audit.dom > rep-audit.json
 check "audited report: no console error, no request" jqe '.console == [] and .requests == []' rep-audit.json
 python3 "$LIB/report_dom.py" rep-audit.dom ev.json --audit --audit-json out/rb/audit.json > rep-audit.txt
-check "audited report: audit numbers equal audit.json, results equal eval --json" test $? -eq 0 || cat rep-audit.txt
+check "audited report: audit numbers equal audit.json, results equal eval --json" test $? -eq 0; show_on_fail rep-audit.txt
 cp handmade-audit.json out/rb/audit.json
 # cost: per run of this benchmark and per stage, calls, tokens, USD and cache hits as the store's
 # call log and hits hold them (summed here with sqlite3); the summary's totals and mock calls
@@ -410,10 +397,10 @@ $BR "$R/item?id=evil" --png "$SHOTS/review-item.png" --size 1400,1800 > /dev/nul
 $BR "$R/" --png "$SHOTS/review-index.png" --size 1400,1400 > /dev/null
 $BR "$R/report/transcripts?id=img-1" --png "$SHOTS/transcripts-item.png" --size 1400,1600 > /dev/null
 python3 "$LIB/report_dom.py" "$(domf "/report#t-evil")" ev.json --hostile evil --audit > srv_report.txt
-check "served /report: the same numbers" test $? -eq 0 || cat srv_report.txt
+check "served /report: the same numbers" test $? -eq 0; show_on_fail srv_report.txt
 curl -s "$R/report" > srv_report.html
 python3 "$LIB/tx_check.py" srv_report.html .benchagent/state.db out/rb/items.jsonl rb > srv_tx.txt
-check "served /report: every stored transcript, its messages those of the call log" test $? -eq 0 || cat srv_tx.txt
+check "served /report: every stored transcript, its messages those of the call log" test $? -eq 0; show_on_fail srv_tx.txt
 check "served /report: an item links to its review page and to its transcripts alone" \
   grep -q 'id="t-evil".*href="/item?id=evil">review page</a>.*href="/report/transcripts?id=evil">this item alone</a>' "$(domf "/report#t-evil")"
 d=$(domf "/item?id=evil")
@@ -465,7 +452,7 @@ check "report on v2 exits 0" test $? -eq 0
 $BR "file://$ws/v2.html" --dom v2.dom --png "$SHOTS/report-v2.png" --size 1400,9000 > v2.json
 check "v2 report: no console error, no request" jqe '.console == [] and .requests == []' v2.json
 python3 "$LIB/report_dom.py" v2.dom ev2.json > v2.txt
-check "v2 report: the numbers of eval --json on v2" test $? -eq 0 || cat v2.txt
+check "v2 report: the numbers of eval --json on v2" test $? -eq 0; show_on_fail v2.txt
 LIB=$LIB python3 - v2.dom ev2.json <<'PY'
 import os, sys, json
 sys.path.insert(0, os.environ["LIB"])

@@ -11,65 +11,34 @@
 #    sent as a player whose data URL decodes to exactly the item's file.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-TS=${BA_BINARY_DIR:?}/tests/server/ba-testserver
+. "$(dirname "$0")/lib/audio.sh"
 LIB=$(cd "$(dirname "$0")/lib" && pwd)
 BR="python3 $LIB/browser.py"
-jqe() { [ "$(jq "$@")" = true ]; } # jq 1.6 -e passes on an empty file: want "true"
 
 ws=$(mktemp -d)
-ts_pid=; rv_pid=
+tmp=$ws
+. "$(dirname "$0")/lib/testserver.sh"
+rv_pid=
 cleanup() {
-  [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null
+  stop_servers
   [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null
   rm -rf "$ws"
 }
 trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'kill $ts_pid $rv_pid 2>/dev/null; echo ws $ws' EXIT
+[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; kill $rv_pid 2>/dev/null; echo ws $ws' EXIT
 cd "$ws" || exit 1
 
-tone() { # tone FILE HZ SECONDS: a 16 kHz mono 16-bit WAV
-  python3 - "$@" <<'PY'
-import math, struct, sys, wave
-path, hz, secs = sys.argv[1], float(sys.argv[2]), float(sys.argv[3])
-w = wave.open(path, "wb"); w.setnchannels(1); w.setsampwidth(2); w.setframerate(16000)
-w.writeframes(b"".join(struct.pack("<h", int(12000 * math.sin(2 * math.pi * hz * i / 16000)))
-                       for i in range(int(16000 * secs))))
-w.close()
-PY
-}
 b=out/ra
-mkdir -p $b/media
-tone $b/media/low.wav 440 0.4
-tone $b/media/high.wav 880 0.3
-cat > $b/items.jsonl <<'EOF'
-{"id":"a-1","subtask":"pitch","question":"Listen to the audio. What is the tone's frequency in Hz?","answer":440,"answer_type":"numeric","media":[{"type":"audio","path":"media/low.wav","mime":"audio/wav"}]}
-{"id":"a-2","subtask":"pitch","question":"Listen to the audio. What frequency does the tone have, in Hz?","answer":880,"answer_type":"numeric","media":[{"type":"audio","path":"media/high.wav","mime":"audio/wav"}]}
-{"id":"t-1","subtask":"text","question":"What is 2+3?","answer":5,"answer_type":"numeric"}
-EOF
-echo '{"id": "ra"}' > $b/manifest.json
-sha() { sha256sum "$1" | cut -d' ' -f1; }
-lo=$(sha $b/media/low.wav); hi=$(sha $b/media/high.wav)
+audio_bench $b media
 cat > rules.json <<J
 {"rules": [
   {"when": {"model": "ears", "audio_sha256": "$lo"}, "replies": [{"content": "Answer: 440"}]},
   {"when": {"model": "ears", "audio_sha256": "$hi"}, "replies": [{"content": "Answer: 880"}]}
  ], "default": {"content": "Answer: 5"}}
 J
-"$TS" --rules rules.json --port-file port & ts_pid=$!
-for i in $(seq 100); do [ -s port ] && break; sleep 0.1; done
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$(cat port)/v1
-    model: ears
-roles:
-  default: local/ears
-gateway:
-  retry_base_ms: 20
-evaluation:
-  resamples: 100
-Y
+start_server rules.json
+workspace -m ears . "evaluation:
+  resamples: 100"
 "$BA" --json eval $b --model local/ears > ev.json 2> ev.err
 check "eval exits 0" test $? -eq 0
 check "eval: every item right (the server answered by the audio)" jqe '.models[0].accuracy == 1' ev.json

@@ -49,7 +49,6 @@ cat > "$tmp/rules.json" <<'J'
   "replies": [{"json": {"answer": "", "confident": false, "reason": "nothing singles out an option"}}]}],
  "default": {"content": "The answer is A", "delay_ms": 5}}
 J
-stats() { curl -s "http://127.0.0.1:$port/__stats"; }
 EXEC='execution:
   workers: 2
   lease_s: 2'
@@ -76,7 +75,7 @@ export BENCHAGENT_STORE=$(url two)
 build "$tmp/w1" > "$tmp/w1.out" 2>&1 & p1=$!
 build "$tmp/w2" > "$tmp/w2.out" 2>&1 & p2=$!
 wait $p1; r1=$?; wait $p2; r2=$?
-check "two workers: both finish" test $r1 -eq 0 -a $r2 -eq 0 || cat "$tmp/w1.out" "$tmp/w2.out" >&2
+check "two workers: both finish" test $r1 -eq 0 -a $r2 -eq 0; show_on_fail "$tmp/w1.out" "$tmp/w2.out"
 check "two workers: worker 1 items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/w1/$OUT/items.jsonl"
 check "two workers: worker 2 items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/w2/$OUT/items.jsonl"
 s=$(stats)
@@ -113,7 +112,7 @@ check "kill: the killed worker held leases" test "$nheld" -ge 1
 t0=$(date +%s.%N)
 build "$tmp/k2" > "$tmp/k2.out" 2>&1 & pb=$!; pids+=($pb)
 wait $pb; rb=$?
-check "kill: the second worker finishes" test $rb -eq 0 || cat "$tmp/k2.out" >&2
+check "kill: the second worker finishes" test $rb -eq 0; show_on_fail "$tmp/k2.out"
 check "kill: items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/k2/$OUT/items.jsonl"
 took=$(kq "SELECT COUNT(*) FROM work_queue WHERE claims = 2 AND state = 'done' AND worker LIKE '%:$pb'")
 check "kill: every unit the killed worker held was taken over by the second" test "$took" -eq "$nheld"
@@ -130,7 +129,7 @@ workspace "$tmp/lq" "$EXEC
 (unset BENCHAGENT_STORE; build "$tmp/lq") > "$tmp/lq1.out" 2>&1 & pq1=$!
 (unset BENCHAGENT_STORE; build "$tmp/lq") > "$tmp/lq2.out" 2>&1 & pq2=$!
 wait $pq1; r1=$?; wait $pq2; r2=$?
-check "sqlite queue: both processes finish" test $r1 -eq 0 -a $r2 -eq 0 || cat "$tmp/lq1.out" "$tmp/lq2.out" >&2
+check "sqlite queue: both processes finish" test $r1 -eq 0 -a $r2 -eq 0; show_on_fail "$tmp/lq1.out" "$tmp/lq2.out"
 check "sqlite queue: items equal the one-process build" cmp -s "$tmp/ref/$OUT/items.jsonl" "$tmp/lq/$OUT/items.jsonl"
 s=$(stats)
 check "sqlite queue: no call sent twice" test "$(jq .repeats <<< "$s")" -eq 0 -a "$(jq .requests <<< "$s")" -eq "$calls_ref"
@@ -140,25 +139,25 @@ check "sqlite queue: every unit claimed once, by two workers" test "$(sqlite3 "$
 strip='del(.. | .elapsed_s?, .run?) | del(.endpoints)'
 sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$tmp/ref/benchagent.yaml" "$tmp/w1/benchagent.yaml"  # the server now running
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" -q --json eval "$tmp/ref/$OUT" --model local/test-model > "$tmp/ev_ref.json" 2> "$tmp/ev_ref.err"
-check "eval on SQLite succeeds" test $? -eq 0 || tail -3 "$tmp/ev_ref.err" >&2
+check "eval on SQLite succeeds" test $? -eq 0; show_on_fail "$tmp/ev_ref.err"
 BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" -q --json eval "$tmp/ref/$OUT" --model local/test-model > "$tmp/ev_pg.json" 2> "$tmp/ev_pg.err"
-check "eval on the team store succeeds" test $? -eq 0 || tail -3 "$tmp/ev_pg.err" >&2
+check "eval on the team store succeeds" test $? -eq 0; show_on_fail "$tmp/ev_pg.err"
 check "eval on the team store scored every item" test "$(jq '.models[0].n' "$tmp/ev_pg.json")" -eq 30
 check "eval on the team store equals eval on SQLite" test "$(jq -S "$strip" "$tmp/ev_ref.json")" = "$(jq -S "$strip" "$tmp/ev_pg.json")"
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" --json cost | jq -S .total > "$tmp/cost_ref.json"
 BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" --json cost | jq -S .total > "$tmp/cost_pg.json"
-check "cost totals on the team store equal SQLite's" cmp -s "$tmp/cost_ref.json" "$tmp/cost_pg.json" || cat "$tmp/cost_ref.json" "$tmp/cost_pg.json" >&2
+check "cost totals on the team store equal SQLite's" cmp -s "$tmp/cost_ref.json" "$tmp/cost_pg.json"; show_on_fail "$tmp/cost_ref.json" "$tmp/cost_pg.json"
 check "cost counts the build and eval calls" test "$(jq .calls "$tmp/cost_pg.json")" -eq $((90 + probes))
 
 # 5. errors are one clear line
 unset BENCHAGENT_STORE
 BENCHAGENT_STORE="postgresql://bench:secret@127.0.0.1:1/none" "$BA" --workspace "$tmp/w1" -q build "$PLAN" > /dev/null 2> "$tmp/e1"
 check "unreachable server: fails" test $? -ne 0
-check "unreachable server: one line naming the store" test "$(wc -l < "$tmp/e1")" -eq 1 -a "$(grep -c 'postgresql://127.0.0.1:1/none: cannot connect' "$tmp/e1")" -eq 1 || cat "$tmp/e1" >&2
+check "unreachable server: one line naming the store" test "$(wc -l < "$tmp/e1")" -eq 1 -a "$(grep -c 'postgresql://127.0.0.1:1/none: cannot connect' "$tmp/e1")" -eq 1; show_on_fail "$tmp/e1"
 check "unreachable server: the password is not printed" test "$(grep -c secret "$tmp/e1")" -eq 0
 workspace "$tmp/bad" "store: mysql://x"
 "$BA" --workspace "$tmp/bad" -q build "$PLAN" > /dev/null 2> "$tmp/e2"
-check "bad store: value: one line naming the field" test "$(wc -l < "$tmp/e2")" -eq 1 -a "$(grep -c 'store: expected sqlite or a postgresql' "$tmp/e2")" -eq 1 || cat "$tmp/e2" >&2
+check "bad store: value: one line naming the field" test "$(wc -l < "$tmp/e2")" -eq 1 -a "$(grep -c 'store: expected sqlite or a postgresql' "$tmp/e2")" -eq 1; show_on_fail "$tmp/e2"
 BENCHAGENT_STORE=$(url two) "$BA" --workspace "$tmp/w1" -q build --dry-run "$PLAN" > /dev/null 2> "$tmp/e3"
-check "dry run on a shared store: one clear line" test "$(grep -c 'dry-run needs the embedded SQLite store' "$tmp/e3")" -eq 1 || cat "$tmp/e3" >&2
+check "dry run on a shared store: one clear line" test "$(grep -c 'dry-run needs the embedded SQLite store' "$tmp/e3")" -eq 1; show_on_fail "$tmp/e3"
 finish

@@ -51,7 +51,6 @@ jq -n --argjson j40 "$(judge 40)" --argjson j70 "$(judge 70)" '{rules: [
  {when: {model: "f2"}, replies: [{content: "The answer is B"}]},
  {when: {model: "f1"}, replies: [{content: "The answer is A"}]}],
  default: {content: "The answer is A", delay_ms: 500}, batch: {delay_ms: 2500}}' > "$tmp/rules.json"
-stats() { curl -s "http://127.0.0.1:$port/__stats"; }
 EXEC='  batch_poll_s: 0.2
 execution:
   workers: 2
@@ -63,10 +62,10 @@ repoint() { sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$@"; }
 start_server "$tmp/rules.json"
 workspace "$tmp/ref" "$EXEC"
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" -q build "$PLAN" > /dev/null 2> "$tmp/ref.err"
-check "reference build" test "$(wc -l < "$tmp/ref/$OUT/items.jsonl")" -eq 30 || cat "$tmp/ref.err" >&2
+check "reference build" test "$(wc -l < "$tmp/ref/$OUT/items.jsonl")" -eq 30; show_on_fail "$tmp/ref.err"
 BENCH=$tmp/ref/$OUT
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/ref" -q --json eval "$BENCH" --model local/m1 --model local/m2 > "$tmp/ev_ref.json" 2> "$tmp/ev_ref.err"
-check "reference eval" test "$(jq '.models | length' "$tmp/ev_ref.json")" -eq 2 || cat "$tmp/ev_ref.err" >&2
+check "reference eval" test "$(jq '.models | length' "$tmp/ev_ref.json")" -eq 2; show_on_fail "$tmp/ev_ref.err"
 
 # ---- 1. two eval processes share one evaluation ----
 start_server "$tmp/rules.json"
@@ -75,7 +74,7 @@ ev() { BENCHAGENT_STORE=$(url "$2") exec "$BA" --workspace "$1" -q --json eval "
 ev "$tmp/e1" ev > "$tmp/ev1.json" 2> "$tmp/ev1.err" & p1=$!
 ev "$tmp/e2" ev > "$tmp/ev2.json" 2> "$tmp/ev2.err" & p2=$!
 wait $p1; r1=$?; wait $p2; r2=$?
-check "shared eval: both processes finish" test $r1 -eq 0 -a $r2 -eq 0 || cat "$tmp/ev1.err" "$tmp/ev2.err" >&2
+check "shared eval: both processes finish" test $r1 -eq 0 -a $r2 -eq 0; show_on_fail "$tmp/ev1.err" "$tmp/ev2.err"
 for k in 1 2; do
   check "shared eval: process $k's report equals one process's" \
     test "$(jq -S "$strip" "$tmp/ev$k.json")" = "$(jq -S "$strip" "$tmp/ev_ref.json")"
@@ -101,7 +100,7 @@ nheld=$(dbq evk "SELECT COUNT(*) FROM work_queue WHERE state = 'leased'")
 check "eval kill: the killed worker held a lease" test "$nheld" -ge 1
 ev "$tmp/k2" evk > "$tmp/evk.json" 2> "$tmp/evk.err" & pb=$!; pids+=($pb)
 wait $pb
-check "eval kill: the second worker finishes" test $? -eq 0 || cat "$tmp/evk.err" >&2
+check "eval kill: the second worker finishes" test $? -eq 0; show_on_fail "$tmp/evk.err"
 echo "# eval kill: killed $pk held $nheld; queue (key|claims|worker): $(dbq evk "SELECT key || '|' || claims || '|' || worker FROM work_queue ORDER BY key" | tr '\n' ' ')"
 check "eval kill: its report equals one process's" test "$(jq -S "$strip" "$tmp/evk.json")" = "$(jq -S "$strip" "$tmp/ev_ref.json")"
 check "eval kill: the held units taken over by the second worker" \
@@ -134,7 +133,7 @@ check "reviews: the statistics equal SQLite's" test "$(jq -S . "$tmp/rv_pg.json"
 workspace "$tmp/au" "$EXEC"
 cp -r "$BENCH" "$tmp/bench_pg"; cp -r "$BENCH" "$tmp/bench_sq"   # each audit writes its audit.json there
 BENCHAGENT_STORE=$(url aud) "$BA" --workspace "$tmp/au" -q --json audit "$tmp/bench_pg" --judge local/judge-m > "$tmp/au_pg.json" 2> "$tmp/au_pg.err"
-check "audit on PostgreSQL exits 0" test $? -eq 0 || cat "$tmp/au_pg.err" >&2
+check "audit on PostgreSQL exits 0" test $? -eq 0; show_on_fail "$tmp/au_pg.err"
 workspace "$tmp/aus" "$EXEC"   # no reviews there (they would join the audit's report)
 env -u BENCHAGENT_STORE "$BA" --workspace "$tmp/aus" -q --json audit "$tmp/bench_sq" --judge local/judge-m > "$tmp/au_sq.json" 2>/dev/null
 austrip='del(.. | .elapsed_s?, .run?, .generated_at?, .bench_dir?, .benchmark?, .requests?)'
@@ -155,7 +154,7 @@ for i in $(seq 200); do [ "$(dbq bat "SELECT COUNT(*) FROM llm_batches" 2>/dev/n
 kill -9 $pv; wait $pv 2>/dev/null
 check "batch ids: the batch is in the PostgreSQL store, pending" test "$(dbq bat "SELECT COUNT(*), MIN(status) FROM llm_batches WHERE status != 'completed'")" != "0|"
 BENCHAGENT_STORE=$(url bat) "$BA" --workspace "$tmp/bt" -v --json --batch-api eval "$BENCH" --model local/f1 --model local/f2 > "$tmp/bt.json" 2> "$tmp/bt.err"
-check "batch ids: rerun exits 0" test $? -eq 0 || cat "$tmp/bt.err" >&2
+check "batch ids: rerun exits 0" test $? -eq 0; show_on_fail "$tmp/bt.err"
 check "batch ids: the rerun polled the pending batch" grep -q "polling batch .* from an earlier run" "$tmp/bt.err"
 check "batch ids: one batch in all" test "$(stats | jq ".batches[$b0:] | length")" -eq 1
 check "batch ids: the result equals one direct SQLite process's" test "$(jq -S "$strip" "$tmp/bt.json")" = "$(jq -S "$strip" "$tmp/bs.json")"
@@ -185,10 +184,10 @@ jq '.target_size = 12' "$BA_SHARED_DIR/queries/visual_chart_reading.json" > "$tm
 mb() { mkdir -p "$1"; BENCHAGENT_STORE=$(url med) env -u OPENAI_API_KEY "$BA" --workspace "$1" build "$tmp/vc.json"; }
 VC=out/visual_chart_reading_v1
 mb "$tmp/ma" > /dev/null 2> "$tmp/ma.err"
-check "media: machine A builds an image benchmark" test "$(ls "$tmp/ma/$VC/media" | wc -l)" -eq 12 || cat "$tmp/ma.err" >&2
+check "media: machine A builds an image benchmark" test "$(ls "$tmp/ma/$VC/media" | wc -l)" -eq 12; show_on_fail "$tmp/ma.err"
 check "media: the store keeps every file's bytes" test "$(dbq med "SELECT COUNT(*) FROM media_blobs")" -eq "$(dbq med "SELECT COUNT(*) FROM media")"
 mb "$tmp/mbb" > "$tmp/mb.out" 2> "$tmp/mb.err"
-check "media: machine B builds from the store" test $? -eq 0 || cat "$tmp/mb.err" >&2
+check "media: machine B builds from the store" test $? -eq 0; show_on_fail "$tmp/mb.err"
 check "media: B made nothing anew" grep -q "0 new" "$tmp/mb.out"
 check "media: B's benchmark equals A's, media files byte for byte" diff -r "$tmp/ma/$VC/media" "$tmp/mbb/$VC/media"
 check "media: B's items equal A's" cmp -s "$tmp/ma/$VC/items.jsonl" "$tmp/mbb/$VC/items.jsonl"
@@ -209,7 +208,7 @@ done
 pg_restart
 check "restart: the server came back" pg_sql "SELECT 1"
 wait $pr
-check "restart: the build finishes" test $? -eq 0 || tail -5 "$tmp/r1.err" >&2
+check "restart: the build finishes" test $? -eq 0; show_on_fail "$tmp/r1.err"
 check "restart: the store reconnected" grep -q "reconnected" "$tmp/r1.err"
 check "restart: items equal the one-process build" cmp -s "$BENCH/items.jsonl" "$tmp/r1/$OUT/items.jsonl"
 workspace "$tmp/r2" "$EXEC"

@@ -7,8 +7,7 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 . "$(dirname "$0")/lib/testserver.sh"
 tmp=$(mktemp -d)
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+trap 'stop_servers; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 mkdir -p out/rb/media
 for i in 1 2 3 4; do
@@ -20,17 +19,8 @@ printf 'png bytes' > out/rb/media/dots.png
 printf '{"id": "rb"}\n' > out/rb/manifest.json
 echo '{"rules": [{"when": {"body_contains": "(R1)"}, "replies": [{"content": "Answer: 3"}]}], "default": {"content": "Answer: 0"}}' > rules.json
 start_server rules.json
-cat > benchagent.yaml <<Y
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    model: m
-gateway:
-  retry_base_ms: 5
-evaluation:
-  resamples: 100
-Y
+workspace -R -m m -g "retry_base_ms: 5" . "evaluation:
+  resamples: 100"
 "$BA" --workspace "$tmp" eval out/rb --model local/m > eval.txt 2> eval.err
 check "eval ran" test -s eval.txt
 # the kept image item's file now leads out of the folder: the copy fails mid-way
