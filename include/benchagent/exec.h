@@ -218,6 +218,13 @@ typedef struct ba_tool {
 	 * rule accepts exactly these conversions; NULL for other tools. */
 	const char *consumes;
 	const char *produces;
+	/* 1: the planner offers it to the grounding agent by name for a
+	 * transformation (plan_note: what the agent is told besides the name,
+	 * or NULL); 0: the agent does not propose it on its own (a conversion
+	 * reaches it through a candidate's "via"). Every tool of the table is a
+	 * step a plan may name either way. */
+	int planner;
+	const char *plan_note;
 	/* an LLM tool's prompt (prompts/<file>): its text is part of the tool's
 	 * memo key and of the build's recorded versions, so editing it redoes
 	 * exactly the work that used it; NULL for pure tools */

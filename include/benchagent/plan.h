@@ -26,24 +26,31 @@
 #include "benchagent/query.h"
 #include "benchagent/store.h"
 
-/* The executor's tool names: the only steps a transformation may list
- * (NULL-terminated). Documented in docs/planner.md. */
-extern const char *const ba_plan_tools[];
-/* A name of ba_plan_tools or of a tool the executor registered. */
-int ba_plan_tool_known(const char *name);
-
-/* The executor's tools as the planner sees them: a conversion tool names
- * the modality it reads and the one it produces (e.g. text -> audio);
- * others leave both NULL. The executor registers its tool table (copied)
- * when it is linked in; the modality rule of grounding accepts exactly
- * the conversions registered here (docs/planner.md). Thread-safe. */
+/* The executor's tools as the planner sees them. The planner keeps no
+ * list of its own: the executor registers its one tool table (copied;
+ * src/exec/tools.c) when it is linked in, and the planner reads only that
+ * (docs/planner.md). A conversion tool names the modality it reads and the
+ * one it produces (e.g. text -> audio); the modality rule of grounding
+ * accepts exactly these conversions. planner = 1 for a tool the grounding
+ * agent is offered by name for its transformations (note: what it is told
+ * besides the name, or NULL); a conversion comes to it through a
+ * candidate's "via" instead. Thread-safe; a new registration replaces the
+ * last. */
 typedef struct ba_plan_tool_info {
 	const char *name;
 	const char *consumes;
 	const char *produces;
+	int planner;
+	const char *note;
 } ba_plan_tool_info;
 void ba_plan_register_tools(const ba_plan_tool_info *tools, size_t n);
-int ba_plan_tool_registered(const char *name);
+/* 1 when name is a registered tool: the only steps a transformation may
+ * list (checked by the grounding agent and ba_plan_validate). */
+int ba_plan_tool_known(const char *name);
+/* The tools offered to the grounding agent, in table order:
+ * "context_construction, question_rewrite, ..." with each note in
+ * parentheses when notes is 1 (new string, "" when none is registered). */
+char *ba_plan_tool_list(int notes);
 /* The executor's feasibility check (ba_exec_plan_feasibility), registered
  * when the executor is linked in: the planner dry-builds its accepted
  * (subtask, source) pairs with it and sends a pair that cannot build back

@@ -18,21 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const ba_plan_tools[] = {
-	"context_construction", "question_rewrite", "dialogue_synthesis", "reasoning_transform",
-	"distractor_writing", "choice_shuffle", "answer_normalize", "image_crop", "image_degrade",
-	"metadata_question", NULL
-};
-
-int ba_plan_tool_known(const char *name)
-{
-	int i;
-	for (i = 0; name && ba_plan_tools[i]; i++)
-		if (!strcmp(ba_plan_tools[i], name))
-			return 1;
-	return ba_plan_tool_registered(name);
-}
-
 /* Item fields a generator produces (targets of a generator field_map). */
 static const char *const gen_fields[] = { "question", "answer", "answer_text", "choices",
 					  "explanation", "context", "media", "metadata", NULL };
@@ -136,13 +121,12 @@ static int t_score(void *ud, const json_t *args, json_t **result, ba_error *err)
 		}
 		json_array_foreach(json_object_get(s, "transformation"), j, step) {
 			if (!ba_plan_tool_known(ba_json_str(step, "tool", NULL))) {
+				char *names = ba_plan_tool_list(0);
+				ba_error_set(err, BA_EINVAL, "scores[%zu].transformation[%zu].tool: '%s' is not "
+					     "an executor tool (use %s)", i, j, ba_json_str(step, "tool", "?"), names);
+				free(names);
 				json_decref(checked);
-				return ba_error_set(err, BA_EINVAL,
-						    "scores[%zu].transformation[%zu].tool: '%s' is not an executor "
-						    "tool (use context_construction, question_rewrite, "
-						    "dialogue_synthesis, reasoning_transform, distractor_writing, "
-						    "choice_shuffle, answer_normalize, image_crop, image_degrade)",
-						    i, j, ba_json_str(step, "tool", "?"));
+				return BA_EINVAL;
 			}
 		}
 		if (json_object_get(cand, "via")) {
@@ -394,9 +378,10 @@ static int ground_one(planner *p, const json_t *st, const json_t *request, json_
 	ba_agent_spec spec = BA_AGENT_SPEC_INIT;
 	ba_agent_result res;
 	const char *sid = ba_json_str(st, "id", "?");
-	json_t *ranked = NULL, *r;
+	json_t *ranked = NULL, *r, *vars = NULL;
 	size_t i, accepted = 0;
 	double best;
+	char *tools;
 	int rc;
 
 	*unfit = NULL;
@@ -415,6 +400,11 @@ static int ground_one(planner *p, const json_t *st, const json_t *request, json_
 	spec.name = "grounding";
 	spec.role = "grounding";
 	spec.prompt = "grounding.txt";
+	/* the executor tools it may name, from the executor's table */
+	tools = ba_plan_tool_list(1);
+	vars = json_pack("{s:s}", "tools", tools);
+	free(tools);
+	spec.vars = vars;
 	spec.tools = grounding_tools;
 	spec.ntools = sizeof(grounding_tools) / sizeof(grounding_tools[0]);
 	spec.state = ground_state;
@@ -474,6 +464,7 @@ static int ground_one(planner *p, const json_t *st, const json_t *request, json_
 	}
 	ba_agent_result_clear(&res);
 out:
+	json_decref(vars);
 	json_decref(ranked);
 	json_decref(g.candidates);
 	json_decref(g.scores);

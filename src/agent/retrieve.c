@@ -4,8 +4,9 @@
  * modalities a conversion tool may produce), the query they expand to,
  * the hybrid retrieval over the pool's cards and the generators (one
  * index, src/data/retrieve.c), and the modality rule with cross-modal
- * conversions read from the executor's tool table. `cards search` calls
- * the same ba_plan_search, so users see what the agent saw.
+ * conversions read from the executor's tool table as registered (tools.c).
+ * `cards search` calls the same ba_plan_search, so users see what the
+ * agent saw.
  */
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
@@ -15,77 +16,8 @@
 #include "benchagent/text.h"
 #include "benchagent/log.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the executor's tools, as registered by the executor ---- */
-static pthread_mutex_t tools_mu = PTHREAD_MUTEX_INITIALIZER;
-static ba_plan_tool_info *tools;
-static size_t ntools;
-
-void ba_plan_register_tools(const ba_plan_tool_info *t, size_t n)
-{
-	size_t i;
-
-	pthread_mutex_lock(&tools_mu);
-	for (i = 0; i < ntools; i++) {
-		free((char *)tools[i].name);
-		free((char *)tools[i].consumes);
-		free((char *)tools[i].produces);
-	}
-	free(tools);
-	tools = n ? ba_calloc(n, sizeof(*tools)) : NULL;
-	for (i = 0; i < n; i++) {
-		tools[i].name = ba_strdup(t[i].name);
-		tools[i].consumes = t[i].consumes ? ba_strdup(t[i].consumes) : NULL;
-		tools[i].produces = t[i].produces ? ba_strdup(t[i].produces) : NULL;
-	}
-	ntools = n;
-	pthread_mutex_unlock(&tools_mu);
-}
-
-int ba_plan_tool_registered(const char *name)
-{
-	size_t i;
-	int found = 0;
-
-	pthread_mutex_lock(&tools_mu);
-	for (i = 0; name && i < ntools && !found; i++)
-		found = !strcmp(tools[i].name, name);
-	pthread_mutex_unlock(&tools_mu);
-	return found;
-}
-
-/* The registered tool that turns `from` into `to` (new string) or NULL. */
-char *ba_plan_conversion(const char *from, const char *to)
-{
-	char *r = NULL;
-	size_t i;
-
-	pthread_mutex_lock(&tools_mu);
-	for (i = 0; i < ntools && !r; i++)
-		if (tools[i].consumes && tools[i].produces && !strcmp(tools[i].consumes, from) &&
-		    !strcmp(tools[i].produces, to))
-			r = ba_strdup(tools[i].name);
-	pthread_mutex_unlock(&tools_mu);
-	return r;
-}
-
-/* Every conversion the executor can perform: [{tool, from, to}]. */
-json_t *ba_plan_conversions(void)
-{
-	json_t *a = json_array();
-	size_t i;
-
-	pthread_mutex_lock(&tools_mu);
-	for (i = 0; i < ntools; i++)
-		if (tools[i].consumes && tools[i].produces)
-			json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "tool", tools[i].name, "from",
-							   tools[i].consumes, "to", tools[i].produces));
-	pthread_mutex_unlock(&tools_mu);
-	return a;
-}
 
 /* ---- modalities ---- */
 static int has_mod(const json_t *arr, const char *m)

@@ -25,55 +25,66 @@ static const ba_tool tools[] = {
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"style\":{\"type\":\"string\",\"maxLength\":200},"
 			 "\"max_words\":{\"type\":\"integer\",\"minimum\":20,\"maximum\":1000}},\"additionalProperties\":false}",
 	  .default_args = "{}", .run = ba_tool_context_construction,
-	  .prompt = "exec_context_construction.txt" },
+	  .prompt = "exec_context_construction.txt",
+	  .planner = 1 },
 	{ .name = "question_rewrite", .kind = BA_TOOL_LLM,
 	  .description = "Rewrite the question stem so it targets the subtask, without changing the answer or hinting at it.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"style\":{\"type\":\"string\",\"maxLength\":200}},"
 			 "\"additionalProperties\":false}",
 	  .default_args = "{}", .run = ba_tool_question_rewrite,
-	  .prompt = "exec_question_rewrite.txt" },
+	  .prompt = "exec_question_rewrite.txt",
+	  .planner = 1 },
 	{ .name = "dialogue_synthesis", .kind = BA_TOOL_LLM,
 	  .description = "Turn the source material into a multi-speaker dialogue used as the context.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"speakers\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":5},"
 			 "\"turns\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":20}},\"additionalProperties\":false}",
 	  .default_args = "{\"speakers\":2,\"turns\":6}", .run = ba_tool_dialogue_synthesis,
-	  .prompt = "exec_dialogue_synthesis.txt" },
+	  .prompt = "exec_dialogue_synthesis.txt",
+	  .planner = 1 },
 	{ .name = "reasoning_transform", .kind = BA_TOOL_LLM,
 	  .description = "Reframe the question so reaching the same answer needs an extra reasoning step; write the explanation.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"hops\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":4}},"
 			 "\"additionalProperties\":false}",
 	  .default_args = "{\"hops\":1}", .run = ba_tool_reasoning_transform,
-	  .prompt = "exec_reasoning_transform.txt" },
+	  .prompt = "exec_reasoning_transform.txt",
+	  .planner = 1 },
 	{ .name = "distractor_writing", .kind = BA_TOOL_LLM,
 	  .description = "Write plausible but wrong options; the correct answer becomes option A before shuffling.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},"
 			 "\"additionalProperties\":false}",
 	  .default_args = "{\"n\":3}", .run = ba_tool_distractor_writing,
-	  .prompt = "exec_distractor_writing.txt" },
+	  .prompt = "exec_distractor_writing.txt",
+	  .planner = 1 },
 	{ .name = "choice_shuffle", .kind = BA_TOOL_PURE,
 	  .description = "Normalise the options (trim, de-duplicate) and shuffle them with the correct option's position balanced across items; max_options keeps a seeded subset of a long list (the key always among them).",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"max_options\":{\"type\":\"integer\",\"minimum\":2,\"maximum\":10}},\"additionalProperties\":false}",
-	  .default_args = "{}", .run = ba_tool_choice_shuffle },
+	  .default_args = "{}", .run = ba_tool_choice_shuffle,
+	  .planner = 1 },
 	{ .name = "answer_normalize", .kind = BA_TOOL_PURE,
 	  .description = "Normalise the answer to the subtask's answer type (letter, number, yes/no, trimmed text).",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"format\":{\"enum\":[\"auto\",\"letter\",\"number\",\"yesno\",\"text\"]}},"
 			 "\"additionalProperties\":false}",
-	  .default_args = "{\"format\":\"auto\"}", .run = ba_tool_answer_normalize },
+	  .default_args = "{\"format\":\"auto\"}", .run = ba_tool_answer_normalize,
+	  .planner = 1 },
 	{ .name = "image_crop", .kind = BA_TOOL_PURE,
 	  .description = "Crop the image to a box, or mask the box out (box in fractions of width/height).",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"box\":{\"type\":\"array\",\"items\":{\"type\":\"number\",\"minimum\":0,\"maximum\":1},"
 			 "\"minItems\":4,\"maxItems\":4},\"mode\":{\"enum\":[\"crop\",\"mask\"]}},\"additionalProperties\":false}",
-	  .default_args = "{\"box\":[0.05,0.05,0.95,0.95],\"mode\":\"crop\"}", .run = ba_tool_image_crop },
+	  .default_args = "{\"box\":[0.05,0.05,0.95,0.95],\"mode\":\"crop\"}", .run = ba_tool_image_crop,
+	  .planner = 1 },
 	{ .name = "image_degrade", .kind = BA_TOOL_PURE,
 	  .description = "Degrade the image: blur, noise, jpeg, occlusion, brightness or contrast at severity 1-5.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"kind\":{\"enum\":[\"blur\",\"noise\",\"jpeg\",\"occlusion\",\"brightness\",\"contrast\"]},"
 			 "\"severity\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":5}},\"required\":[\"kind\"],\"additionalProperties\":false}",
-	  .default_args = "{\"kind\":\"blur\",\"severity\":2}", .run = ba_tool_image_degrade },
+	  .default_args = "{\"kind\":\"blur\",\"severity\":2}", .run = ba_tool_image_degrade,
+	  .planner = 1 },
 	{ .name = "metadata_question", .kind = BA_TOOL_PURE,
 	  .description = "Type-B sources: a multiple-choice question about the value of the role that names the target (a label, name, box), distractors from other samples' values of the same type.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"asks_for\":{\"type\":\"string\",\"minLength\":1,\"maxLength\":80},"
 			 "\"n\":{\"type\":\"integer\",\"minimum\":1,\"maximum\":7}},\"additionalProperties\":false}",
-	  .default_args = "{\"n\":3}", .run = ba_tool_metadata_question },
+	  .default_args = "{\"n\":3}", .run = ba_tool_metadata_question,
+	  .planner = 1, .plan_note = "a source with no ready question but a label, name or box per sample: ask for it, "
+				     "distractors from other samples' values; purpose \"ask for the <what the label names>\"" },
 	{ .name = "text_to_speech", .kind = BA_TOOL_PURE,
 	  .description = "Speak the context (or question) as WAV audio: flite for English, espeak-ng for other languages, one voice per speaker of a 'Name: line' dialogue; English speech is recognised back (pocketsphinx) and re-made or rejected above the WER threshold.",
 	  .args_schema = "{\"type\":\"object\",\"properties\":{\"source\":{\"enum\":[\"context\",\"question\",\"both\"]},"
@@ -120,8 +131,9 @@ const ba_tool *ba_tool_table(size_t *n)
 	return tools;
 }
 
-/* The planner sees this table (names, conversions) as soon as the
- * executor is linked in: registered before main runs. */
+/* The planner sees this table (names, conversions, the tools it offers
+ * the grounding agent) as soon as the executor is linked in: registered
+ * before main runs. The planner has no list of its own. */
 __attribute__((constructor)) static void register_with_planner(void)
 {
 	size_t n = sizeof(tools) / sizeof(tools[0]), i;
@@ -131,6 +143,8 @@ __attribute__((constructor)) static void register_with_planner(void)
 		info[i].name = tools[i].name;
 		info[i].consumes = tools[i].consumes;
 		info[i].produces = tools[i].produces;
+		info[i].planner = tools[i].planner;
+		info[i].note = tools[i].plan_note;
 	}
 	ba_plan_register_tools(info, n);
 }

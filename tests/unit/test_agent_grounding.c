@@ -12,6 +12,7 @@
 #include "benchagent/json.h"
 #include "benchagent/plan.h"
 #include "../../src/agent/planner.h"
+#include "plan_tools.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,7 @@ static int setup(void **state)
 	unsetenv("OPENAI_BASE_URL");
 	snprintf(pool, sizeof(pool), "%s/datasets/general-bench-subset", bt_shared());
 	ba_plan_register_mocks();
-	ba_plan_register_tools(NULL, 0);
+	bt_plan_tools(NULL, 0);
 	return 0;
 }
 
@@ -229,7 +230,7 @@ static void test_speech_through_tts(void **state)
 	ba_error err = BA_ERROR_INIT;
 
 	(void)state;
-	ba_plan_register_tools(tts, 1);
+	bt_plan_tools(tts, 1);
 	plan = make(cfg, q, &rc, NULL, 0);
 	assert_int_equal(rc, 0);
 	assert_int_equal(ba_plan_validate(plan, &err), 0);
@@ -264,7 +265,7 @@ static void test_speech_through_tts(void **state)
 	assert_true(via >= 1);
 	assert_true(dialog);
 	(void)mixed; /* the generator may or may not be accepted beside them */
-	ba_plan_register_tools(NULL, 0);
+	bt_plan_tools(NULL, 0);
 	json_decref(plan);
 	json_decref(q);
 	ba_config_free(cfg);
@@ -286,7 +287,7 @@ static void test_image_through_render(void **state)
 	(void)state;
 	snprintf(path, sizeof(path), "%s/tests/data/grounding/rendered_news.json", BA_SOURCE_DIR);
 	q = load_query(path);
-	ba_plan_register_tools(render, 1);
+	bt_plan_tools(render, 1);
 	plan = make(cfg, q, &rc, NULL, 0);
 	assert_int_equal(rc, 0);
 	st = json_array_get(json_object_get(plan, "subtasks"), 0);
@@ -306,7 +307,7 @@ static void test_image_through_render(void **state)
 	assert_int_equal(n, 2);
 	json_decref(plan);
 	/* no renderer: the news datasets never ground an image subtask */
-	ba_plan_register_tools(NULL, 0);
+	bt_plan_tools(NULL, 0);
 	plan = make(cfg, q, &rc, NULL, 0);
 	if (rc == 0)
 		json_array_foreach(json_object_get(plan, "groundings"), i, g) {
@@ -489,6 +490,35 @@ static void test_type_b_box(void **state)
 	ba_config_free(cfg);
 }
 
+/* What the grounding agent is told about tools comes from the registered
+ * table only: the tools offered by name in table order (with their notes
+ * in the prompt), not the conversions; every registered tool is a step a
+ * transformation may name, nothing else is. */
+static void test_tool_list(void **state)
+{
+	static const ba_plan_tool_info t[] = { { "write", NULL, NULL, 1, NULL },
+					       { "speak", "text", "audio", 0, NULL },
+					       { "ask", NULL, NULL, 1, "a label per sample: ask for it" } };
+	char *names, *noted;
+
+	(void)state;
+	ba_plan_register_tools(t, 3);
+	names = ba_plan_tool_list(0);
+	noted = ba_plan_tool_list(1);
+	assert_string_equal(names, "write, ask");
+	assert_string_equal(noted, "write, ask (a label per sample: ask for it)");
+	assert_true(ba_plan_tool_known("speak"));
+	assert_false(ba_plan_tool_known("context_construction"));
+	free(names);
+	free(noted);
+	ba_plan_register_tools(NULL, 0);
+	names = ba_plan_tool_list(1);
+	assert_string_equal(names, "");
+	assert_false(ba_plan_tool_known("write"));
+	free(names);
+	bt_plan_tools(NULL, 0);
+}
+
 static void test_modality_rule(void **state)
 {
 	static const ba_plan_tool_info tools[] = { { "speak", "text", "audio" }, { "crop", NULL, NULL } };
@@ -497,12 +527,12 @@ static void test_modality_rule(void **state)
 	json_t *img = json_pack("[s]", "image");
 
 	(void)state;
-	ba_plan_register_tools(NULL, 0);
+	bt_plan_tools(NULL, 0);
 	assert_true(ba_plan_modality_fit(text, text, NULL, &via));
 	assert_null(via);
 	assert_false(ba_plan_modality_fit(text, ti, conv, &via));  /* image ignored by text items */
 	assert_false(ba_plan_modality_fit(ta, text, conv, &via));  /* no tool can speak yet */
-	ba_plan_register_tools(tools, 2);
+	bt_plan_tools(tools, 2);
 	assert_true(ba_plan_tool_known("speak"));
 	assert_true(ba_plan_modality_fit(ta, text, conv, &via)); /* the table has a text -> audio tool */
 	assert_string_equal(ba_json_str(json_array_get(via, 0), "tool", ""), "speak");
@@ -512,7 +542,7 @@ static void test_modality_rule(void **state)
 	{
 		/* one line in the table, and text grounds image subtasks */
 		static const ba_plan_tool_info more[] = { { "speak", "text", "audio" }, { "draw", "text", "image" } };
-		ba_plan_register_tools(more, 2);
+		bt_plan_tools(more, 2);
 		assert_true(ba_plan_modality_fit(ti, text, img, &via));
 		assert_string_equal(ba_json_str(json_array_get(via, 0), "tool", ""), "draw");
 		assert_string_equal(ba_json_str(json_array_get(via, 0), "from", ""), "text");
@@ -521,7 +551,7 @@ static void test_modality_rule(void **state)
 		assert_false(ba_plan_modality_fit(ti, text, conv, &via)); /* only audio allowed */
 		assert_false(ba_plan_modality_fit(text, ti, img, &via));  /* never image -> text */
 	}
-	ba_plan_register_tools(NULL, 0);
+	bt_plan_tools(NULL, 0);
 	assert_false(ba_plan_tool_known("speak"));
 	json_decref(text);
 	json_decref(ti);
@@ -581,6 +611,7 @@ int main(void)
 		cmocka_unit_test(test_type_b_source),
 		cmocka_unit_test(test_type_b_box),
 		cmocka_unit_test(test_modality_rule),
+		cmocka_unit_test(test_tool_list),
 		cmocka_unit_test(test_search_explains),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);

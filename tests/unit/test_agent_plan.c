@@ -9,6 +9,7 @@
 #include "benchagent/json.h"
 #include "benchagent/plan.h"
 #include "../../src/agent/planner.h"
+#include "plan_tools.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +24,7 @@ static int setup(void **state)
 	unsetenv("OPENAI_BASE_URL");
 	snprintf(pool, sizeof(pool), "%s/datasets/general-bench-subset", bt_shared());
 	ba_plan_register_mocks();
+	bt_plan_tools(NULL, 0);
 	return 0;
 }
 

@@ -9,9 +9,11 @@
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
 #include "benchagent/llm.h"
+#include "benchagent/plan.h"
 #include "benchagent/store.h"
 
 #include <cairo.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,6 +58,36 @@ static void test_table(void **state)
 		assert_non_null(strstr(e.msg, "image_degrade"));
 		json_decref(bad);
 	}
+}
+
+/* The planner sees this table and nothing else: every entry is a step a
+ * plan may name, and the grounding agent is offered by name exactly the
+ * entries marked .planner (no conversion among them), in table order. */
+static void test_table_registered_with_planner(void **state)
+{
+	size_t n, i;
+	const ba_tool *t = ba_tool_table(&n);
+	char *names = ba_plan_tool_list(0), *noted = ba_plan_tool_list(1);
+	char want[4096] = "";
+	int offered = 0;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		assert_true(ba_plan_tool_known(t[i].name));
+		if (!t[i].planner)
+			continue;
+		assert_null(t[i].consumes);
+		snprintf(want + strlen(want), sizeof(want) - strlen(want), "%s%s", offered++ ? ", " : "", t[i].name);
+	}
+	assert_string_equal(names, want);
+	assert_int_equal(offered, 10);
+	assert_non_null(strstr(names, "metadata_question"));
+	assert_null(strstr(names, "text_to_speech"));
+	/* the prompt's list carries the notes */
+	assert_non_null(strstr(noted, "metadata_question (a source with no ready question"));
+	assert_false(ba_plan_tool_known("rm_rf"));
+	free(names);
+	free(noted);
 }
 
 static void test_shuffle_balanced(void **state)
@@ -463,6 +495,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_table_registered_with_planner),
 		cmocka_unit_test(test_shuffle_balanced),
 		cmocka_unit_test(test_shuffle_dedup_and_errors),
 		cmocka_unit_test(test_answer_normalize),
