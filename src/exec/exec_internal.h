@@ -11,6 +11,7 @@
 #include "benchagent/exec.h"
 #include "benchagent/log.h"
 #include "benchagent/verify.h"
+#include "prompt_forms.h" /* slots and inline options (prompt_forms.c) */
 
 
 typedef struct ba_exec_ctx {
@@ -47,19 +48,6 @@ typedef struct ba_exec_ctx {
 const json_t *ba_exec_plan_subtask(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_source(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_grounding(const json_t *plan, const char *subtask, const char *source);
-
-/* prompt_forms.c: the pool's prompt conventions. Fill "<<<field>>>" slots
- * of the string roles in fields from the raw sample (a slot whose text
- * another role shows is removed). */
-void ba_exec_fill_slots(json_t *fields, const json_t *raw);
-/* Options written as lettered lines at the end of text ("A. ..\nB. ..",
- * optionally followed by "Choose A, B, C, or D."): 1 with *stem (the text
- * before them, caller frees) and *choices (new ref), 0 when there are none. */
-int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
-/* A closing sentence listing the allowed answers ("The possible relation
- * types are: AFTER, BEFORE, ..."), the answer among them: 1 with *stem
- * (the text before that sentence) and *choices (the labels), else 0. */
-int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
 
 /* relation_fact.c: an answer listing relation triples ("(S (PER) =>
  * per:title => actor (STRING) ...") as one question about one fact whose

@@ -1,13 +1,20 @@
 /*
- * prompt_forms.c - the pool's prompt conventions, read the way an examinee
- * would see them: a prompt that names another field of its sample as a
- * template slot ("<<<raw_text>>>\n\nWhich pair ...") and a prompt that
- * carries its own options as lettered lines ("A. ...\nB. ...\n\nChoose A,
- * B, C, or D."). Left as they are, the first shows the examinee the slot
- * marker instead of the text, the second gives an item whose stem lists
- * options A-D while its choices are four bare letters.
+ * prompt_forms.c - the one reader of what a prompt writes inline, read the
+ * way an examinee would see it. The pool's prompts name another field of
+ * their sample as a template slot ("<<<raw_text>>>\n\nWhich pair ...") and
+ * carry their own options in three forms: lettered lines ("A. ...\nB. ...
+ * \n\nChoose A, B, C, or D."), a closing label list ("The possible relation
+ * types are: AFTER, BEFORE, ...") and a bracket list ("The candidate
+ * choices are ['a', 'b']."). Left as they are, a slot shows the examinee
+ * the marker instead of the text, and an item whose stem lists options
+ * A-D has four bare letters as choices. Draft time (dataset.c, draft.c)
+ * and tool time (tools_choice.c: choice_shuffle, answer_normalize) call
+ * the entry points of prompt_forms.h; nothing else in the executor parses
+ * these forms. The verifier reads option lines with code of its own on
+ * purpose (src/verify/checks.c: a check must not share the parser it
+ * checks).
  */
-#include "exec_internal.h"
+#include "prompt_forms.h"
 #include "benchagent/alloc.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
@@ -15,6 +22,7 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SLOT_OPEN "<<<"
 #define SLOT_CLOSE ">>>"
@@ -114,8 +122,7 @@ static int line_start(const char *text, const char *p)
 	return p == text || p[-1] == '\n';
 }
 
-/* "X. " or "X) " or "(X) " at p for the letter want: the text after it. */
-static const char *option_label(const char *p, char want)
+const char *ba_exec_option_label(const char *p, char want)
 {
 	if (p[0] == '(' && p[1] == want && p[2] == ')' && p[3] == ' ')
 		return p + 4;
@@ -145,7 +152,7 @@ int ba_exec_lettered_options(const char *text, char **stem, json_t **choices)
 	*stem = NULL;
 	*choices = NULL;
 	for (p = text; (p = strstr(p, "A")); p++)
-		if (line_start(text, p) && option_label(p, 'A')) {
+		if (line_start(text, p) && ba_exec_option_label(p, 'A')) {
 			first = p;
 			break;
 		}
@@ -153,8 +160,8 @@ int ba_exec_lettered_options(const char *text, char **stem, json_t **choices)
 		return 0;
 	opts = json_array();
 	p = first;
-	while (want - 'A' < OPTIONS_MAX && line_start(text, p) && option_label(p, want)) {
-		const char *t = option_label(p, want), *nl = strchr(t, '\n');
+	while (want - 'A' < OPTIONS_MAX && line_start(text, p) && ba_exec_option_label(p, want)) {
+		const char *t = ba_exec_option_label(p, want), *nl = strchr(t, '\n');
 		size_t n = nl ? (size_t)(nl - t) : strlen(t);
 		while (n > 0 && isspace((unsigned char)t[n - 1]))
 			n--;
@@ -239,4 +246,45 @@ int ba_exec_listed_labels(const char *text, const char *answer, char **stem, jso
 		json_decref(labels);
 	}
 	return 0;
+}
+
+int ba_exec_bracket_choices(const char *text, char **stem, json_t **choices)
+{
+	const char *list = strstr(text, "choices are ["), *p, *sent;
+	json_t *arr;
+	size_t n;
+
+	*stem = NULL;
+	*choices = NULL;
+	if (!list)
+		return 0;
+	p = list + strlen("choices are [");
+	arr = json_array();
+	while (*p && *p != ']') {
+		char quote;
+		const char *e;
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p != '\'' && *p != '"')
+			break;
+		quote = *p++;
+		e = strchr(p, quote);
+		if (!e)
+			break;
+		json_array_append_new(arr, json_stringn(p, (size_t)(e - p)));
+		p = e + 1;
+	}
+	if (*p != ']' || json_array_size(arr) < 2) {
+		json_decref(arr);
+		return 0;
+	}
+	/* the stem: the text before the sentence that holds the list */
+	for (sent = list; sent > text && sent[-1] != '.' && sent[-1] != '?'; sent--)
+		;
+	n = (size_t)(sent - text);
+	while (n > 0 && isspace((unsigned char)text[n - 1]))
+		n--;
+	*stem = ba_strndup(text, n);
+	*choices = arr;
+	return 1;
 }

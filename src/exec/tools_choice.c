@@ -34,15 +34,11 @@ static void strip_labels(char **opt, size_t n)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++) {
-		const char *s = opt[i];
-		char L = (char)('A' + i);
-		if (!((s[0] == L && (s[1] == '.' || s[1] == ')') && s[2] == ' ') ||
-		      (s[0] == '(' && s[1] == L && s[2] == ')' && s[3] == ' ')))
+	for (i = 0; i < n; i++)
+		if (!ba_exec_option_label(opt[i], (char)('A' + i)))
 			return;
-	}
 	for (i = 0; i < n; i++) {
-		char *t = trim_dup(opt[i] + (opt[i][0] == '(' ? 4 : 3));
+		char *t = trim_dup(ba_exec_option_label(opt[i], (char)('A' + i)));
 		free(opt[i]);
 		opt[i] = t;
 	}
@@ -170,38 +166,6 @@ cleanup:
 	return rc;
 }
 
-/* "The candidate choices are ['a', 'b']." inside a question: options. */
-static json_t *parse_inline_choices(const char *q, size_t *start)
-{
-	const char *p = strstr(q, "choices are [");
-	json_t *arr;
-
-	if (!p)
-		return NULL;
-	*start = (size_t)(p - q);
-	p += strlen("choices are [");
-	arr = json_array();
-	while (*p && *p != ']') {
-		char quote;
-		const char *e;
-		while (*p == ' ' || *p == ',')
-			p++;
-		if (*p != '\'' && *p != '"')
-			break;
-		quote = *p++;
-		e = strchr(p, quote);
-		if (!e)
-			break;
-		json_array_append_new(arr, json_stringn(p, (size_t)(e - p)));
-		p = e + 1;
-	}
-	if (*p != ']' || json_array_size(arr) < 2) {
-		json_decref(arr);
-		return NULL;
-	}
-	return arr;
-}
-
 static char *clean_text(const char *s)
 {
 	ba_buf b = BA_BUF_INIT(1 << 20);
@@ -227,32 +191,25 @@ static char *clean_text(const char *s)
 }
 
 /* Options written inline in the question ("The candidate choices are
- * [...]") become the item's choices, the sentence holding them cut out of
- * the stem. 1 when taken. */
+ * [...]", read by prompt_forms.c) become the item's choices, the sentence
+ * holding them cut out of the stem. 1 when taken. */
 static int take_inline_choices(json_t *res)
 {
-	size_t start;
-	const char *q = ba_json_str(res, "question", "");
-	json_t *inl = parse_inline_choices(q, &start);
-	const char *sent;
-	char *head, *c;
+	char *stem, *c;
+	json_t *inl;
 
-	if (!inl)
+	if (!ba_exec_bracket_choices(ba_json_str(res, "question", ""), &stem, &inl))
 		return 0;
-	sent = q + start;
-	while (sent > q && sent[-1] != '.' && sent[-1] != '?')
-		sent--;
-	head = ba_strndup(q, (size_t)(sent - q));
-	c = clean_text(head);
+	c = clean_text(stem);
 	json_object_set_new(res, "question", json_string(c));
 	free(c);
-	free(head);
+	free(stem);
 	json_object_set_new(res, "choices", inl);
 	return 1;
 }
 
 /* The answer as the letter of its option; options written inline in the
- * question ("(A) .. (B) ..") become the item's choices. */
+ * question ("The candidate choices are [...]") become the item's choices. */
 static int norm_letter(json_t *res, const char *a, ba_error *err)
 {
 	json_t *choices = json_object_get(res, "choices");
@@ -353,11 +310,13 @@ int ba_tool_answer_normalize(ba_tool_ctx *ctx, const json_t *args, const json_t 
 		return ba_error_set(err, BA_EINVAL, "tool answer_normalize: the item has no answer");
 	}
 	if (strcmp(fmt, "auto") == 0) {
-		size_t st0;
-		json_t *inl = parse_inline_choices(ba_json_str(res, "question", ""), &st0);
+		char *stem;
+		json_t *inl;
 		/* a choice item still without options (distractors come later):
 		 * normalise the answer text */
-		int opts = json_array_size(json_object_get(res, "choices")) >= 2 || inl;
+		int opts = ba_exec_bracket_choices(ba_json_str(res, "question", ""), &stem, &inl) ||
+			   json_array_size(json_object_get(res, "choices")) >= 2;
+		free(stem);
 		json_decref(inl);
 		if (!strcmp(at, "choice") && !opts)
 			at = "short";

@@ -42,7 +42,10 @@ static int has_slot(const char *s)
 }
 
 /* Lines of text that start like options ("A. ", "B) ", "(C) "), counted
- * from A in order: a stem that lists options of its own. */
+ * from A in order: a stem that lists options of its own. Kept apart from
+ * the executor's reader of the same forms (src/exec/prompt_forms.c) on
+ * purpose, and looser than it (any line, leading space, no closing rule):
+ * a check that shared that parser would pass exactly the stems it misses. */
 static int lettered_lines(const char *s)
 {
 	int next = 0;

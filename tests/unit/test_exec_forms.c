@@ -1,9 +1,11 @@
 /*
- * test_exec_forms.c - the pool's prompt forms (src/exec/prompt_forms.c):
- * template slots filled or removed, lettered option lines and closing
- * label lists turned into options, and the texts that are neither left
- * alone. The prompts are the shared pool's own (Event-Coreference-
- * Resolution, Temporal-Event-Reasoning).
+ * test_exec_forms.c - the pool's prompt forms, through their one reader
+ * (src/exec/prompt_forms.c): template slots filled or removed; options in
+ * each inline form (lettered lines, a closing label list, a bracket list
+ * "The candidate choices are [...]", an option's own label) turned into
+ * options, and the texts that are none of them left alone. The prompts
+ * are the shared pool's own (Event-Coreference-Resolution, Temporal-Event-
+ * Reasoning, Chemistry VQA).
  */
 #include "support.h"
 #include "benchagent/json.h"
@@ -12,10 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../src/exec/prompt_forms.h" /* the one reader of slots and inline options */
+
 /* src/exec/exec_internal.h */
-void ba_exec_fill_slots(json_t *fields, const json_t *raw);
-int ba_exec_lettered_options(const char *text, char **stem, json_t **choices);
-int ba_exec_listed_labels(const char *text, const char *answer, char **stem, json_t **choices);
 int ba_exec_relation_fact(const char *answer, const char *dialogue, uint64_t seed, char **question,
 			  json_t **choices);
 
@@ -80,6 +81,51 @@ static void test_labels(void **state)
 	assert_int_equal(ba_exec_listed_labels("Name the colours: red, green, blue, and say why.", "red", &stem, &ch), 0);
 }
 
+/* Chemistry VQA's form: the list inside the question, the stem the text
+ * before the sentence holding it; a list that is not closed, not quoted or
+ * of one option is no list. */
+static void test_bracket(void **state)
+{
+	const char *q = "The diagram shows two solutions. Which solution is denser? The candidate choices are "
+			"['Solution B', \"Solution A\", 'neither']. Answer with the option.";
+	char *stem;
+	json_t *ch;
+	(void)state;
+	assert_int_equal(ba_exec_bracket_choices(q, &stem, &ch), 1);
+	assert_string_equal(stem, "The diagram shows two solutions. Which solution is denser?");
+	assert_int_equal(json_array_size(ch), 3);
+	assert_string_equal(json_string_value(json_array_get(ch, 0)), "Solution B");
+	assert_string_equal(json_string_value(json_array_get(ch, 1)), "Solution A");
+	assert_string_equal(json_string_value(json_array_get(ch, 2)), "neither");
+	free(stem);
+	json_decref(ch);
+	/* the list in the first sentence: an empty stem */
+	assert_int_equal(ba_exec_bracket_choices("Its choices are ['x', 'y']", &stem, &ch), 1);
+	assert_string_equal(stem, "");
+	free(stem);
+	json_decref(ch);
+	assert_int_equal(ba_exec_bracket_choices("The candidate choices are ['x', 'y'", &stem, &ch), 0);
+	assert_int_equal(ba_exec_bracket_choices("The candidate choices are [x, y].", &stem, &ch), 0);
+	assert_int_equal(ba_exec_bracket_choices("The candidate choices are ['only'].", &stem, &ch), 0);
+	assert_int_equal(ba_exec_bracket_choices("Which is denser, A or B?", &stem, &ch), 0);
+	assert_null(stem);
+	assert_null(ch);
+}
+
+/* An option's own label, as choice_shuffle strips it and the lettered
+ * form reads it: "A. ", "A) ", "(A) ", only for the letter asked. */
+static void test_option_label(void **state)
+{
+	(void)state;
+	assert_string_equal(ba_exec_option_label("A. one", 'A'), "one");
+	assert_string_equal(ba_exec_option_label("B) two", 'B'), "two");
+	assert_string_equal(ba_exec_option_label("(C) three", 'C'), "three");
+	assert_null(ba_exec_option_label("B. two", 'A'));
+	assert_null(ba_exec_option_label("A.one", 'A'));
+	assert_null(ba_exec_option_label("A dog", 'A'));
+	assert_null(ba_exec_option_label("(A)x", 'A'));
+}
+
 /* Dialogue-Relation-Extraction's answer form: one fact asked, the key
  * first, no option that also holds or is another name of the key. */
 static void test_relation_fact(void **state)
@@ -129,6 +175,8 @@ int main(void)
 		cmocka_unit_test(test_slots),
 		cmocka_unit_test(test_lettered),
 		cmocka_unit_test(test_labels),
+		cmocka_unit_test(test_bracket),
+		cmocka_unit_test(test_option_label),
 		cmocka_unit_test(test_relation_fact),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
