@@ -804,19 +804,3 @@ int gen_open_draw(lua_State *L)
 	(void)i;
 	return 1;
 }
-
-#if defined(__SANITIZE_ADDRESS__)
-/* fontconfig (under cairo's text API) keeps process-lifetime caches that
- * LeakSanitizer reports at exit; they are not ours and not growing. */
-const char *__lsan_default_suppressions(void);
-const char *__lsan_default_suppressions(void)
-{
-	return "leak:libfontconfig\n";
-}
-
-const char *__lsan_default_options(void);
-const char *__lsan_default_options(void)
-{
-	return "print_suppressions=0";
-}
-#endif
