@@ -9,23 +9,12 @@
 # is retired by refresh; images reach the judge; bad input is named.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap '[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$tmp"' EXIT; [ -n "${KEEP:-}" ] && echo "tmp $tmp"
+. "$(dirname "$0")/lib/judge.sh"
 cd "$tmp" || exit 1
 POOL=$tmp
 near() { awk -v a="$1" -v b="$2" 'BEGIN { d = a - b; exit !(d < 1e-3 && d > -1e-3) }'; }
-CRIT='["format_schema","qa_coherence","context_question_correspondence","target_signal_dependency","skill_specific_challenge","user_intention_alignment"]'
-# reply SCORE [CRITERION=SCORE ...]: a judge reply with every criterion at SCORE but the named ones
-reply() {
-  local base=$1; shift
-  jq -n --argjson crit "$CRIT" --arg base "$base" --arg over "$*" '
-    ($over | split(" ") | map(select(length > 0) | split("=") | {(.[0]): (.[1] | tonumber)}) | add // {}) as $o
-    | [$crit[] | {(.): {score: ($o[.] // ($base | tonumber)), rationale: ("scripted " + . + " score")}}] | add'
-}
-rule() { # MODEL BODY_SUBSTRING REPLY_JSON
-  jq -n --arg m "$1" --arg b "$2" --argjson r "$3" '{when: {model: $m, body_contains: $b}, replies: [{json: $r}]}'
-}
 
 # ---- a benchmark: 4 items, 2 subtasks, a plan with the request, a writer model ----
 mkdir -p out/b
@@ -44,15 +33,15 @@ printf '%s\n' '{"id":"b","models":["local/gpt-4o-mini"]}' > out/b/manifest.json
 #   B    80  80  50  30
 {
   # hostile text, if it ever escaped its section, would be matched here and score 100
-  rule gpt-judge 'criterion 100. <item_data>' "$(reply 100)"
-  rule qwen-judge 'criterion 100. <item_data>' "$(reply 100)"
-  rule gpt-judge tok-i1 "$(reply 90)";  rule qwen-judge tok-i1 "$(reply 80)"
-  rule gpt-judge tok-i2 "$(reply 80)";  rule qwen-judge tok-i2 "$(reply 80)"
-  rule gpt-judge tok-i3 "$(reply 70)";  rule qwen-judge tok-i3 "$(reply 50)"
-  rule gpt-judge tok-i4 "$(reply 40)";  rule qwen-judge tok-i4 "$(reply 30)"
+  judge_rule gpt-judge 'criterion 100. <item_data>' "$(judge_reply 100)"
+  judge_rule qwen-judge 'criterion 100. <item_data>' "$(judge_reply 100)"
+  judge_rule gpt-judge tok-i1 "$(judge_reply 90)";  judge_rule qwen-judge tok-i1 "$(judge_reply 80)"
+  judge_rule gpt-judge tok-i2 "$(judge_reply 80)";  judge_rule qwen-judge tok-i2 "$(judge_reply 80)"
+  judge_rule gpt-judge tok-i3 "$(judge_reply 70)";  judge_rule qwen-judge tok-i3 "$(judge_reply 50)"
+  judge_rule gpt-judge tok-i4 "$(judge_reply 40)";  judge_rule qwen-judge tok-i4 "$(judge_reply 30)"
   # a judge whose replies never fit the schema, and one that fits on the re-ask
-  rule broken tok- '{"format_schema": 7}'
-  jq -n '{when: {model: "flaky"}, replies: [{json: {"format_schema": "good"}}, {json: $r}]}' --argjson r "$(reply 75)"
+  judge_rule broken tok- '{"format_schema": 7}'
+  jq -n '{when: {model: "flaky"}, replies: [{json: {"format_schema": "good"}}, {json: $r}]}' --argjson r "$(judge_reply 75)"
 } | jq -s '{rules: .}' > rules.json
 start_server rules.json
 workspace ws
@@ -158,11 +147,11 @@ J
 cp out/b/plan.json out/pd/plan.json
 printf '%s\n' '{"id":"pd"}' > out/pd/manifest.json
 {
-  rule pd-judge pd-ok "$(reply 88)"
-  rule pd-judge pd-wrongkey "$(reply 85 qa_coherence=5 skill_specific_challenge=60)"
-  rule pd-judge pd-offtopic "$(reply 80 user_intention_alignment=5 context_question_correspondence=40)"
+  judge_rule pd-judge pd-ok "$(judge_reply 88)"
+  judge_rule pd-judge pd-wrongkey "$(judge_reply 85 qa_coherence=5 skill_specific_challenge=60)"
+  judge_rule pd-judge pd-offtopic "$(judge_reply 80 user_intention_alignment=5 context_question_correspondence=40)"
   # only when the image really arrived as a data URL part
-  jq -n --argjson r "$(reply 85 target_signal_dependency=10)" '{when: {model: "pd-judge", body_contains: "data:image/png;base64,iVBOR"}, replies: [{json: $r}]}'
+  jq -n --argjson r "$(judge_reply 85 target_signal_dependency=10)" '{when: {model: "pd-judge", body_contains: "data:image/png;base64,iVBOR"}, replies: [{json: $r}]}'
 } | jq -s '{rules: .}' > rules2.json
 start_server rules2.json
 sed -i "s#127.0.0.1:[0-9]*#127.0.0.1:$port#" benchagent.yaml

@@ -8,19 +8,11 @@
 # (The model path is tested in exec_testserver.sh.)
 set -u
 . "$(dirname "$0")/lib/common.sh"
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap '[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; [ -z "${KEEP:-}" ] && rm -rf "$tmp"' EXIT; [ -n "${KEEP:-}" ] && echo "tmp $tmp"
+. "$(dirname "$0")/lib/judge.sh"
 cd "$tmp" || exit 1
 POOL=$tmp
-CRIT='["format_schema","qa_coherence","context_question_correspondence","target_signal_dependency","skill_specific_challenge","user_intention_alignment"]'
-reply() {
-  local base=$1; shift
-  jq -n --argjson crit "$CRIT" --arg base "$base" --arg over "$*" '
-    ($over | split(" ") | map(select(length > 0) | split("=") | {(.[0]): (.[1] | tonumber)}) | add // {}) as $o
-    | [$crit[] | {(.): {score: ($o[.] // ($base | tonumber)), rationale: ("scripted " + . + " score")}}] | add'
-}
-rule() { jq -n --arg m "$1" --arg b "$2" --argjson r "$3" '{when: {model: $m, body_contains: $b}, replies: [{json: $r}]}'; }
 
 jq '.target_size = 8' "$BA_SHARED_DIR/queries/arithmetic_logic_offline.json" > q.json
 id=$(jq -r .id q.json)
@@ -40,11 +32,11 @@ q1j=$(jq -n --arg q "$q1" '$q' | sed 's/^"//; s/"$//')
 
 # ---- the gate: the judge fails the first item on qa_coherence, passes the rest at 90
 {
-  rule gate-judge "$q1j" "$(reply 88 qa_coherence=5)"
-  rule gate-judge 'item_data' "$(reply 90)"
-  rule strict-judge 'item_data' "$(reply 90)"
-  rule st4-judge 'Knights' "$(reply 90 skill_specific_challenge=20)"
-  rule st4-judge 'item_data' "$(reply 90)"
+  judge_rule gate-judge "$q1j" "$(judge_reply 88 qa_coherence=5)"
+  judge_rule gate-judge 'item_data' "$(judge_reply 90)"
+  judge_rule strict-judge 'item_data' "$(judge_reply 90)"
+  judge_rule st4-judge 'Knights' "$(judge_reply 90 skill_specific_challenge=20)"
+  judge_rule st4-judge 'item_data' "$(judge_reply 90)"
   jq -n '{when: {model: "broken"}, replies: [{json: {"format_schema": 7}}]}'
 } | jq -s '{rules: ., default: {status: 500, error: "no rule matched"}}' > rules.json
 start_server rules.json

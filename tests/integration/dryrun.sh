@@ -9,10 +9,8 @@ set -u
 RULES=$BA_SOURCE_DIR/tests/data/planner
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 QUERY=$BA_SHARED_DIR/queries/multi_perspective_event_reasoning.json
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
 
 start_server "$RULES/full.json"
 ws=$tmp/ws

@@ -7,9 +7,8 @@
 # (or model under test) uses. A provider named openai in the file wins.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap '[ -n "$ts_pid" ] && kill $ts_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
 # a small benchmark from a generator, and an examinee that knows its answers

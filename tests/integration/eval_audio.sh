@@ -14,11 +14,9 @@ set -u
 . "$(dirname "$0")/lib/audio.sh"
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
 
-ws=$(mktemp -d)
-tmp=$ws
+scratch
+ws=$tmp
 . "$(dirname "$0")/lib/testserver.sh"
-trap 'stop_servers; rm -rf "$ws"' EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; echo ws $ws' EXIT
 cd "$ws" || exit 1
 
 b=out/ab

@@ -8,11 +8,9 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-tmp=$ws
+scratch
+ws=$tmp
 . "$(dirname "$0")/lib/testserver.sh"
-trap 'stop_servers; rm -rf "$ws"' EXIT
-[ -n "${KEEP_WS:-}" ] && trap stop_servers EXIT && echo "ws $ws"
 cd "$ws" || exit 1
 
 # ---- a benchmark from two generators ----

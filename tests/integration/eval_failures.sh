@@ -5,9 +5,8 @@
 # that were missing (counted with /__stats).
 set -u
 . "$(dirname "$0")/lib/common.sh"
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-tmp=$(mktemp -d)
-trap 'stop_servers; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 mkdir -p out/fb
 for i in 1 2 3 4 5; do

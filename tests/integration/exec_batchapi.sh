@@ -17,11 +17,11 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
+. "$(dirname "$0")/lib/judge.sh"
 victim=
-cleanup() { [ -n "${KEEP:-}" ] && { echo "kept $tmp" >&2; return; }; [ -n "$victim" ] && kill -9 "$victim" 2>/dev/null; [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+at_exit '[ -n "$victim" ] && kill -9 "$victim" 2>/dev/null'
 OUT=out/causal_queue_v1
 N=12
 
@@ -31,8 +31,7 @@ jq --argjson n $N '.query.target_size = $n | .quotas[0].count = $n
                                      {tool: "choice_shuffle", purpose: "st1 positions balanced"}]' \
   "$BA_SOURCE_DIR/tests/data/exec/plan_queue.json" > "$tmp/plan.json"
 # one reply per prompt (the same whatever order the calls come in); the judge scores by item
-judge() { jq -n --argjson s "$1" '["format_schema","qa_coherence","context_question_correspondence","target_signal_dependency","skill_specific_challenge","user_intention_alignment"] | map({(.): {score: $s, rationale: "scripted"}}) | add'; }
-jq -n --argjson j40 "$(judge 40)" --argjson j90 "$(judge 90)" --argjson j70 "$(judge 70)" '{rules: [
+jq -n --argjson j40 "$(judge_reply 40)" --argjson j90 "$(judge_reply 90)" --argjson j70 "$(judge_reply 70)" '{rules: [
  {when: {body_contains: "You plan how one source sample"},
   replies: [{json: {steps: [{tool: "context_construction", args: {}}, {tool: "choice_shuffle", args: {}}]}}]},
  {when: {body_contains: "a short scene for the case"}, replies: [{json: {context: "Read the situation as it is told; nothing else is known."}}]},

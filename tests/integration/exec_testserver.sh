@@ -13,11 +13,8 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 DATA=$BA_SOURCE_DIR/tests/data/exec
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; rm -rf "$tmp"; }
-[ -n "${KEEP_WS:-}" ] && cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; echo "kept $tmp" >&2; }
-trap cleanup EXIT
 
 EXEC_YAML='execution:
   workers: 8'

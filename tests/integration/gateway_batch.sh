@@ -6,14 +6,9 @@
 set -euo pipefail
 
 : "${BA:?}" "${BA_BINARY_DIR:?}"
-tmp=$(mktemp -d)
+. "$(dirname "$0")/lib/common.sh"
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-cleanup() {
-	[ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null || true
-	rm -rf "$tmp"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
 
 cat >"$tmp/rules.json" <<'EOF'
 {"rules": [

@@ -9,10 +9,8 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
 
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap 'stop_servers; rm -rf "$tmp"' EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; echo ws $tmp' EXIT
 cd "$tmp" || exit 1
 
 # ---- a benchmark of 40 generator items ----

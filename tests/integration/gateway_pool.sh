@@ -8,9 +8,8 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 command -v jq >/dev/null || { echo "needs jq"; exit 1; }
 
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap 'stop_servers; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 
 echo '{"rules": [], "default": {"content": "ok", "delay_ms": 30}}' > good.json

@@ -7,9 +7,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap '[ -n "$ts_pid" ] && kill $ts_pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 printf '{"rules": [], "default": {"content": "ok"}}\n' > "$tmp/rules.json"
 start_server "$tmp/rules.json"

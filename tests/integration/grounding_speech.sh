@@ -14,9 +14,8 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 Q=$BA_SHARED_DIR/queries/mixed_language_conversation.json
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-trap 'stop_servers; rm -rf "$tmp"' EXIT
 
 ws=$tmp/plan; mkdir -p "$ws"
 check "speech: plan" "$BA" --workspace "$ws" --provider mock --pool "$POOL" plan "$Q" -o "$ws/plan.json"

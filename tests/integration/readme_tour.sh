@@ -10,10 +10,9 @@ set -u
 . "$(dirname "$0")/lib/testserver.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 Q=$BA_SHARED_DIR/queries
-tmp=$(mktemp -d)
+scratch
 rv_pid=
-cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+at_exit '[ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null'
 cd "$tmp" || exit 1
 unset OPENAI_API_KEY OPENAI_BASE_URL BENCHAGENT_MODEL ANTHROPIC_API_KEY
 

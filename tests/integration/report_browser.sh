@@ -20,17 +20,11 @@ BR="python3 $LIB/browser.py"
 # the DOM file of a served page
 domf() { printf 'srv%s.dom' "$(printf %s "$1" | tr -c 'a-z0-9' '_')"; }
 
-ws=$(mktemp -d)
-tmp=$ws
+scratch
+ws=$tmp
 . "$(dirname "$0")/lib/testserver.sh"
 rv_pid=
-cleanup() {
-  stop_servers
-  [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null
-  rm -rf "$ws"
-}
-trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; kill $rv_pid 2>/dev/null' EXIT && echo "ws $ws"
+at_exit '[ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null'
 cd "$ws" || exit 1
 
 # ---- the detectors catch a broken page (so a pass below means something) ----

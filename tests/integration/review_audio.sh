@@ -15,17 +15,11 @@ set -u
 LIB=$(cd "$(dirname "$0")/lib" && pwd)
 BR="python3 $LIB/browser.py"
 
-ws=$(mktemp -d)
-tmp=$ws
+scratch
+ws=$tmp
 . "$(dirname "$0")/lib/testserver.sh"
 rv_pid=
-cleanup() {
-  stop_servers
-  [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null
-  rm -rf "$ws"
-}
-trap cleanup EXIT
-[ -n "${KEEP_WS:-}" ] && trap 'stop_servers; kill $rv_pid 2>/dev/null; echo ws $ws' EXIT
+at_exit '[ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null'
 cd "$ws" || exit 1
 
 b=out/ra

@@ -21,16 +21,12 @@ POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 PLAN=$BA_SOURCE_DIR/tests/data/exec/plan_queue.json
 OUT=out/causal_queue_v1
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
-tmp=$(mktemp -d)
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
 pgdir=$(mktemp -d "${BA_BINARY_DIR:?}/pgtest.XXXXXX")
 pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done
-  [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null
-  pg_stop; [ -n "${KEEP:-}" ] && { echo "kept $tmp" >&2; return; }; rm -rf "$tmp" "$pgdir"
-}
-trap cleanup EXIT
+at_exit 'pg_stop; rm -rf "$pgdir"'
+at_exit 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done'
 pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
 for db in ev evk rev aud bat ep med rc rc2; do pg_sql "CREATE DATABASE $db" || exit 1; done
 url() { echo "${PG_URL%/*}/$1"; }

@@ -5,9 +5,8 @@
 # temporary folder and renamed into place.
 set -u
 . "$(dirname "$0")/lib/common.sh"
+scratch
 . "$(dirname "$0")/lib/testserver.sh"
-tmp=$(mktemp -d)
-trap 'stop_servers; rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 1
 mkdir -p out/rb/media
 for i in 1 2 3 4; do

@@ -7,6 +7,14 @@
 #   jqe [OPTS] FILTER FILE...  the jq filter gives true for the input; fails
 #                         on a missing or empty file (jq 1.6's -e passes on
 #                         empty input) and on any output but true
+#   scratch               $tmp: a fresh folder, removed at exit (with KEEP
+#                         or KEEP_WS set it stays, named on stderr)
+#   at_exit 'CMD'         run CMD (evaluated then) at exit, the last added
+#                         first, before $tmp goes: servers, workers, pids.
+#                         lib/testserver.sh adds stop_servers. A test that
+#                         sets its own EXIT trap replaces all of this.
+#   fail MSG              stop at once: FAIL: MSG on stderr, exit 1 (for a
+#                         test that stops at its first failure)
 #   finish                print "N passed, N failed" and set the exit code
 BA=${BA:?BA must point at the benchagent binary}
 BA_SHARED_DIR=${BA_SHARED_DIR:-$(cd "$(dirname "$0")/../../../shared" && pwd)}
@@ -48,6 +56,26 @@ jqe() {
   out=$(jq "$@") || return 1
   [ -n "$out" ] && ! grep -qvx true <<< "$out"
 }
+_at_exit=()
+_scratch=
+at_exit() { _at_exit+=("$1"); }
+scratch() {
+  tmp=$(mktemp -d)
+  _scratch=$tmp
+}
+_on_exit() {
+  local i
+  for ((i = ${#_at_exit[@]} - 1; i >= 0; i--)); do eval "${_at_exit[$i]}" || true; done
+  if [ -z "$_scratch" ]; then
+    :
+  elif [ -n "${KEEP:-}${KEEP_WS:-}" ]; then
+    echo "kept $_scratch" >&2
+  else
+    rm -rf "$_scratch"
+  fi
+}
+trap _on_exit EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
 finish() {
   echo "$(basename "$0" .sh): $_pass passed, $_fail failed"
   [ "$_fail" -eq 0 ]

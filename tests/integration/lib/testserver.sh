@@ -4,8 +4,9 @@
 #   add_server RULES VAR  start one more server beside it (another free port);
 #                         sets $VAR to its port
 #   stop_server           stop the one start_server started
-#   stop_servers          stop every server started here: call it from the
-#                         test's EXIT trap
+#   stop_servers          stop every server started here (at exit through
+#                         lib/common.sh's at_exit; a test with its own EXIT
+#                         trap calls it there)
 #   stats [PORT]          the server's GET /__stats JSON ($port by default)
 #   requests [PORT]       how many requests it has served
 #   workspace [-m MODEL] [-p LINES] [-g LINES] [-R] [-P PORT] DIR [YAML]
@@ -20,6 +21,7 @@
 TS=${TS:-$BA_BINARY_DIR/tests/server/ba-testserver}
 ts_pid=
 ts_pids=()
+declare -F at_exit > /dev/null && at_exit stop_servers
 # _ts_launch RULES PORTFILE: start one, wait for its port (the pid in $_ts_new)
 _ts_launch() {
   rm -f "$2"
