@@ -12,8 +12,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 q="$BA_SOURCE_DIR/tests/data/gen/listening.json"
 out="$ws/out/listening_v1"
 

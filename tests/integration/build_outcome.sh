@@ -7,8 +7,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 gd="$BA_SOURCE_DIR/tests/data/gen"
 printf '{"id": "colours_v1", "description": "a colour naming quiz: which colour is named", "target_size": 12}' > "$ws/q.json"
 

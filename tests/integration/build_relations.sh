@@ -7,8 +7,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 
 "$BA" --workspace "$tmp/ws" --provider mock --pool "$POOL" -q build --allow-short \
   "$BA_SOURCE_DIR/tests/data/exec/query_dialogue_relations.json" > "$tmp/out" 2> "$tmp/err"

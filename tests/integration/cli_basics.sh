@@ -4,8 +4,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 
 out=$("$BA" help) ; check "help exits 0" test $? -eq 0
 for c in init status help; do

@@ -8,8 +8,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 id=multistep_arithmetic_and_logic_v1
 out="$ws/out/$id"
 

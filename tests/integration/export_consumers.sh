@@ -18,8 +18,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 b="$tmp/bench"
 mkdir -p "$b/media/a" "$b/media/b"
 printf 'first image' > "$b/media/a/x.png"

@@ -20,22 +20,10 @@ EOF
 start_server "$tmp/rules.json"
 
 ws="$tmp/ws"
-mkdir -p "$ws"
-cat >"$ws/benchagent.yaml" <<EOF
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    model: test-model
-    max_concurrency: 8
-    price_input: 1.0
-    price_output: 2.0
-roles:
-  default: local/test-model
-gateway:
-  retry_base_ms: 10
-  max_retries: 3
-EOF
+workspace -p "max_concurrency: 8
+price_input: 1.0
+price_output: 2.0" -g "retry_base_ms: 10
+max_retries: 3" "$ws"
 
 n=200
 for i in $(seq $n); do

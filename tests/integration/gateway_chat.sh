@@ -19,19 +19,9 @@ EOF
 start_server "$tmp/rules.json"
 
 ws="$tmp/ws"
-mkdir -p "$ws"
-cat >"$ws/benchagent.yaml" <<EOF
-providers:
-  - name: local
-    protocol: openai
-    base_url: http://127.0.0.1:$port/v1
-    api_key_env: BA_CHAT_TEST_KEY
-    model: test-model
-    price_input: 2.5
-    price_output: 10
-roles:
-  default: local/test-model
-EOF
+workspace -p "api_key_env: BA_CHAT_TEST_KEY
+price_input: 2.5
+price_output: 10" -g "" "$ws"
 export BA_CHAT_TEST_KEY="sk-chat-VERYSECRET-42"
 
 out=$("$BA" --workspace "$ws" -q chat "What is the capital of France?")

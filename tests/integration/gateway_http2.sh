@@ -6,10 +6,9 @@
 # instead of one connection per request in flight.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-tmp=$(mktemp -d)
+scratch
 ng_pid=
-cleanup() { [ -n "$ng_pid" ] && kill "$ng_pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+at_exit '[ -n "$ng_pid" ] && kill "$ng_pid" 2>/dev/null'
 
 if ! command -v nginx >/dev/null || ! command -v openssl >/dev/null; then
   echo "gateway_http2: nginx and openssl are needed (scripts/install-deps.sh installs them)" >&2

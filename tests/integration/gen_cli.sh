@@ -5,8 +5,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 cd "$ws"
 
 n=$("$BA" gen list | wc -l)

@@ -9,8 +9,7 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 DATA=$BA_SOURCE_DIR/tests/data/grounding
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 
 # ---- cards search
 out=$("$BA" --pool "$POOL" cards search "which of two events in a news story happened first" -k 3 2>&1)

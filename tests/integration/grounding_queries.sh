@@ -8,8 +8,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 
 plan() { # plan NAME QUERY -> $tmp/NAME.json
   local ws=$tmp/ws_$1

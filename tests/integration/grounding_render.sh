@@ -12,8 +12,7 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 Q=$BA_SOURCE_DIR/tests/data/grounding/rendered_news.json
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 
 ws=$tmp/plan; mkdir -p "$ws"
 check "render: plan" "$BA" --workspace "$ws" --provider mock --pool "$POOL" plan "$Q" -o "$ws/plan.json"

@@ -5,8 +5,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 cd "$tmp"
 
 fails_with() { # EXPECTED-SUBSTRING CMD...

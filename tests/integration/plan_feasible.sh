@@ -8,8 +8,8 @@ set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
 DATA=$BA_SOURCE_DIR/tests/data/exec
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 
 # a numeric generator in a choice subtask
 python3 - "$DATA/plan_chart.json" "$ws/bad.json" <<'PY'

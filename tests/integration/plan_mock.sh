@@ -5,8 +5,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 
 for q in "$BA_SHARED_DIR"/queries/*.json; do
   name=$(basename "$q" .json)

@@ -6,8 +6,8 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 
-ws=$(mktemp -d)
-trap 'rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
 q="$BA_SHARED_DIR/queries/arithmetic_logic_offline.json"
 env -u OPENAI_API_KEY "$BA" build "$q" --workspace "$ws" -q > /dev/null 2>&1
 cp "$ws/out/multistep_arithmetic_and_logic_v1/plan.json" "$ws/plan.json"

@@ -5,10 +5,9 @@
 # and 100 idle connections neither block the page nor stay open long.
 set -u
 . "$(dirname "$0")/lib/common.sh"
-tmp=$(mktemp -d)
+scratch
 rv_pid=
-cleanup() { [ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null; exec 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
+at_exit '[ -n "$rv_pid" ] && kill "$rv_pid" 2>/dev/null; exec 2>/dev/null'
 b="$tmp/bench"
 mkdir -p "$b"
 echo '{"id":"r-1","subtask":"s","question":"What is 1+1?","answer":"2","answer_type":"numeric"}' > "$b/items.jsonl"

@@ -5,8 +5,7 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 POOL=$BA_SHARED_DIR/datasets/general-bench-subset
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+scratch
 python3 - "$tmp/q.json" <<'PY'
 import json, sys
 desc = ("Evaluate multistep arithmetic word problems and logical deduction puzzles for grade school "

@@ -9,8 +9,10 @@
 set -u
 . "$(dirname "$0")/lib/common.sh"
 TOYS=${BA_TOYS:?BA_TOYS must point at benchagent-toys of the test build}
-ws=$(mktemp -d)
-trap 'kill $stub 2>/dev/null; [ -n "${KEEP:-}" ] || rm -rf "$ws"' EXIT
+scratch
+ws=$tmp
+stub=
+at_exit '[ -n "$stub" ] && kill "$stub" 2>/dev/null'
 
 # the stub: POST /toy/complete {"model","prompt"} -> {"output","tokens"};
 # the answer is the word after "Reverse:" written backwards; every request

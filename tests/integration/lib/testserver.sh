@@ -15,7 +15,8 @@
 #                         (test-model), with LINES (-p: price_input: 1.0 ...)
 #                         added to its entry; roles: default: local/MODEL
 #                         (none with -R); pool: $POOL when set; gateway:
-#                         retry_base_ms: 20 (-g LINES instead: its keys);
+#                         retry_base_ms: 20 (-g LINES instead: its keys;
+#                         -g '': no gateway section);
 #                         then YAML, further sections (or, indented, more
 #                         gateway keys)
 TS=${TS:-$BA_BINARY_DIR/tests/server/ba-testserver}
@@ -75,8 +76,8 @@ workspace() {
     [ -n "$plines" ] && printf '%s\n' "$plines" | sed 's/^/    /'
     [ -n "$roles" ] && printf 'roles:\n  default: local/%s\n' "$model"
     [ -n "${POOL:-}" ] && printf 'pool: %s\n' "$POOL"
-    printf 'gateway:\n'
-    printf '%s\n' "$glines" | sed 's/^/  /'
+    [ -n "$glines" ] && printf 'gateway:\n%s\n' "$glines" | sed '2,$s/^/  /'
     [ -n "${2:-}" ] && printf '%s\n' "$2"
   } > "$1/benchagent.yaml"
+  return 0
 }
