@@ -39,16 +39,31 @@
  * budget stops the run (state is kept: rerun to resume). */
 int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err);
-/* ba_exec_build with the audit gate (build --audit, docs/audit.md): every
- * unit verification accepted is judged by gate's panel and rejected (check
- * "audit") when its weakest criterion's panel mean is below the threshold;
- * replenishment rounds make new units in place of the rejected ones. gate
- * NULL is ba_exec_build (which also takes back units rejected by an
- * earlier gate alone). The manifest gets "audit_gate". */
+/* ba_exec_build with options (w NULL: none):
+ * - gate: the audit gate (build --audit, docs/audit.md): every unit
+ *   verification accepted is judged by gate's panel and rejected (check
+ *   "audit") when its weakest criterion's panel mean is below the
+ *   threshold; replenishment rounds make new units in place of the
+ *   rejected ones. Without a gate, units rejected by an earlier gate alone
+ *   are taken back. The manifest gets "audit_gate".
+ * - reg: the generators of the plan's generator sources (borrowed; NULL:
+ *   the built-ins plus those the plan carries as source).
+ * - no_item_models: no model makes or inspects an item (the no-model
+ *   build: gw, when given, serves the gate's judges alone).
+ * A generator source's units are units like a dataset's: each unit's
+ * draft is the generator's first draw (of up to 50) that passes its schema
+ * and its own verify() and duplicates no earlier unit's item (drawn again
+ * in place); they then take the same steps, verification, gate,
+ * duplicate check and replenishment as every unit (docs/executor.md). */
 struct ba_audit_gate_opts;
-int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
-			const char *outdir, const struct ba_audit_gate_opts *gate, json_t **manifest,
-			ba_error *err);
+struct ba_gen_registry;
+typedef struct ba_exec_build_with {
+	const struct ba_audit_gate_opts *gate;
+	struct ba_gen_registry *reg;
+	int no_item_models;
+} ba_exec_build_with;
+int ba_exec_build_with_opts(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
+			    const char *outdir, const ba_exec_build_with *w, json_t **manifest, ba_error *err);
 
 /* The whole build for the CLI: doc is a query {id, description,
  * target_size} or a plan (it has "subtasks" and "quotas": validated with
@@ -65,25 +80,6 @@ int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, cons
  * per_subtask, subtasks: {id: {items, quota, ..}}, failures: [{reason,
  * count}] (top 5), and per mode: plan_mock, cost_usd, llm_calls, llm_sent,
  * unit_status | generated, reused, checks}. */
-/* The generator units of a plan whose sources are all generators
- * (gen_units.c): every quota becomes items, in plan order; item i of quota
- * q is drawn by ba_gen_draw_unit from seeds derived from (seed, subtask,
- * generator version, difficulty, i) and must pass the generator's schema,
- * its own verify() = 1, the gate (gate not NULL: judged through gw) and
- * ba_verify's duplicate index over the items accepted before it (a
- * refused draw is drawn again, up to 50 draws; 3 unfillable units in a row
- * end the quota as exhausted, reported in stats.shortfall). Each accepted
- * unit is stored with ba_item_put under run_id, so a rerun (or a resume
- * after kill -9) reuses finished units and gives the same items byte for
- * byte. *items (new ref) is the final array with ids "<query id>-0001"..,
- * subtask, provenance and qc; *stats (new ref) is {checks: {name: {passed,
- * total}}, per_subtask: {id: n}, shortfall: [..], failures, reused: n,
- * generated: n}. */
-struct ba_gen_registry;
-int ba_exec_gen_units(struct ba_gen_registry *reg, ba_store *st, const ba_config *cfg, int64_t run_id,
-		      const json_t *plan, uint64_t seed, ba_gateway *gw, const struct ba_audit_gate_opts *gate, json_t **items, json_t **stats,
-		      ba_error *err);
-
 typedef struct ba_exec_build_opts {
 	const char *outroot;       /* default "out" */
 	int dry_run;
@@ -135,8 +131,9 @@ int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_q
 
 /* ba_exec_plan_feasibility as a gate: 0 when every quota can build, else
  * BA_EINVAL with the first problem's line in err (the others are logged
- * as warnings). */
-int ba_exec_plan_check(const ba_config *cfg, const json_t *plan, ba_error *err);
+ * as warnings). gen_dir (or NULL): generators besides the built-ins
+ * (build --gen-dir). */
+int ba_exec_plan_check(const ba_config *cfg, const json_t *plan, const char *gen_dir, ba_error *err);
 
 /* Register the executor's and verifier's mock responders (roles realize,
  * inspect, repair, fix) so an offline mock run makes sensible items.

@@ -36,6 +36,9 @@ int ba_exec_unit_verify(ba_exec_ctx *x, const json_t *unit, ba_error *err)
 	qc = json_object();
 	json_object_set_new(item, "qc", qc);
 	nfail = ba_verify_item(item, subtask, qc);
+	/* a generator unit's key was checked by its own verify() when drawn */
+	if (json_object_get(json_object_get(state, "src"), "verify"))
+		json_object_set(qc, "verify", json_object_get(json_object_get(state, "src"), "verify"));
 	if (nfail == 0 && x->inspector && x->gw) {
 		ba_inspect_opts o = { .run_id = x->run_id, .repair = x->repair, .subtask = subtask,
 				      .media_root = ba_store_workspace(x->st), .can_wait = 1 };
@@ -105,6 +108,7 @@ static int cursor_fn(void *ud, const char *key, const char *subtask, const char 
 
 	(void)subtask;
 	(void)status;
+	json_object_set_new(x->stored_before, key, json_true());
 	if (strncmp(key, "x:", 2) != 0 || !src || !json_is_integer(pos))
 		return 0;
 	if (json_integer_value(pos) + 1 > ba_json_int(x->src_cursor, src, 0))
@@ -218,6 +222,8 @@ static int collect(ba_exec_ctx *x, const json_t *units, const json_t *states, do
 				json_object_set_new(q, "rejected", json_integer(ba_json_int(q, "rejected", 0) + 1));
 			} else {
 				json_object_set_new(qc, "duplicate", json_pack("{s:s}", "verdict", "pass"));
+				/* which unit made it (work_counts), dropped before the write */
+				json_object_set(it, "_key", json_object_get(json_object_get(c, "unit"), "key"));
 				json_array_append(json_object_get(q, "items"), it);
 			}
 		}
@@ -269,19 +275,57 @@ static json_t *versions(ba_exec_ctx *x)
 	return v;
 }
 
+/* The plan with each generator source's version ("version": the sha256
+ * of its code) in it, so a unit's recipe, hence its key, changes when its
+ * generator does. New ref. */
+static json_t *plan_with_versions(const json_t *plan, ba_gen_registry *reg)
+{
+	json_t *p = json_deep_copy(plan), *src;
+	size_t i;
+
+	json_array_foreach(json_object_get(p, "sources"), i, src) {
+		const ba_gen_info *gi = ba_gen_find(reg, ba_json_str(src, "generator", ""));
+		if (!strcmp(ba_json_str(src, "kind", ""), "generator") && gi && gi->version)
+			json_object_set_new(src, "version", json_string(gi->version));
+	}
+	return p;
+}
+
+/* The generators of a plan with generator sources: w->reg (borrowed), or
+ * the built-ins plus any agent-written ones the plan carries as source. */
+static int ctx_generators(ba_exec_ctx *x, const json_t *plan, const ba_exec_build_with *w, ba_error *err)
+{
+	json_t *src;
+	size_t i;
+	int rc;
+
+	json_array_foreach(json_object_get(plan, "sources"), i, src) {
+		if (strcmp(ba_json_str(src, "kind", ""), "generator"))
+			continue;
+		if (w && w->reg) {
+			x->gen_reg = w->reg;
+			x->gen_reg_borrowed = 1;
+		} else if ((rc = ba_gen_registry_new((ba_gen_registry **)&x->gen_reg, NULL, err)) != 0 ||
+			   (rc = ba_gen_registry_add_plan(x->gen_reg, plan, err)) != 0) {
+			return rc;
+		}
+		x->plan_own = plan_with_versions(plan, x->gen_reg);
+		x->plan = x->plan_own;
+		return 0;
+	}
+	return 0;
+}
+
 /* The executor's context for one build (workers, seed, verification
  * switches from cfg; the generator registry when the plan has generator
  * sources). Undo with ctx_free. */
 static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
-		    int64_t run_id, const ba_audit_gate_opts *gate, ba_error *err)
+		    int64_t run_id, const ba_exec_build_with *w, ba_error *err)
 {
-	json_t *src;
-	size_t i;
-
 	memset(x, 0, sizeof(*x));
-	x->gate = gate;
-	if (gate)
-		ba_audit_gate_signature(gate, x->gate_sig);
+	x->gate = w ? w->gate : NULL;
+	if (x->gate)
+		ba_audit_gate_signature(x->gate, x->gate_sig);
 	x->gw = gw;
 	x->st = st;
 	x->cfg = cfg;
@@ -301,25 +345,18 @@ static int ctx_init(ba_exec_ctx *x, ba_gateway *gw, ba_store *st, const ba_confi
 		gethostname(host, sizeof(host) - 1);
 		snprintf(x->worker, sizeof(x->worker), "%s:%ld", host, (long)getpid());
 	}
-	x->inspector = cfg->verification.inspector;
-	x->repair = cfg->verification.repair;
+	/* no model makes or inspects the items of a no-model build: its
+	 * gateway (build --audit) serves the judges alone */
+	x->inspector = cfg->verification.inspector && !(w && w->no_item_models);
+	x->repair = cfg->verification.repair && !(w && w->no_item_models);
 	x->datasets = json_object();
 	x->src_cursor = json_object();
 	x->slot_pos = json_object();
 	x->models = json_object();
+	x->stored_before = json_object();
 	pthread_mutex_init(&x->mu, NULL);
-	/* generators up front (workers share the registry): the built-ins plus
-	 * any agent-written ones the plan carries as source */
-	json_array_foreach(json_object_get(plan, "sources"), i, src) {
-		int rc;
-		if (strcmp(ba_json_str(src, "kind", ""), "generator"))
-			continue;
-		if ((rc = ba_gen_registry_new((ba_gen_registry **)&x->gen_reg, NULL, err)) != 0 ||
-		    (rc = ba_gen_registry_add_plan(x->gen_reg, plan, err)) != 0)
-			return rc;
-		break;
-	}
-	return 0;
+	/* generators up front (workers share the registry) */
+	return ctx_generators(x, plan, w, err);
 }
 
 static void ctx_free(ba_exec_ctx *x)
@@ -328,7 +365,9 @@ static void ctx_free(ba_exec_ctx *x)
 	json_decref(x->src_cursor);
 	json_decref(x->slot_pos);
 	json_decref(x->models);
-	if (x->gen_reg)
+	json_decref(x->stored_before);
+	json_decref(x->plan_own);
+	if (x->gen_reg && !x->gen_reg_borrowed)
 		ba_gen_registry_free(x->gen_reg);
 	pthread_mutex_destroy(&x->mu);
 }
@@ -432,7 +471,9 @@ static json_t *select_items(const json_t *plan, const round_out *r, const char *
 		json_t *so = json_object_get(so_all, stid);
 		int exh = ba_json_bool(e, "exhausted", 0);
 		if (!so) {
-			so = json_pack("{s:i, s:i, s:b, s:[]}", "quota", 0, "items", 0, "exhausted", 0, "sources");
+			so = json_pack("{s:s, s:i, s:i, s:b, s:[]}", "name",
+				       ba_json_str(ba_exec_plan_subtask(plan, stid), "name", ""), "quota", 0, "items", 0,
+				       "exhausted", 0, "sources");
 			json_object_set_new(so_all, stid, so);
 		}
 		json_array_foreach(json_object_get(e, "items"), j, it) {
@@ -506,6 +547,9 @@ static json_t *failure_reasons(const round_out *r)
 		const char *status = ba_json_str(e, "status", "");
 		if (!strcmp(status, "failed"))
 			ba_verify_count_reason(f, "build", ba_json_str(data, "error", "failed"));
+		else if (!strcmp(status, "exhausted") && ba_json_str(json_object_get(data, "src"), "reason", NULL))
+			ba_verify_count_reason(f, ba_json_str(json_object_get(data, "src"), "check", "source"),
+					       ba_json_str(json_object_get(data, "src"), "reason", ""));
 		else if (!strcmp(status, "exhausted"))
 			ba_verify_count_reason(f, "source", "source exhausted");
 		else if (!strcmp(status, "rejected"))
@@ -547,18 +591,35 @@ static json_t *manifest_extra(ba_exec_ctx *x, const round_out *r, json_t *subtas
 	return mextra;
 }
 
+/* The benchmark's items whose unit was stored before this build began
+ * (reused) and those this build made (generated). Drops their "_key". */
+static void work_counts(const ba_exec_ctx *x, json_t *items, json_t *executor)
+{
+	json_t *it;
+	size_t i;
+	long reused = 0;
+
+	json_array_foreach(items, i, it) {
+		reused += json_object_get(x->stored_before, ba_json_str(it, "_key", "")) != NULL;
+		json_object_del(it, "_key");
+	}
+	json_object_set_new(executor, "reused", json_integer(reused));
+	json_object_set_new(executor, "generated", json_integer((json_int_t)json_array_size(items) - reused));
+}
+
 int ba_exec_build(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan,
 		  int64_t run_id, const char *outdir, json_t **manifest, ba_error *err)
 {
-	return ba_exec_build_gated(gw, st, cfg, plan, run_id, outdir, NULL, manifest, err);
+	return ba_exec_build_with_opts(gw, st, cfg, plan, run_id, outdir, NULL, manifest, err);
 }
 
-int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
-			const char *outdir, const ba_audit_gate_opts *gate, json_t **manifest, ba_error *err)
+int ba_exec_build_with_opts(ba_gateway *gw, ba_store *st, const ba_config *cfg, const json_t *plan, int64_t run_id,
+			    const char *outdir, const ba_exec_build_with *w, json_t **manifest, ba_error *err)
 {
 	ba_exec_ctx x;
 	round_out r = { 0 };
 	json_t *items = NULL, *mextra = NULL, *subtasks_out = NULL;
+	const ba_audit_gate_opts *gate = w ? w->gate : NULL;
 	double thr = cfg->verification.near_duplicate_threshold;
 	int shingle = cfg->verification.shingle;
 	int rounds = cfg->verification.replenish_rounds, round = 0, rc;
@@ -570,16 +631,17 @@ int ba_exec_build_gated(ba_gateway *gw, ba_store *st, const ba_config *cfg, cons
 	ba_exec_register_mocks();
 	if (gate && !gw)
 		return ba_error_set(err, BA_EINVAL, "build --audit: the judges need a model gateway");
-	if ((rc = ctx_init(&x, gw, st, cfg, plan, run_id, gate, err)) != 0)
+	if ((rc = ctx_init(&x, gw, st, cfg, plan, run_id, w, err)) != 0)
 		goto cleanup;
 	if ((rc = ba_item_foreach(st, run_id, NULL, cursor_fn, &x, err)) != 0)
 		goto cleanup;
 	if ((rc = run_rounds(&x, rounds, thr, shingle, &r, &round, err)) != 0)
 		goto cleanup;
-	items = select_items(plan, &r, ba_json_str(json_object_get(plan, "query"), "id", "benchmark"),
+	items = select_items(x.plan, &r, ba_json_str(json_object_get(plan, "query"), "id", "benchmark"),
 			     &subtasks_out);
 	mextra = manifest_extra(&x, &r, subtasks_out, round, thr, rounds);
 	subtasks_out = NULL;
+	work_counts(&x, items, json_object_get(mextra, "executor"));
 	if (gate)
 		json_object_set_new(mextra, "audit_gate", ba_exec_gate_manifest(gate, x.gate_sig));
 	rc = ba_benchout_write(outdir, json_object_get(plan, "query"), plan, items, mextra, st, err);

@@ -323,23 +323,8 @@ int ba_exec_unit_draft(ba_exec_ctx *x, const json_t *unit, json_t **draft, json_
 
 	*draft = NULL;
 	*srcinfo = NULL;
-	if (strcmp(kind, "generator") == 0) {
-		const char *gname = ba_json_str(src, "generator", NULL);
-		json_t *item = NULL;
-		uint64_t seed = (uint64_t)ba_json_int(unit, "seed", 1);
-		if (!gname)
-			return ba_error_set(err, BA_EINVAL, "plan: source %s: generator name missing", srcid);
-		if (!x->gen_reg && (rc = ba_gen_registry_new((ba_gen_registry **)&x->gen_reg, NULL, err)) != 0)
-			return rc;
-		rc = ba_gen_generate(x->gen_reg, gname, seed, (int)ba_json_int(unit, "difficulty", 3), x->st,
-				     &item, err);
-		if (rc != 0)
-			return rc;
-		json_object_del(item, "id");
-		*draft = item;
-		*srcinfo = json_pack("{s:s}", "kind", "generator");
-		return 0;
-	}
+	if (strcmp(kind, "generator") == 0)
+		return ba_exec_gen_draft(x, NULL, unit, draft, srcinfo, err);
 	{
 		const char *dsid = ba_json_str(src, "dataset_id", NULL);
 		json_t *ds;

@@ -14,32 +14,35 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *model_summary(ba_gateway *gw, const json_t *query, const json_t *plan, const json_t *man,
-			     const char *outdir)
+json_t *ba_exec_summary(ba_gateway *gw, const json_t *query, const json_t *plan, const json_t *man,
+			const char *outdir, const char *mode)
 {
-	ba_gateway_stats gs;
+	ba_gateway_stats gs = { 0 };
 	json_t *per = json_object(), *v, *sum;
 	const char *k;
 	long total = 0;
 
-	ba_gateway_stats_get(gw, &gs);
+	if (gw)
+		ba_gateway_stats_get(gw, &gs);
 	json_object_foreach(json_object_get(man, "subtasks"), k, v) {
-		json_object_set(per, k, json_object_get(v, "items"));
+		if (ba_json_int(v, "items", 0) > 0)
+			json_object_set(per, k, json_object_get(v, "items"));
 		total += (long)ba_json_int(v, "items", 0);
 	}
-	sum = json_pack("{s:s, s:s, s:I, s:I, s:o, s:O, s:b, s:f, s:I, s:I, s:O}", "benchmark",
+	sum = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:O, s:b, s:f, s:I, s:I, s:O}", "mode", mode, "benchmark",
 			ba_json_str(query, "id", ""), "out", outdir, "items", (json_int_t)total, "target_size",
 			(json_int_t)ba_json_int(query, "target_size", 0), "per_subtask", per, "subtasks",
 			json_object_get(man, "subtasks"), "plan_mock", ba_json_bool(plan, "mock", 0), "cost_usd",
 			gs.cost_usd, "llm_calls", (json_int_t)gs.calls, "llm_sent", (json_int_t)gs.sent,
 			"unit_status", json_object_get(man, "unit_status"));
-	json_object_set_new(sum, "mode", json_string("model"));
 	json_object_set_new(sum, "target", json_integer(ba_exec_quota_total(plan)));
 	json_object_set_new(sum, "llm_cached", json_integer(gs.cached));
 	json_object_set_new(sum, "prompt_tokens", json_integer(gs.prompt_tokens));
 	json_object_set_new(sum, "completion_tokens", json_integer(gs.completion_tokens));
 	json_object_set_new(sum, "failures", ba_verify_top_reasons(json_object_get(man, "failures"), 5));
 	json_object_set(sum, "checks", json_object_get(man, "checks"));
+	json_object_set(sum, "generated", json_object_get(man, "generated"));
+	json_object_set(sum, "reused", json_object_get(man, "reused"));
 	return sum;
 }
 
@@ -86,7 +89,7 @@ int ba_exec_build_doc(const ba_config *cfg, ba_store *st, const json_t *doc, con
 	if ((m = wants_model(cfg, doc, o, err)) < 0)
 		return m;
 	/* an edited plan that cannot build is refused before any call */
-	if (ba_exec_doc_is_plan(doc) && (rc = ba_exec_plan_check(cfg, doc, err)) != 0)
+	if (ba_exec_doc_is_plan(doc) && (rc = ba_exec_plan_check(cfg, doc, o->gen_dir, err)) != 0)
 		return ba_error_prefix(err, "plan: "), rc;
 	if (m)
 		return ba_exec_build_model(cfg, st, doc, o, summary, err);
@@ -102,6 +105,7 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 	char *safe = NULL, *outdir = NULL;
 	int64_t run_id = 0;
 	ba_audit_gate_opts gate;
+	ba_exec_build_with w = { 0 };
 	int rc, gated, is_plan = ba_exec_doc_is_plan(doc);
 
 	*summary = NULL;
@@ -128,16 +132,17 @@ int ba_exec_build_model(const ba_config *cfg, ba_store *st, const json_t *doc, c
 			goto cleanup;
 		}
 	} else if ((rc = ba_plan_make(gw, st, cfg, query, run_id, &plan, err)) != 0 ||
-		   (rc = ba_exec_plan_check(cfg, plan, err)) != 0) {
+		   (rc = ba_exec_plan_check(cfg, plan, o->gen_dir, err)) != 0) {
 		goto cleanup;
 	}
 	if (o->seed_set)
 		json_object_set_new(plan, "seed", json_integer((json_int_t)(o->seed & 0x7fffffffffffLL)));
 	safe = ba_path_sanitize(ba_json_str(query, "id", "benchmark"));
 	outdir = ba_path_join(o->outroot ? o->outroot : "out", safe);
-	if ((rc = ba_exec_build_gated(gw, st, cfg, plan, run_id, outdir, gated ? &gate : NULL, &man, err)) != 0)
+	w.gate = gated ? &gate : NULL;
+	if ((rc = ba_exec_build_with_opts(gw, st, cfg, plan, run_id, outdir, &w, &man, err)) != 0)
 		goto cleanup;
-	*summary = model_summary(gw, query, plan, man, outdir);
+	*summary = ba_exec_summary(gw, query, plan, man, outdir, "model");
 	ba_exec_outcome_record(st, run_id, *summary);
 cleanup:
 	ba_run_set_status(st, run_id, rc == 0 ? ba_exec_outcome_status(*summary) : rc == BA_EBUDGET ? "stopped" : "failed",

@@ -28,6 +28,9 @@ typedef struct ba_exec_ctx {
 	json_t *src_cursor;      /* source id -> next position in its sample order */
 	json_t *slot_pos;        /* unit slot -> its sample position (kept across recipe edits) */
 	void *gen_reg;           /* generator registry (ba_gen_registry *) or NULL */
+	int gen_reg_borrowed;    /* gen_reg is the caller's (ba_exec_build_with.reg) */
+	json_t *plan_own;        /* plan with the generators' versions, when plan is it */
+	json_t *stored_before;   /* keys of the units stored before this build: reused */
 	pthread_mutex_t mu;      /* guards datasets, models, mock */
 	json_t *models;          /* set of models used: object name -> true */
 	int mock;
@@ -44,6 +47,12 @@ typedef struct ba_exec_ctx {
 	char worker[160];        /* this process in the queue: host:pid */
 } ba_exec_ctx;
 
+/* The CLI's summary of a build (entry.c; fields in exec.h,
+ * ba_exec_build_doc) from the executor's manifest section man; mode is
+ * "model" or "offline"; gw may be NULL. New ref. */
+json_t *ba_exec_summary(ba_gateway *gw, const json_t *query, const json_t *plan, const json_t *man,
+			const char *outdir, const char *mode);
+
 /* plan lookups (borrowed) */
 const json_t *ba_exec_plan_subtask(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_source(const json_t *plan, const char *id);
@@ -58,8 +67,29 @@ const json_t *ba_exec_plan_grounding(const json_t *plan, const char *subtask, co
 int ba_exec_relation_fact(const char *answer, const char *dialogue, uint64_t seed, char **question,
 			  json_t **choices);
 
+/* gen_units.c: a generator source's units. The generator a unit draws
+ * from (NULL for a dataset unit). */
+const char *ba_exec_unit_generator(const ba_exec_ctx *x, const json_t *unit);
+/* What ba_exec_prepare carries from one generator unit to the next: the
+ * duplicate index of the earlier units' items and the exhausted units in
+ * a row per quota. */
+typedef struct ba_exec_gen_prep ba_exec_gen_prep;
+ba_exec_gen_prep *ba_exec_gen_prep_new(const ba_exec_ctx *x);
+void ba_exec_gen_prep_free(ba_exec_gen_prep *gp);
+/* A stored generator unit, met in plan order: its item joins the index. */
+int ba_exec_gen_seen(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, ba_error *err);
+/* A generator unit's draft: the first draw (of up to 50) that passes the
+ * generator's schema and its own verify() and, with gp, is no duplicate
+ * of an earlier unit's item. 0 with *draft (new ref) and *srcinfo ({kind,
+ * step: the provenance step, verify: the generator's verdict}); 0 with
+ * *draft NULL when the unit is exhausted (srcinfo says why); or an error
+ * (the unit fails: every draw failed the generator's checks). */
+int ba_exec_gen_draft(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, json_t **draft, json_t **srcinfo,
+		      ba_error *err);
+
 /* Build the initial draft of a unit from its source (dataset sample or
- * generator). Returns 0 with *draft (new ref), or an error. */
+ * generator, drawn with no duplicate index). Returns 0 with *draft (new
+ * ref), or an error. */
 int ba_exec_unit_draft(ba_exec_ctx *x, const json_t *unit, json_t **draft, json_t **srcinfo,
 		       ba_error *err);
 /* Make (or reuse) a unit's state and run its steps to completion. The
@@ -71,7 +101,7 @@ json_t *ba_exec_status_map(ba_exec_ctx *x);
 /* The units whose status in map is `status` (NULL: units with no state). */
 json_t *ba_exec_units_with(const json_t *units, const json_t *map, const char *status);
 /* Create the stored state of every unit that has none (sample choice,
- * first draft), sequentially and in one transaction. */
+ * first draft), sequentially in plan order (transactions of 64 units). */
 int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err);
 /* Run fn on every unit on the worker pool (x->workers threads); the
  * first failing unit stops the pool and its error is returned. */
@@ -101,11 +131,6 @@ int ba_exec_unit_gate(ba_exec_ctx *x, const json_t *unit, ba_error *err);
  * auditor registered: call before the gateway is made), 0 without. */
 int ba_exec_gate_init(const ba_exec_build_opts *o, const json_t *query, ba_store *st, int64_t run_id,
 		      struct ba_audit_gate_opts *g);
-/* build --audit on the generator units: the panel of g judges one draw
- * (item) of plan: 0 passed (*verdict, a new ref, becomes its qc.audit),
- * 1 rejected (*verdict says why), <0 no judgement (err). */
-int ba_exec_gate_draw(ba_gateway *gw, const struct ba_audit_gate_opts *g, const json_t *plan, const json_t *item,
-		      json_t **verdict, ba_error *err);
 /* The manifest's "audit_gate": {judges, threshold, seed, signature}. New ref. */
 json_t *ba_exec_gate_manifest(const struct ba_audit_gate_opts *gate, const char *sig);
 /* Run every unit on the worker pool. */

@@ -98,9 +98,10 @@ int ba_exec_expand(const json_t *plan, uint64_t seed, const json_t *extra, json_
 					    src);
 		}
 		diff = json_object_get(q, "difficulty");
-		if (json_is_array(diff) && json_array_size(diff) == 2) {
+		if (json_is_array(diff) && (json_array_size(diff) == 1 || json_array_size(diff) == 2)) {
+			/* [d] or [lo, hi] */
 			dlo = (int)json_integer_value(json_array_get(diff, 0));
-			dhi = (int)json_integer_value(json_array_get(diff, 1));
+			dhi = (int)json_integer_value(json_array_get(diff, json_array_size(diff) - 1));
 		} else if (json_is_integer(diff)) {
 			dlo = dhi = (int)json_integer_value(diff);
 		} else {
@@ -121,6 +122,10 @@ int ba_exec_expand(const json_t *plan, uint64_t seed, const json_t *extra, json_
 			json_t *r = json_pack("{s:O, s:O, s:O?, s:O?, s:[i, i]}", "subtask", st, "source", so,
 					      "transformation", json_object_get(g, "transformation"), "field_map",
 					      json_object_get(g, "field_map"), "difficulty", dlo, dhi);
+			/* a generator's item is made of the seed (a dataset's of its
+			 * sample, which a slot keeps) */
+			if (!strcmp(ba_json_str(so, "kind", "dataset"), "generator"))
+				json_object_set_new(r, "seed", json_integer((json_int_t)(seed & 0x7fffffffffffLL)));
 			ba_json_hash(r, recipe);
 			recipe[8] = 0;
 			json_decref(r);

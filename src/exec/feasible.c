@@ -221,8 +221,10 @@ static int dry_unit(ba_exec_ctx *x, const json_t *unit, char *why, size_t wlen)
 	return ok;
 }
 
-int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_quota, json_t **problems,
-			     ba_error *err)
+/* ba_exec_plan_feasibility with the generators of gen_dir besides the
+ * built-ins and the plan's own. */
+static int feasibility(const ba_config *cfg, const json_t *plan, const char *gen_dir, int per_quota,
+		       json_t **problems, ba_error *err)
 {
 	ba_exec_ctx x;
 	json_t *small, *units = NULL, *q, *u, *out = json_array(), *src;
@@ -248,7 +250,7 @@ int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_q
 	x.plan = small;
 	json_array_foreach(json_object_get(small, "sources"), i, src)
 		if (!strcmp(ba_json_str(src, "kind", ""), "generator")) {
-			if ((rc = ba_gen_registry_new((ba_gen_registry **)&x.gen_reg, NULL, err)) != 0 ||
+			if ((rc = ba_gen_registry_new((ba_gen_registry **)&x.gen_reg, gen_dir, err)) != 0 ||
 			    (rc = ba_gen_registry_add_plan(x.gen_reg, small, err)) != 0)
 				goto cleanup;
 			break;
@@ -309,11 +311,17 @@ __attribute__((constructor)) static void register_feasibility(void)
 	ba_plan_register_feasibility(planner_hook);
 }
 
-int ba_exec_plan_check(const ba_config *cfg, const json_t *plan, ba_error *err)
+int ba_exec_plan_feasibility(const ba_config *cfg, const json_t *plan, int per_quota, json_t **problems,
+			     ba_error *err)
+{
+	return feasibility(cfg, plan, NULL, per_quota, problems, err);
+}
+
+int ba_exec_plan_check(const ba_config *cfg, const json_t *plan, const char *gen_dir, ba_error *err)
 {
 	json_t *problems = NULL, *e;
 	size_t i, n;
-	int rc = ba_exec_plan_feasibility(cfg, plan, BA_EXEC_FEASIBLE_UNITS, &problems, err);
+	int rc = feasibility(cfg, plan, gen_dir, BA_EXEC_FEASIBLE_UNITS, &problems, err);
 
 	if (rc != 0)
 		return rc;

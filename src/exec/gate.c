@@ -1,5 +1,5 @@
 /*
- * gate.c - `build --audit` on the model path: after verification every
+ * gate.c - `build --audit`: after verification every
  * checked unit is judged by the audit panel (ba_audit_gate_item); one below
  * the threshold is rejected by the check "audit" (its reason names the
  * weakest criterion and the judge's rationale), and the replenishment
@@ -129,15 +129,4 @@ int ba_exec_gate_init(const ba_exec_build_opts *o, const json_t *query, ba_store
 	g->run_id = run_id;
 	ba_audit_register_mocks();
 	return 1;
-}
-
-int ba_exec_gate_draw(ba_gateway *gw, const ba_audit_gate_opts *g, const json_t *plan, const json_t *item,
-		      json_t **verdict, ba_error *err)
-{
-	const json_t *sub = ba_exec_plan_subtask(plan, ba_json_str(item, "subtask", ""));
-	int rc = ba_audit_gate_item(gw, g, sub, item, verdict, err);
-
-	if (rc != 0)
-		return rc;
-	return strcmp(ba_json_str(*verdict, "verdict", ""), "pass") ? 1 : 0;
 }

@@ -42,62 +42,85 @@ json_t *ba_exec_units_with(const json_t *units, const json_t *map, const char *s
 	return out;
 }
 
+/* One new unit's state: its first draft (generator units from gp) or why
+ * there is none. 0, or a code that stops the build. */
+static int new_state(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *u, json_t **state_out,
+		     const char **status, ba_error *err)
+{
+	json_t *state, *draft = NULL, *src = NULL;
+	ba_error e2 = BA_ERROR_INIT;
+	int rc;
+
+	*state_out = NULL;
+	rc = ba_exec_unit_generator(x, u) ? ba_exec_gen_draft(x, gp, u, &draft, &src, &e2) :
+					    ba_exec_unit_draft(x, u, &draft, &src, &e2);
+	if (rc == BA_ENOMEM || rc == BA_EIO ||
+	    (rc != 0 && rc != BA_ENOTFOUND && rc != BA_EINVAL && rc != BA_ELIMIT && rc != BA_ERR) ||
+	    (rc == BA_ENOTFOUND && strstr(e2.msg, "no card"))) {
+		json_decref(src);
+		return ba_error_set(err, rc, "%s", e2.msg);
+	}
+	state = json_pack("{s:O, s:i, s:o, s:[]}", "unit", u, "next_step", 0, "src", src ? src : json_object(),
+			  "provenance");
+	/* a generator's draft starts its provenance */
+	if (json_object_get(src, "step")) {
+		json_array_append(json_object_get(state, "provenance"), json_object_get(src, "step"));
+		json_object_del(src, "step");
+	}
+	if (rc != 0) {
+		*status = "failed";
+		json_object_set_new(state, "error", json_string(e2.msg));
+	} else if (!draft) {
+		*status = "exhausted";
+	} else {
+		*status = "pending";
+		json_object_set_new(state, "draft", draft);
+	}
+	*state_out = state;
+	return 0;
+}
+
+#define PREPARE_BATCH 64  /* new units per transaction */
+
 int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 {
-	json_t *u, *map = ba_exec_status_map(x), *todo = ba_exec_units_with(units, map, NULL);
+	json_t *u, *map = ba_exec_status_map(x);
+	ba_exec_gen_prep *gp = x->gen_reg ? ba_exec_gen_prep_new(x) : NULL;
 	size_t i;
-	int rc = 0;
+	int rc = 0, in_tx = 0, since = 0;
 
-	json_decref(map);
-	if (json_array_size(todo) == 0 || (rc = ba_store_begin(x->st, err)) != 0) {
-		json_decref(todo);
-		return rc;
-	}
-	json_array_foreach(todo, i, u) {
-		json_t *state = NULL, *draft = NULL, *src = NULL;
-		ba_error e2 = BA_ERROR_INIT;
-		const char *status;
+	/* in plan order: a generator unit's draws see every earlier one's item */
+	json_array_foreach(units, i, u) {
+		const char *key = ba_json_str(u, "key", ""), *status;
+		json_t *state = NULL;
 
-		rc = ba_exec_unit_draft(x, u, &draft, &src, &e2);
-		if (rc == BA_ENOMEM || rc == BA_EIO) {
-			ba_error_set(err, rc, "%s", e2.msg);
-			break;
-		}
-		if (rc != 0 && rc != BA_ENOTFOUND && rc != BA_EINVAL && rc != BA_ELIMIT && rc != BA_ERR) {
-			ba_error_set(err, rc, "%s", e2.msg);
-			break;
-		}
-		state = json_pack("{s:O, s:i, s:o, s:[]}", "unit", u, "next_step", 0, "src",
-				  src ? src : json_object(), "provenance");
-		if (rc != 0) {
-			status = "failed";
-			json_object_set_new(state, "error", json_string(e2.msg));
-			if (rc == BA_ENOTFOUND && !draft && strstr(e2.msg, "no card")) {
-				json_decref(state);
-				ba_error_set(err, rc, "%s", e2.msg);
+		if (ba_json_str(map, key, NULL)) {
+			if (gp && ba_exec_unit_generator(x, u) && (rc = ba_exec_gen_seen(x, gp, u, err)) != 0)
 				break;
-			}
-			rc = 0;
-		} else if (!draft) {
-			status = "exhausted";
-		} else {
-			status = "pending";
-			json_object_set_new(state, "draft", draft);
-			draft = NULL;
+			continue;
 		}
+		if (!in_tx && (rc = ba_store_begin(x->st, err)) != 0)
+			break;
+		in_tx = 1;
+		if ((rc = new_state(x, gp, u, &state, &status, err)) != 0)
+			break;
 		/* another process sharing the store may have made (and advanced) it */
-		rc = ba_item_add(x->st, x->run_id, ba_json_str(u, "key", ""), ba_json_str(u, "subtask", ""), status,
-				 state, err);
-		json_decref(draft);
+		rc = ba_item_add(x->st, x->run_id, key, ba_json_str(u, "subtask", ""), status, state, err);
 		json_decref(state);
 		if (rc != 0)
 			break;
+		if (++since >= PREPARE_BATCH) {
+			in_tx = since = 0;
+			if ((rc = ba_store_commit(x->st, err)) != 0)
+				break;
+		}
 	}
-	if (rc == 0)
+	if (in_tx && rc == 0)
 		rc = ba_store_commit(x->st, err);
-	else
+	else if (in_tx)
 		ba_store_rollback(x->st);
-	json_decref(todo);
+	ba_exec_gen_prep_free(gp);
+	json_decref(map);
 	return rc;
 }
 

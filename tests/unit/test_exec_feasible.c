@@ -179,7 +179,7 @@ static void test_no_pool(void **state)
 	pr = problems_of(cfg, p);
 	expect_problem(pr, 0, want);
 	json_decref(pr);
-	assert_int_equal(ba_exec_plan_check(cfg, p, &err), BA_EINVAL);
+	assert_int_equal(ba_exec_plan_check(cfg, p, NULL, &err), BA_EINVAL);
 	assert_non_null(strstr(err.msg, "subtask st1"));
 	json_decref(p);
 	ba_config_free(cfg);

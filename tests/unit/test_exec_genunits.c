@@ -1,8 +1,10 @@
 /*
  * test_exec_genunits.c - BM25 search over generators, query validation,
  * the planner's no-model plan (ba_plan_offline: shape, quotas, levels) and
- * the executor's generator units (ba_exec_gen_units: checks, resume from
- * the store, byte-identical reruns, redrawn duplicates).
+ * generator units through the executor (ba_exec_build_with_opts with no
+ * model: the generator's verify() and the executor's checks on every item,
+ * resume from the store, byte-identical reruns, duplicates drawn again in
+ * place, an exhausted source).
  */
 #define _GNU_SOURCE
 #include "support.h"
@@ -187,6 +189,38 @@ static void test_offline_plan(void **state)
 	json_decref(q);
 }
 
+/* Build plan through the executor (no model, the test's registry) into
+ * ws/out-<tag>: 0 with *items (the items.jsonl lines) and *man (the
+ * manifest's executor section), or the build's code. */
+static int build(ba_store *st, int64_t run, const json_t *plan, const char *ws, const char *tag, json_t **items,
+		 json_t **man, ba_error *err)
+{
+	ba_exec_build_with w = { .reg = reg, .no_item_models = 1 };
+	char *out = NULL, *path = NULL;
+	FILE *f;
+	char line[1 << 16];
+	int rc;
+
+	*items = NULL;
+	*man = NULL;
+	if (asprintf(&out, "%s/out-%s", ws, tag) < 0)
+		abort();
+	rc = ba_exec_build_with_opts(NULL, st, cfg, plan, run, out, &w, man, err);
+	if (rc == 0) {
+		if (asprintf(&path, "%s/items.jsonl", out) < 0)
+			abort();
+		*items = json_array();
+		if ((f = fopen(path, "r")) != NULL) {
+			while (fgets(line, sizeof(line), f))
+				json_array_append_new(*items, json_loads(line, 0, NULL));
+			fclose(f);
+		}
+	}
+	free(path);
+	free(out);
+	return rc;
+}
+
 static char *items_text(const json_t *items)
 {
 	size_t i;
@@ -207,7 +241,7 @@ static char *items_text(const json_t *items)
 static void test_offline_build_resumes(void **state)
 {
 	char *ws1 = bt_tmpdir("genbuild1"), *ws2 = bt_tmpdir("genbuild2"), *a, *b;
-	json_t *q = shared_query(), *plan = NULL, *items = NULL, *stats = NULL, *items2 = NULL, *stats2 = NULL, *it;
+	json_t *q = shared_query(), *plan = NULL, *items = NULL, *man = NULL, *items2 = NULL, *man2 = NULL, *it;
 	ba_store *st1 = NULL, *st2 = NULL;
 	ba_error err = BA_ERROR_INIT;
 	int64_t run1, run2;
@@ -216,15 +250,18 @@ static void test_offline_build_resumes(void **state)
 
 	json_object_set_new(q, "target_size", json_integer(90));
 	assert_int_equal(ba_plan_offline(reg, q, &plan, &err), 0);
+	json_object_set_new(plan, "seed", json_integer(7));
 	assert_int_equal(ba_store_open(&st1, ws1, &err), 0);
 	assert_int_equal(ba_store_open(&st2, ws2, &err), 0);
 	assert_int_equal(ba_run_open(st1, "build", "x", &run1, &err), 0);
 	assert_int_equal(ba_run_open(st2, "build", "x", &run2, &err), 0);
 
-	/* reference: one uninterrupted build */
-	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 7, NULL, NULL, &items, &stats, &err), 0);
+	/* reference: one uninterrupted build; every key agrees with the
+	 * generator's own verify() run again here on what the examinee sees */
+	assert_int_equal(build(st1, run1, plan, ws1, "a", &items, &man, &err), 0);
 	assert_int_equal(json_array_size(items), 90);
-	assert_int_equal(ba_json_int(stats, "generated", 0), 90);
+	assert_int_equal(ba_json_int(man, "generated", 0), 90);
+	assert_int_equal(ba_json_int(man, "reused", 0), 0);
 	json_array_foreach(items, i, it) {
 		double s = 0;
 		char id[128];
@@ -234,6 +271,10 @@ static void test_offline_build_resumes(void **state)
 					       ba_json_str(it, "answer", ""), &s, &err), 0);
 		assert_true(s == 1);
 		assert_string_equal(ba_json_str(ba_json_path(it, "qc.verify"), "verdict", ""), "pass");
+		/* and the executor's verification ran on it too */
+		assert_string_equal(ba_json_str(ba_json_path(it, "qc.schema"), "verdict", "none"), "pass");
+		assert_string_equal(ba_json_str(ba_json_path(it, "qc.answer_type"), "verdict", "none"), "pass");
+		assert_non_null(ba_json_path(it, "qc.leakage"));
 	}
 
 	/* interrupted build: a plan with the first half of each quota, then the full plan */
@@ -241,45 +282,38 @@ static void test_offline_build_resumes(void **state)
 		json_t *half = json_deep_copy(plan), *qq;
 		json_array_foreach(json_object_get(half, "quotas"), i, qq)
 			json_object_set_new(qq, "count", json_integer(ba_json_int(qq, "count", 0) / 2));
-		assert_int_equal(ba_exec_gen_units(reg, st2, cfg, run2, half, 7, NULL, NULL, &items2, &stats2, &err), 0);
+		assert_int_equal(build(st2, run2, half, ws2, "h", &items2, &man2, &err), 0);
 		json_decref(items2);
-		json_decref(stats2);
+		json_decref(man2);
 		json_decref(half);
 	}
-	assert_int_equal(ba_exec_gen_units(reg, st2, cfg, run2, plan, 7, NULL, NULL, &items2, &stats2, &err), 0);
-	assert_true(ba_json_int(stats2, "reused", 0) > 30);
-	assert_int_equal(ba_json_int(stats2, "reused", 0) + ba_json_int(stats2, "generated", 0), 90);
+	assert_int_equal(build(st2, run2, plan, ws2, "a", &items2, &man2, &err), 0);
+	assert_true(ba_json_int(man2, "reused", 0) > 30);
+	assert_int_equal(ba_json_int(man2, "reused", 0) + ba_json_int(man2, "generated", 0), 90);
 	a = items_text(items);
 	b = items_text(items2);
 	assert_string_equal(a, b);
 	free(a);
 	free(b);
 	json_decref(items2);
-	json_decref(stats2);
+	json_decref(man2);
 
 	/* a rerun generates nothing */
-	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 7, NULL, NULL, &items2, &stats2, &err), 0);
-	assert_int_equal(ba_json_int(stats2, "generated", 0), 0);
-	assert_true(json_equal(json_object_get(stats, "checks"), json_object_get(stats2, "checks")));
+	assert_int_equal(build(st1, run1, plan, ws1, "b", &items2, &man2, &err), 0);
+	assert_int_equal(ba_json_int(man2, "generated", 0), 0);
+	assert_true(json_equal(json_object_get(man, "checks"), json_object_get(man2, "checks")));
 	json_decref(items2);
-	json_decref(stats2);
+	json_decref(man2);
 
 	/* another seed gives other items */
-	assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, plan, 8, NULL, NULL, &items2, &stats2, &err), 0);
-	assert_false(json_equal(json_array_get(items, 0), json_array_get(items2, 0)));
+	json_object_set_new(plan, "seed", json_integer(8));
+	assert_int_equal(build(st1, run1, plan, ws1, "c", &items2, &man2, &err), 0);
+	assert_false(json_equal(json_object_get(json_array_get(items, 0), "question"),
+				json_object_get(json_array_get(items2, 0), "question")));
 	json_decref(items2);
-	json_decref(stats2);
-
-	/* a plan with a dataset source is refused with a clear message */
-	{
-		json_t *bad = json_deep_copy(plan);
-		json_object_set_new(json_array_get(json_object_get(bad, "sources"), 0), "kind", json_string("dataset"));
-		assert_int_equal(ba_exec_gen_units(reg, st1, cfg, run1, bad, 7, NULL, NULL, &items2, &stats2, &err), BA_EINVAL);
-		assert_non_null(strstr(err.msg, "not a generator"));
-		json_decref(bad);
-	}
+	json_decref(man2);
 	json_decref(items);
-	json_decref(stats);
+	json_decref(man);
 	json_decref(plan);
 	json_decref(q);
 	ba_store_close(st1);
@@ -290,41 +324,64 @@ static void test_offline_build_resumes(void **state)
 	free(ws2);
 }
 
+/* The failure count of reason r in the executor's failures. */
+static long reason_count(const json_t *man, const char *r)
+{
+	const char *k;
+	json_t *v;
+	long n = 0;
+
+	json_object_foreach(json_object_get(man, "failures"), k, v)
+		if (strstr(k, r))
+			n += (long)json_integer_value(v);
+	return n;
+}
+
 static void test_duplicates_redrawn(void **state)
 {
 	/* a generator with only 3 distinct items: a quota of 5 cannot be met */
 	const char *src = "return { name = 'tiny', description = 'tiny space', answer_type = 'short',\n"
 			  " levels = {'1','2','3','4','5'}, generate = function(rng, d)\n"
 			  " local k = rng:int(1, 3) return { question = 'q' .. k, answer = 'a' .. k } end }";
-	json_t *plan, *items = NULL, *stats = NULL;
+	json_t *plan, *items = NULL, *man = NULL, *it;
 	char *ws = bt_tmpdir("gendup");
 	ba_store *st = NULL;
 	ba_error err = BA_ERROR_INIT;
 	int64_t run;
+	size_t i;
+	long redraws = 0;
 	(void)state;
 
 	assert_int_equal(ba_gen_registry_add_source(reg, "tiny", src, strlen(src), &err), 0);
-	plan = json_pack("{s:{s:s},s:[{s:s,s:s,s:s}],s:[{s:s,s:s,s:i,s:[i]}]}", "query", "id", "t", "sources",
-			 "id", "gen:tiny", "kind", "generator", "generator", "tiny", "quotas", "subtask", "st1",
-			 "source", "gen:tiny", "count", 5, "difficulty", 2);
+	plan = json_pack("{s:{s:s},s:[{s:s,s:s}],s:[{s:s,s:s,s:s}],s:[{s:s,s:s,s:i,s:[i]}]}", "query", "id", "t",
+			 "subtasks", "id", "st1", "answer_type", "short", "sources", "id", "gen:tiny", "kind",
+			 "generator", "generator", "tiny", "quotas", "subtask", "st1", "source", "gen:tiny", "count", 5,
+			 "difficulty", 2);
 	assert_int_equal(ba_store_open(&st, ws, &err), 0);
 	assert_int_equal(ba_run_open(st, "build", "t", &run, &err), 0);
-	assert_int_equal(ba_exec_gen_units(reg, st, cfg, run, plan, 1, NULL, NULL, &items, &stats, &err), 0);
+	assert_int_equal(build(st, run, plan, ws, "5", &items, &man, &err), 0);
 	assert_int_equal(json_array_size(items), 3);
-	assert_int_equal(json_array_size(json_object_get(stats, "shortfall")), 2);
+	assert_true(ba_json_bool(ba_json_path(man, "subtasks.st1"), "exhausted", 0));
+	assert_int_equal(ba_json_int(ba_json_path(man, "unit_status"), "exhausted", 0), 2);
+	assert_int_equal(reason_count(man, "every draw was a duplicate"), 2);
+	/* the three items are the three distinct ones, each drawn again in place when a duplicate */
+	json_array_foreach(items, i, it)
+		redraws += (long)ba_json_int(ba_json_path(json_array_get(ba_json_path(it, "provenance.steps"), 0),
+							  "redraws"), "duplicate", 0);
+	assert_true(redraws > 0);
+	assert_string_not_equal(ba_json_str(json_array_get(items, 0), "question", ""),
+				ba_json_str(json_array_get(items, 1), "question", ""));
 	json_decref(items);
-	json_decref(stats);
-	/* a big quota on an exhausted source stops after 3 unfillable units */
+	json_decref(man);
+	/* a big quota on an exhausted source stops drawing after 3 unfillable units */
 	json_object_set_new(json_array_get(json_object_get(plan, "quotas"), 0), "count", json_integer(10000));
-	assert_int_equal(ba_exec_gen_units(reg, st, cfg, run, plan, 1, NULL, NULL, &items, &stats, &err), 0);
+	assert_int_equal(build(st, run, plan, ws, "10k", &items, &man, &err), 0);
 	assert_int_equal(json_array_size(items), 3);
-	assert_int_equal(json_array_size(json_object_get(stats, "shortfall")), 4);
-	assert_non_null(strstr(json_string_value(json_array_get(json_object_get(stats, "shortfall"), 3)),
-			       "9994 more units left unfilled"));
-	assert_true(ba_json_int(ba_json_path(stats, "checks.duplicate"), "total", 0) >
-		    ba_json_int(ba_json_path(stats, "checks.duplicate"), "passed", 0));
+	assert_int_equal(ba_json_int(ba_json_path(man, "unit_status"), "exhausted", 0), 9997);
+	assert_int_equal(reason_count(man, "every draw was a duplicate"), 3);
+	assert_int_equal(reason_count(man, "no new distinct item"), 9994);
 	json_decref(items);
-	json_decref(stats);
+	json_decref(man);
 	json_decref(plan);
 	ba_store_close(st);
 	bt_rmrf(ws);

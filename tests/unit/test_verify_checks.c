@@ -125,6 +125,18 @@ static void test_leaked_answer(void **state)
 	json_object_set_new(it, "question", json_string("Eli is the knight. Which of Fatima and Hana is a knave?"));
 	json_object_set_new(it, "answer", json_string("Eli"));
 	assert_string_equal(verdict(it, NULL, "leakage", NULL), "fail");
+	/* a name among three or more compared side by side is a pick (sorting_ordering) */
+	json_object_set_new(it, "question", json_string("Quinn is slower than Ava. Quinn is faster than Fatima. Tariq is "
+							"slower than Fatima. Who is the third fastest? Answer with a name."));
+	json_object_set_new(it, "answer", json_string("Fatima"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "pass");
+	/* ... not when a sentence names it alone, nor with two names only */
+	json_object_set_new(it, "question", json_string("Quinn is slower than Ava. Fatima won. Tariq is slower than Quinn. "
+							"Who is the fastest?"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "fail");
+	json_object_set_new(it, "question", json_string("Paris is the capital of France. What is the capital of France?"));
+	json_object_set_new(it, "answer", json_string("Paris"));
+	assert_string_equal(verdict(it, NULL, "leakage", NULL), "fail");
 	json_decref(it);
 	/* an operand equal to the result is no leak; a stated result is */
 	it = J("{\"question\":\"Wen has 15 books. A friend gives Wen enough to make 3 times as many books. Wen splits the books "
