@@ -14,38 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-json_t *ba_exec_summary(ba_gateway *gw, const json_t *query, const json_t *plan, const json_t *man,
-			const char *outdir, const char *mode)
-{
-	ba_gateway_stats gs = { 0 };
-	json_t *per = json_object(), *v, *sum;
-	const char *k;
-	long total = 0;
-
-	if (gw)
-		ba_gateway_stats_get(gw, &gs);
-	json_object_foreach(json_object_get(man, "subtasks"), k, v) {
-		if (ba_json_int(v, "items", 0) > 0)
-			json_object_set(per, k, json_object_get(v, "items"));
-		total += (long)ba_json_int(v, "items", 0);
-	}
-	sum = json_pack("{s:s, s:s, s:s, s:I, s:I, s:o, s:O, s:b, s:f, s:I, s:I, s:O}", "mode", mode, "benchmark",
-			ba_json_str(query, "id", ""), "out", outdir, "items", (json_int_t)total, "target_size",
-			(json_int_t)ba_json_int(query, "target_size", 0), "per_subtask", per, "subtasks",
-			json_object_get(man, "subtasks"), "plan_mock", ba_json_bool(plan, "mock", 0), "cost_usd",
-			gs.cost_usd, "llm_calls", (json_int_t)gs.calls, "llm_sent", (json_int_t)gs.sent,
-			"unit_status", json_object_get(man, "unit_status"));
-	json_object_set_new(sum, "target", json_integer(ba_exec_quota_total(plan)));
-	json_object_set_new(sum, "llm_cached", json_integer(gs.cached));
-	json_object_set_new(sum, "prompt_tokens", json_integer(gs.prompt_tokens));
-	json_object_set_new(sum, "completion_tokens", json_integer(gs.completion_tokens));
-	json_object_set_new(sum, "failures", ba_verify_top_reasons(json_object_get(man, "failures"), 5));
-	json_object_set(sum, "checks", json_object_get(man, "checks"));
-	json_object_set(sum, "generated", json_object_get(man, "generated"));
-	json_object_set(sum, "reused", json_object_get(man, "reused"));
-	return sum;
-}
-
 /* A plan that names a dataset source needs the executor. */
 static int plan_has_dataset(const json_t *doc)
 {
