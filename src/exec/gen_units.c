@@ -178,9 +178,10 @@ int ba_exec_gen_draft(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, 
 	if (gp)
 		note_exhausted(gp, unit, 0);
 	json_object_del(item, "id");
-	*srcinfo = json_pack("{s:s, s:o, s:{s:s, s:f, s:s}}", "kind", "generator", "step",
+	*srcinfo = json_pack("{s:s, s:o, s:{s:s, s:f, s:s}, s:{s:i, s:i, s:i}}", "kind", "generator", "step",
 			     gen_step(gname, gi, item, &dr), "verify", "verdict", "pass", "score", score, "by",
-			     "the generator's own verify()");
+			     "the generator's own verify()", "attempts", "schema_fail", dr.schema_fail, "verify_fail",
+			     dr.verify_fail, "duplicate", dr.rejected);
 	*draft = item;
 	return 0;
 }

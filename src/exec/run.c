@@ -62,10 +62,13 @@ static int new_state(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *u, json
 	}
 	state = json_pack("{s:O, s:i, s:o, s:[]}", "unit", u, "next_step", 0, "src", src ? src : json_object(),
 			  "provenance");
-	/* a generator's draft starts its provenance */
+	/* a generator's draft starts its provenance; its redraws per check
+	 * are the unit's "attempts" (the report's funnel) */
 	if (json_object_get(src, "step")) {
 		json_array_append(json_object_get(state, "provenance"), json_object_get(src, "step"));
+		json_object_set(state, "attempts", json_object_get(src, "attempts"));
 		json_object_del(src, "step");
+		json_object_del(src, "attempts");
 	}
 	if (rc != 0) {
 		*status = "failed";
