@@ -68,18 +68,21 @@ int ba_exec_build_with_opts(ba_gateway *gw, ba_store *st, const ba_config *cfg, 
 /* The whole build for the CLI: doc is a query {id, description,
  * target_size} or a plan (it has "subtasks" and "quotas": validated with
  * ba_plan_validate, then built as it is). With a model configured (or a
- * plan naming datasets, or --provider mock with a pool) the planner and
- * ba_exec_build run (ba_exec_build_model: the gateway gets the mock
- * responders of the planner and executor); otherwise, or with o->offline,
- * the planner's no-model mode and the generator units run
- * (ba_exec_build_offline). Opens the run ("build", query id), writes
+ * plan naming datasets, or --provider mock with a pool) the planner runs
+ * (ba_exec_build_model: the gateway gets the mock responders of the
+ * planner and executor); otherwise, or with o->offline, the planner's
+ * no-model mode (ba_exec_build_offline: generator sources only). Either
+ * plan is built by ba_exec_build_with_opts (the no-model one with
+ * no_item_models). Opens the run ("build", query id), writes
  * <outroot>/<id>/, records the outcome for `status` and sets the run's
  * status ("done", "short" when fewer items than the target, "failed").
- * *summary (caller's): {mode, benchmark, out, items, target (the quota
- * total), target_size,
- * per_subtask, subtasks: {id: {items, quota, ..}}, failures: [{reason,
- * count}] (top 5), and per mode: plan_mock, cost_usd, llm_calls, llm_sent,
- * unit_status | generated, reused, checks}. */
+ * *summary (caller's): {mode ("model" | "offline"), benchmark, out, items,
+ * target (the quota total), target_size, per_subtask (subtasks with
+ * items), subtasks: {id: {name, items, quota, exhausted, sources}},
+ * failures: [{reason, count}] (top 5), checks (the acceptance per check),
+ * generated, reused (items made by this build and reused from the store),
+ * unit_status, plan_mock, cost_usd, llm_calls, llm_sent, llm_cached,
+ * prompt_tokens, completion_tokens}. */
 typedef struct ba_exec_build_opts {
 	const char *outroot;       /* default "out" */
 	int dry_run;

@@ -156,21 +156,31 @@ static void tally_qc(tally *t, const json_t *qc)
 	}
 }
 
-/* One pass over all units: collect checked items, dedup, count per quota.
- * *final gets the accepted items per quota (array of arrays), *shortfall
- * per quota, *exhausted per quota. */
-static int state_fn(void *ud, const char *key, const char *subtask, const char *status, json_t *data)
-{
-	(void)subtask;
-	json_object_set_new(ud, key, json_pack("{s:s, s:O}", "status", status, "data", data));
-	return 0;
-}
-
-/* key -> {status, data} for every unit of the run (one pass). */
+/* key -> {status, data} for every unit of the run. The states are kept
+ * in x->states from round to round: a unit is read again only when its
+ * status changed (or ba_exec_gate_units marked it: the gate rewrites a
+ * verdict under the same status). New ref. */
 static int load_states(ba_exec_ctx *x, json_t **out, ba_error *err)
 {
-	json_t *m = json_object();
-	int rc = ba_item_foreach(x->st, x->run_id, NULL, state_fn, m, err);
+	json_t *map = ba_item_statuses(x->st, x->run_id), *m = json_object(), *st;
+	const char *key;
+	int rc = 0;
+
+	if (!x->states)
+		x->states = json_object();
+	json_object_foreach(map, key, st) {
+		json_t *e = json_object_get(x->states, key), *data = NULL;
+		char *status = NULL;
+		if (!e || strcmp(ba_json_str(e, "status", ""), json_string_value(st))) {
+			if ((rc = ba_item_get(x->st, x->run_id, key, &data, &status, err)) != 0)
+				break;
+			e = json_pack("{s:s, s:o}", "status", status, "data", data);
+			json_object_set_new(x->states, key, e);
+			free(status);
+		}
+		json_object_set(m, key, e);
+	}
+	json_decref(map);
 	if (rc != 0) {
 		json_decref(m);
 		return rc;
@@ -367,6 +377,8 @@ static void ctx_free(ba_exec_ctx *x)
 	json_decref(x->models);
 	json_decref(x->stored_before);
 	json_decref(x->plan_own);
+	ba_exec_gen_prep_free(x->gen_prep);
+	json_decref(x->states);
 	if (x->gen_reg && !x->gen_reg_borrowed)
 		ba_gen_registry_free(x->gen_reg);
 	pthread_mutex_destroy(&x->mu);
@@ -399,6 +411,11 @@ static int gate_pass(ba_exec_ctx *x, round_out *r, ba_error *err)
 		return rc;
 	todo = ba_exec_gate_units(x, r->units, r->states);
 	if (json_array_size(todo) > 0) {
+		json_t *u;
+		size_t i;
+		/* judged units are read again */
+		json_array_foreach(todo, i, u)
+			json_object_del(x->states, ba_json_str(u, "key", ""));
 		rc = ba_exec_parallel(x, todo, ba_exec_unit_gate, "audit", err);
 		json_decref(r->states);
 		r->states = NULL;
@@ -409,6 +426,25 @@ static int gate_pass(ba_exec_ctx *x, round_out *r, ba_error *err)
 	return rc;
 }
 
+/* The rounds of a generator quota: as many as a unit has draws (a draw
+ * costs nothing but the gate's judges; a generator out of new items ends
+ * its quota as exhausted). A dataset quota has
+ * verification.replenish_rounds (each consumes samples and model calls). */
+#define GEN_ROUNDS 50
+
+/* What quota q asks of the next round (0: nothing): the items it is short
+ * of while its source lasts, within its rounds. */
+static long quota_wants(ba_exec_ctx *x, const json_t *q, const json_t *e, int round, int rounds)
+{
+	long want = (long)ba_json_int(q, "count", 0), have = (long)json_array_size(json_object_get(e, "items"));
+	const json_t *src = ba_exec_plan_source(x->plan, ba_json_str(q, "source", ""));
+	int gen = !strcmp(ba_json_str(src, "kind", "dataset"), "generator");
+
+	if (have >= want || ba_json_bool(e, "exhausted", 0))
+		return 0;
+	return round < (gen ? GEN_ROUNDS : rounds) ? want - have : 0;
+}
+
 /* Build, verify and dedup every unit, then ask again for what a quota is
  * short of while its source lasts (replenishment rounds). *rounds_used
  * gets the last round's number. */
@@ -416,10 +452,10 @@ static int run_rounds(ba_exec_ctx *x, int rounds, double thr, int shingle, round
 		      ba_error *err)
 {
 	json_t *extra = json_object(), *q;
-	int round, rc = 0;
 	size_t i;
+	int round, rc = 0;
 
-	for (round = 0; round <= rounds; round++) {
+	for (round = 0;; round++) {
 		int more = 0;
 		round_clear(r);
 		if ((rc = ba_exec_expand(x->plan, x->seed, extra, &r->units, err)) != 0 ||
@@ -437,18 +473,16 @@ static int run_rounds(ba_exec_ctx *x, int rounds, double thr, int shingle, round
 		    (rc = collect(x, r->units, r->states, thr, shingle, &r->cands, &r->pq, &r->sc, err)) != 0)
 			break;
 		json_array_foreach(json_object_get(x->plan, "quotas"), i, q) {
-			json_t *e = json_array_get(r->pq, i);
-			long want = (long)ba_json_int(q, "count", 0);
-			long have = (long)json_array_size(json_object_get(e, "items"));
+			long n = quota_wants(x, q, json_array_get(r->pq, i), round, rounds);
 			char k[32];
-			if (have >= want || ba_json_bool(e, "exhausted", 0))
+			if (n <= 0)
 				continue;
 			snprintf(k, sizeof(k), "%zu", i);
-			json_object_set_new(extra, k, json_integer(ba_json_int(extra, k, 0) + (want - have)));
+			json_object_set_new(extra, k, json_integer(ba_json_int(extra, k, 0) + n));
 			more = 1;
 		}
 		*rounds_used = round;
-		if (!more || round == rounds)
+		if (!more)
 			break;
 		BA_INFO("replenishment round %d: %s", round + 1, "some subtasks are short");
 	}

@@ -31,6 +31,8 @@ typedef struct ba_exec_ctx {
 	int gen_reg_borrowed;    /* gen_reg is the caller's (ba_exec_build_with.reg) */
 	json_t *plan_own;        /* plan with the generators' versions, when plan is it */
 	json_t *stored_before;   /* keys of the units stored before this build: reused */
+	struct ba_exec_gen_prep *gen_prep; /* generator drafts' duplicate index (gen_units.c) */
+	json_t *states;          /* key -> {status, data}: the units read so far (build.c) */
 	pthread_mutex_t mu;      /* guards datasets, models, mock */
 	json_t *models;          /* set of models used: object name -> true */
 	int mock;

@@ -12,8 +12,9 @@
  * verification.near_duplicate_threshold).
  *
  * Determinism: ba_exec_prepare visits the units in plan order; the
- * duplicate index holds the items of every earlier generator unit, stored
- * or new, in that order; draw n of a unit comes from the seed of (unit
+ * duplicate index (kept from round to round) holds the items of every
+ * generator unit of the earlier rounds and of the earlier units of this
+ * round, stored or new, in that order; draw n of a unit comes from the seed of (unit
  * seed, unit key, n). So an interrupted-then-resumed build and an
  * uninterrupted one draw exactly the same items.
  *
@@ -36,6 +37,7 @@
 
 struct ba_exec_gen_prep {
 	ba_dedup *seen;          /* every earlier generator unit's item, in plan order */
+	json_t *indexed;         /* keys of the units whose item is in seen */
 	json_t *in_a_row;        /* quota index -> exhausted units in a row */
 	long delay_ms;           /* test hook: BENCHAGENT_TEST_ITEM_DELAY_MS */
 };
@@ -56,6 +58,7 @@ ba_exec_gen_prep *ba_exec_gen_prep_new(const ba_exec_ctx *x)
 
 	ba_dedup_new(&gp->seen, x->cfg->verification.near_duplicate_threshold, x->cfg->verification.shingle);
 	gp->in_a_row = json_object();
+	gp->indexed = json_object();
 	/* testing only: slow each new generator unit down so a test can
 	 * kill -9 a build mid-run (tests/integration/build_offline_resume.sh) */
 	gp->delay_ms = dl ? strtol(dl, NULL, 10) : 0;
@@ -70,6 +73,7 @@ void ba_exec_gen_prep_free(ba_exec_gen_prep *gp)
 		return;
 	ba_dedup_free(gp->seen);
 	json_decref(gp->in_a_row);
+	json_decref(gp->indexed);
 	free(gp);
 }
 
@@ -91,11 +95,15 @@ static int quota_ended(const ba_exec_gen_prep *gp, const json_t *unit)
 
 int ba_exec_gen_seen(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, ba_error *err)
 {
+	const char *key = ba_json_str(unit, "key", "");
 	json_t *state = NULL, *it;
 	char *status = NULL;
 	int rc;
 
-	if ((rc = ba_item_get(x->st, x->run_id, ba_json_str(unit, "key", ""), &state, &status, err)) != 0)
+	if (json_object_get(gp->indexed, key))
+		return 0;
+	json_object_set_new(gp->indexed, key, json_true());
+	if ((rc = ba_item_get(x->st, x->run_id, key, &state, &status, err)) != 0)
 		return rc;
 	it = json_object_get(state, "item");
 	if (!it)
@@ -152,6 +160,7 @@ int ba_exec_gen_draft(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, 
 		return ba_error_set(err, BA_ENOTFOUND, "plan: source %s: no generator named '%s'",
 				    ba_json_str(unit, "source", ""), gname);
 	if (gp && quota_ended(gp, unit)) {
+		json_object_set_new(gp->indexed, key, json_true());
 		*srcinfo = json_pack("{s:s, s:b, s:s, s:s}", "kind", "generator", "exhausted", 1, "check", "source",
 				     "reason", "generator exhausted (no new distinct item)");
 		return 0;
@@ -166,8 +175,10 @@ int ba_exec_gen_draft(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, 
 		nanosleep(&ts, NULL);
 	}
 	if (!item && dr.rejected > 0 && !dr.error[0]) {
-		if (gp)
+		if (gp) {
 			note_exhausted(gp, unit, 1);
+			json_object_set_new(gp->indexed, key, json_true());
+		}
 		*srcinfo = json_pack("{s:s, s:b, s:s, s:s}", "kind", "generator", "exhausted", 1, "check",
 				     "duplicate", "reason", "every draw was a duplicate");
 		return 0;
@@ -175,8 +186,10 @@ int ba_exec_gen_draft(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *unit, 
 	if (!item)
 		return ba_error_set(err, BA_ERR, "%s: no acceptable item after %d draws (%.300s)", key, MAX_DRAWS,
 				    dr.error[0] ? dr.error : "every draw failed the generator's own verify()");
-	if (gp)
+	if (gp) {
 		note_exhausted(gp, unit, 0);
+		json_object_set_new(gp->indexed, key, json_true());
+	}
 	json_object_del(item, "id");
 	*srcinfo = json_pack("{s:s, s:o, s:{s:s, s:f, s:s}, s:{s:i, s:i, s:i}}", "kind", "generator", "step",
 			     gen_step(gname, gi, item, &dr), "verify", "verdict", "pass", "score", score, "by",

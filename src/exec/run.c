@@ -88,10 +88,13 @@ static int new_state(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *u, json
 int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 {
 	json_t *u, *map = ba_exec_status_map(x);
-	ba_exec_gen_prep *gp = x->gen_reg ? ba_exec_gen_prep_new(x) : NULL;
+	ba_exec_gen_prep *gp;
 	size_t i;
 	int rc = 0, in_tx = 0, since = 0;
 
+	if (x->gen_reg && !x->gen_prep)
+		x->gen_prep = ba_exec_gen_prep_new(x);
+	gp = x->gen_prep;
 	/* in plan order: a generator unit's draws see every earlier one's item */
 	json_array_foreach(units, i, u) {
 		const char *key = ba_json_str(u, "key", ""), *status;
@@ -122,7 +125,6 @@ int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 		rc = ba_store_commit(x->st, err);
 	else if (in_tx)
 		ba_store_rollback(x->st);
-	ba_exec_gen_prep_free(gp);
 	json_decref(map);
 	return rc;
 }
