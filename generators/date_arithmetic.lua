@@ -53,7 +53,7 @@ local function generate(rng, d)
   if d == 1 then
     local n = rng:int(1, 10)
     ans = iso(z + n)
-    q = string.format("What date is %d days after %s?", n, words(z))
+    q = string.format("What date is %d %s after %s?", n, n == 1 and "day" or "days", words(z))
     expl = string.format("%s + %d days = %s.", iso(z), n, ans)
   elseif d == 2 then
     local n = rng:int(15, 75)
@@ -155,7 +155,7 @@ end
 return function(view)
   local q = view.question
   local ds = dates(q)
-  local n, dir = q:match("^What date is (%d+) days (%a+) ")
+  local n, dir = q:match("^What date is (%d+) days? (%a+) ")
   if n then
     return from_serial(ds[1] + (dir == "before" and -1 or 1) * tonumber(n))
   end
