@@ -326,7 +326,6 @@ static int build_unit(void *ud, const char *key, const char *subtask, const char
 	build_acc *a = ud;
 	json_t *item = json_object_get(data, "item"), *qc = json_object_get(item, "qc"), *v;
 	const char *k;
-	size_t i;
 
 	(void)subtask;
 	json_object_set_new(a->status, status, json_integer(ba_json_int(a->status, status, 0) + 1));
@@ -342,13 +341,6 @@ static int build_unit(void *ud, const char *key, const char *subtask, const char
 				add_reason(a, k, key, json_is_object(v) ? ba_json_str(v, "reason", "") : "",
 					   ba_json_str(item, "question", ""));
 		}
-	/* draws a gate rejected before the unit's item was accepted (offline build --audit) */
-	json_array_foreach(json_object_get(data, "rejected"), i, v)
-		add_reason(a, ba_json_str(v, "check", "?"), key, ba_json_str(v, "reason", ""), ba_json_str(v, "question", ""));
-	if (ba_json_int(json_object_get(data, "attempts"), "audit_fail", 0) > (json_int_t)i && (v = json_object_get(a->checks, "audit")))
-		/* only the first few rejected draws of a unit are kept as examples */
-		json_object_set_new(v, "failed", json_integer(ba_json_int(v, "failed", 0) - (json_int_t)i +
-							      ba_json_int(json_object_get(data, "attempts"), "audit_fail", 0)));
 	if (!strcmp(status, "failed"))
 		add_reason(a, "tool failure", key, ba_json_str(data, "error", ba_json_str(data, "reason", "")),
 			   ba_json_str(item, "question", ""));

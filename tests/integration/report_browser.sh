@@ -241,25 +241,28 @@ PY2
 check "audited report: cost per run and stage equals the call log" test $? -eq 0
 
 # ---- a real build with rejections: an offline build gated by mock judges at 84 (mock scores
-# are 80-95 per criterion, so most draws are rejected and drawn again); the rejection table and
-# the funnel equal the store and the manifest ----
+# are 80-95 per criterion, so most units are rejected and replaced); the rejection table and
+# the funnel equal the store (the units the gate rejected) and the manifest ----
 jq '.target_size = 8 | .id = "gated"' "$BA_SHARED_DIR/queries/arithmetic_logic_offline.json" > gq.json
 "$BA" --provider mock --json build gq.json --offline --audit --judge mock/gate --audit-threshold 84 > gb.json 2> gb.err
 check "gated build exits 0" test $? -eq 0
 "$BA" report out/gated -o built.html > /dev/null 2>> rep.err
 $BR "file://$ws/built.html" --dom built.dom --png "$SHOTS/report-built.png" --size 1400,5000 > built.json
 check "built report: no console error, no request" jqe '.console == [] and .requests == []' built.json
-sqlite3 .benchagent/state.db "SELECT data FROM items WHERE run_id = (SELECT id FROM runs WHERE kind = 'build' AND key = 'gated')" > built-units.jsonl
-LIB=$LIB python3 - built.dom built-units.jsonl out/gated/manifest.json <<'PY2'
+sqlite3 .benchagent/state.db "SELECT status || char(9) || data FROM items WHERE run_id = (SELECT id FROM runs WHERE kind = 'build' AND key = 'gated')" > built-units.tsv
+LIB=$LIB python3 - built.dom built-units.tsv out/gated/manifest.json <<'PY2'
 import html, json, os, sys
 sys.path.insert(0, os.environ["LIB"])
 from report_dom import Dom
 d = Dom(); d.feed(open(sys.argv[1]).read())
-units = [json.loads(l) for l in open(sys.argv[2])]
+units = [(l.split("\t", 1)[0], json.loads(l.split("\t", 1)[1])) for l in open(sys.argv[2]) if "\t" in l]
 man = json.load(open(sys.argv[3]))
 fails = []
-stored = sum(u.get("attempts", {}).get("audit_fail", 0) for u in units)
-reasons = {r["reason"] for u in units for r in u.get("rejected", [])}
+# the units the gate rejected: status rejected, qc.audit failed
+gated = [((u.get("item") or {}).get("qc") or {}).get("audit") or {} for status, u in units if status == "rejected"]
+gated = [a for a in gated if a.get("verdict") == "fail"]
+stored = len(gated)
+reasons = {a.get("reason", "") for a in gated}
 rows = {r[0]: r for r in d.tables.get("tbl-rejections", [])[1:]}
 if stored < 1: fails.append("no rejection stored: %d" % stored)
 if "audit" not in rows or rows["audit"][1] != str(stored): fails.append("rejections table audit %s vs store %d" % (rows.get("audit"), stored))
