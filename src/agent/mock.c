@@ -9,6 +9,7 @@
 #define BA_LOG_MODULE "plan"
 #include "planner.h"
 #include "benchagent/alloc.h"
+#include "benchagent/answer.h"
 #include "benchagent/text.h"
 #include "benchagent/buf.h"
 #include "benchagent/json.h"
@@ -177,15 +178,18 @@ static json_t *clause_subtask(const json_t *analysis, const json_t *clause, size
  * was proposed, 0 when it was made already, -1 when no revision helps. */
 static int cannot_build_revision(const json_t *st, const char *msg, ba_llm_response *resp, uint64_t seed)
 {
-	static const char *const types[] = { "numeric", "short", "binary", "label", "span", "open", NULL };
+	const char *const *types = ba_answer_types;
 	const char *g = strstr(msg, "the source gives ");
 	const char *at = ba_json_str(st, "answer_type", "");
 	json_t *sch = json_deep_copy(json_object_get(st, "schema")), *args;
 	const char *want = NULL;
 	int i, changed = 0;
 
+	/* a source's type without options (a source giving choices is no
+	 * revision to "without options") */
 	for (i = 0; g && types[i]; i++)
-		if (!strncmp(g + 17, types[i], strlen(types[i])) && g[17 + strlen(types[i])] == ' ')
+		if (strcmp(types[i], "choice") && !strncmp(g + 17, types[i], strlen(types[i])) &&
+		    g[17 + strlen(types[i])] == ' ')
 			want = types[i];
 	if (!json_is_object(sch))
 		sch = json_object();
