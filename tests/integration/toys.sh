@@ -148,7 +148,7 @@ check "the shipped binary does not know the toy format" grep -q "unknown export 
 check "export --help of the toy build lists the toy format with its summary" \
   grep -Eq "^  toy +items.toy: one id<TAB>answer line an item" "$ws/toys_export_help.txt"
 "$BA" export --help > "$ws/export_help.txt"
-check "export --help of the shipped binary lists no toy" sh -c "! grep -q '^  toy ' '$ws/export_help.txt'"
+check "export --help of the shipped binary lists no toy" lacks '^  toy ' "$ws/export_help.txt"
 check "export --help lists each shipped format" sh -c 'for f in hf lm-eval inspect openai-batch reference; do grep -Eq "^  $f +[^ ]" "$0" || exit 1; done' "$ws/export_help.txt"
 "$TOYS" init --workspace "$ws/ti" >/dev/null 2>&1
 "$BA" init --workspace "$ws/bi" >/dev/null 2>&1

@@ -7,6 +7,8 @@
 #   jqe [OPTS] FILTER FILE...  the jq filter gives true for the input; fails
 #                         on a missing or empty file (jq 1.6's -e passes on
 #                         empty input) and on any output but true
+#   lacks [GREP_OPTS] PATTERN FILE  FILE has no line matching PATTERN; fails
+#                         on a missing or empty FILE (`! grep` passes on those)
 #   scratch               $tmp: a fresh folder, removed at exit (with KEEP
 #                         or KEEP_WS set it stays, named on stderr)
 #   at_exit 'CMD'         run CMD (evaluated then) at exit, the last added
@@ -55,6 +57,10 @@ jqe() {
   done
   out=$(jq "$@") || return 1
   [ -n "$out" ] && ! grep -qvx true <<< "$out"
+}
+lacks() {
+  [ -s "${@: -1}" ] || { echo "lacks: ${@: -1}: missing or empty" >&2; return 1; }
+  ! grep -q "$@"
 }
 _at_exit=()
 _scratch=
