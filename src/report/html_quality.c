@@ -7,6 +7,7 @@
  * written by `benchagent audit`) when one exists.
  */
 #include "report_internal.h"
+#include "benchagent/export.h"
 #include "benchagent/alloc.h"
 #include "benchagent/json.h"
 
@@ -154,24 +155,6 @@ static void rejections(ba_buf *b, const json_t *data)
 	ba_buf_puts(b, "</table>");
 }
 
-/* Letter of the correct option of a choice item, or -1. */
-static int answer_pos(const json_t *it)
-{
-	json_t *ch = json_object_get(it, "choices");
-	const char *a = ba_json_str(it, "answer", "");
-	size_t i;
-	json_t *v;
-
-	if (!json_array_size(ch))
-		return -1;
-	if (a[0] >= 'A' && a[0] <= 'Z' && !a[1] && (size_t)(a[0] - 'A') < json_array_size(ch))
-		return a[0] - 'A';
-	json_array_foreach(ch, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), a))
-			return (int)i;
-	return -1;
-}
-
 static void balance(ba_buf *b, const json_t *items)
 {
 	double cnt[26] = { 0 }, exp_[26] = { 0 }, total = 0;
@@ -180,7 +163,7 @@ static void balance(ba_buf *b, const json_t *items)
 	rows r = { 0 };
 
 	json_array_foreach(items, i, it) {
-		int p = answer_pos(it);
+		int p = ba_export_answer_index(it);
 		size_t nch = json_array_size(json_object_get(it, "choices")), k;
 		if (p < 0 || p >= 26)
 			continue;

@@ -5,6 +5,7 @@
  */
 #include "web_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/export.h"
 #include "benchagent/text.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
@@ -352,9 +353,7 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 	ba_buf_puts(&b, "</pre>");
 	choices = json_object_get(it, "choices");
 	if (json_array_size(choices)) {
-		const char *a = ba_json_str(it, "answer", "");
-		if (a[0] >= 'A' && a[0] <= 'Z' && a[1] == '\0')
-			idx = a[0] - 'A';
+		idx = ba_export_answer_index(it);
 		ba_buf_puts(&b, "<ol type=A>");
 		json_array_foreach(choices, i, v) {
 			ba_buf_printf(&b, "<li%s>", (int)i == idx ? " class=correct" : "");
