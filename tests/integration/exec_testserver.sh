@@ -56,14 +56,7 @@ common = [
          *[js({"question": "Step %d: given the events described, which happened in the order stated?" % i,
                "explanation": "Follow the events through the text."}) for i in range(150)]),
 ]
-# build --audit's judge: fails the item rewritten as "Case 5" on qa_coherence, passes the rest
-crit = ["format_schema", "qa_coherence", "context_question_correspondence", "target_signal_dependency",
-        "skill_specific_challenge", "user_intention_alignment"]
-def judgement(low=None):
-    return js({c: {"score": 5 if c == low else 90, "rationale": "scripted %s" % c} for c in crit})
-judge = [{"when": {"model": "judge-m", "body_contains": "Case 5: which"}, "replies": [judgement("qa_coherence")]},
-         {"when": {"model": "judge-m"}, "replies": [judgement()]}]
-text = {"rules": judge + common + [
+text = {"rules": common + [
     rule("strict benchmark item inspector", bad, ok),
     rule("You plan repairs", js({"repairable": True, "changes_substance": True,
                                  "edits": [{"field": "choices", "instruction": "make option A the answer"}],
@@ -125,37 +118,53 @@ check "text rerun succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.js
 check "text rerun sends nothing" test "$(requests)" = "$n1"
 check "text rerun same items" cmp -s "$tmp/text1.jsonl" "$out/items.jsonl"
 
-# ---- 1a. build --audit on the model path: the judge fails the "Case 5" item, which is rejected
+# ---- 1a. build --audit on the model path: the judge fails one item of the text build (its
+# first "Case N" rewrite: which unit gets which rewrite depends on the order the workers ask,
+# so the judge is scripted now, on a server of its own, provider "judges"), which is rejected
 # by the check "audit" and replaced by a replenishment round; a rerun judges nothing again; a
 # build without --audit takes the gate's rejection back and gives the first items again
-check "text build has the item the judge fails" grep -q "Case 5: which" "$tmp/text1.jsonl"
-n0=$(requests)
-"$BA" --workspace "$ws" -q --json build "$DATA/plan_text.json" --audit --judge local/judge-m > "$tmp/gate1.json" 2> "$tmp/gate1.err"
+case_n=$(jq -r .question "$tmp/text1.jsonl" | grep -o -m1 'Case [0-9]*: which')
+check "text build has an item for the judge to fail ($case_n)" test -n "$case_n"
+python3 - "$tmp/judge.json" "$case_n" <<'PY'
+import json, sys
+crit = ["format_schema", "qa_coherence", "context_question_correspondence", "target_signal_dependency",
+        "skill_specific_challenge", "user_intention_alignment"]
+def judgement(low=None):
+    return {"json": {c: {"score": 5 if c == low else 90, "rationale": "scripted %s" % c} for c in crit}}
+json.dump({"rules": [{"when": {"model": "judge-m", "body_contains": sys.argv[2]}, "replies": [judgement("qa_coherence")]},
+                     {"when": {"model": "judge-m"}, "replies": [judgement()]}],
+           "default": {"status": 500, "error": "no rule matched this request"}}, open(sys.argv[1], "w"))
+PY
+add_server "$tmp/judge.json" jport
+export CASE_N=$case_n
+sed -i "s|^providers:\$|providers:\n  - name: judges\n    protocol: openai\n    base_url: http://127.0.0.1:$jport/v1\n    model: judge-m|" "$ws/benchagent.yaml"
+"$BA" --workspace "$ws" -q --json build "$DATA/plan_text.json" --audit --judge judges/judge-m > "$tmp/gate1.json" 2> "$tmp/gate1.err"
 check "gated text build succeeds" test $? -eq 0
 check "gated text build items" py '
-import json, sys
+import json, os, sys
 d = sys.argv[1]
 items = [json.loads(l) for l in open(d + "/items.jsonl")]
 assert len(items) == 24, len(items)
-assert not any("Case 5: which" in i["question"] for i in items), "the failed item was kept"
+assert not any(os.environ["CASE_N"] in i["question"] for i in items), "the failed item was kept"
 for it in items:
     a = it["qc"]["audit"]
-    assert a["verdict"] == "pass" and a["score"] == 90 and a["judges"] == ["local/judge-m"], a
+    assert a["verdict"] == "pass" and a["score"] == 90 and a["judges"] == ["judges/judge-m"], a
 m = json.load(open(d + "/manifest.json"))
 assert m["checks"]["audit"]["failed"] == 1, m["checks"]["audit"]
 assert m["checks"]["audit"]["passed"] >= 24, m["checks"]["audit"]
-assert m["audit_gate"]["judges"] == ["local/judge-m"] and m["audit_gate"]["threshold"] == 60, m["audit_gate"]
+assert m["audit_gate"]["judges"] == ["judges/judge-m"] and m["audit_gate"]["threshold"] == 60, m["audit_gate"]
 ' "$out"
 check "gated text build: 23 of the first items kept" test "$(jq -r .question "$out/items.jsonl" | grep -cxFf <(jq -r .question "$tmp/text1.jsonl"))" -eq 23
 check "the gate's rejection is stored with its reason" bash -c "sqlite3 '$ws/.benchagent/state.db' \"select data from items where status='rejected'\" | grep -q 'qa_coherence 5: scripted qa_coherence'"
 check "gated summary names the audit rejection" grep -q '"reason":"audit: qa_coherence N: scripted' "$tmp/gate1.json"
 cp "$out/items.jsonl" "$tmp/gate1.jsonl"
-n1=$(requests)
-check "gated rerun succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.json" --audit --judge local/judge-m
-check "gated rerun sends nothing" test "$(requests)" = "$n1"
+n1=$(requests); j1=$(requests "$jport")
+check "the judge was asked" test "$j1" -ge 25
+check "gated rerun succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.json" --audit --judge judges/judge-m
+check "gated rerun sends nothing" test "$(requests)" = "$n1" -a "$(requests "$jport")" = "$j1"
 check "gated rerun same items" cmp -s "$tmp/gate1.jsonl" "$out/items.jsonl"
 check "ungated rebuild succeeds" "$BA" --workspace "$ws" -q build "$DATA/plan_text.json"
-check "ungated rebuild sends nothing" test "$(requests)" = "$n1"
+check "ungated rebuild sends nothing" test "$(requests)" = "$n1" -a "$(requests "$jport")" = "$j1"
 check "ungated rebuild gives the first items again" cmp -s "$tmp/text1.jsonl" "$out/items.jsonl"
 
 # ---- 1b. a token budget stops the build (resumable); a bigger budget finishes it without
