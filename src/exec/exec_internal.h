@@ -103,7 +103,8 @@ json_t *ba_exec_status_map(ba_exec_ctx *x);
 /* The units whose status in map is `status` (NULL: units with no state). */
 json_t *ba_exec_units_with(const json_t *units, const json_t *map, const char *status);
 /* Create the stored state of every unit that has none (sample choice,
- * first draft), sequentially in plan order (transactions of 64 units). */
+ * first draft), sequentially in plan order; drafted outside any
+ * transaction, stored 64 units a transaction. */
 int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err);
 /* Run fn on every unit on the worker pool (x->workers threads); the
  * first failing unit stops the pool and its error is returned. */

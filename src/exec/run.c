@@ -85,46 +85,68 @@ static int new_state(ba_exec_ctx *x, ba_exec_gen_prep *gp, const json_t *u, json
 
 #define PREPARE_BATCH 64  /* new units per transaction */
 
+/* Store the drafted units of batch ({unit, status, state}) in one short
+ * transaction (drafting happens outside it: a dataset load or an audio
+ * render must not hold the store's write lock another process waits on). */
+static int store_batch(ba_exec_ctx *x, json_t *batch, ba_error *err)
+{
+	json_t *e;
+	size_t i;
+	int rc;
+
+	if (json_array_size(batch) == 0)
+		return 0;
+	if ((rc = ba_store_begin(x->st, err)) != 0)
+		return rc;
+	json_array_foreach(batch, i, e) {
+		const json_t *u = json_object_get(e, "unit");
+		/* another process sharing the store may have made (and advanced) it */
+		if ((rc = ba_item_add(x->st, x->run_id, ba_json_str(u, "key", ""), ba_json_str(u, "subtask", ""),
+				      ba_json_str(e, "status", ""), json_object_get(e, "state"), err)) != 0)
+			break;
+	}
+	if (rc == 0)
+		rc = ba_store_commit(x->st, err);
+	else
+		ba_store_rollback(x->st);
+	json_array_clear(batch);
+	return rc;
+}
+
 int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 {
-	json_t *u, *map = ba_exec_status_map(x);
+	json_t *u, *map = ba_exec_status_map(x), *batch = json_array();
 	ba_exec_gen_prep *gp;
 	size_t i;
-	int rc = 0, in_tx = 0, since = 0;
+	int rc = 0;
 
 	if (x->gen_reg && !x->gen_prep)
 		x->gen_prep = ba_exec_gen_prep_new(x);
 	gp = x->gen_prep;
 	/* in plan order: a generator unit's draws see every earlier one's item */
 	json_array_foreach(units, i, u) {
-		const char *key = ba_json_str(u, "key", ""), *status;
+		const char *status;
 		json_t *state = NULL;
 
-		if (ba_json_str(map, key, NULL)) {
+		if (ba_json_str(map, ba_json_str(u, "key", ""), NULL)) {
 			if (gp && ba_exec_unit_generator(x, u) && (rc = ba_exec_gen_seen(x, gp, u, err)) != 0)
 				break;
 			continue;
 		}
-		if (!in_tx && (rc = ba_store_begin(x->st, err)) != 0)
-			break;
-		in_tx = 1;
 		if ((rc = new_state(x, gp, u, &state, &status, err)) != 0)
 			break;
-		/* another process sharing the store may have made (and advanced) it */
-		rc = ba_item_add(x->st, x->run_id, key, ba_json_str(u, "subtask", ""), status, state, err);
-		json_decref(state);
-		if (rc != 0)
+		json_array_append_new(batch, json_pack("{s:O, s:s, s:o}", "unit", u, "status", status, "state", state));
+		if (json_array_size(batch) >= PREPARE_BATCH && (rc = store_batch(x, batch, err)) != 0)
 			break;
-		if (++since >= PREPARE_BATCH) {
-			in_tx = since = 0;
-			if ((rc = ba_store_commit(x->st, err)) != 0)
-				break;
-		}
 	}
-	if (in_tx && rc == 0)
-		rc = ba_store_commit(x->st, err);
-	else if (in_tx)
-		ba_store_rollback(x->st);
+	/* what was drafted before a failure is kept too */
+	if (json_array_size(batch) > 0) {
+		ba_error e2 = BA_ERROR_INIT;
+		int rc2 = store_batch(x, batch, rc ? &e2 : err);
+		if (rc == 0)
+			rc = rc2;
+	}
+	json_decref(batch);
 	json_decref(map);
 	return rc;
 }

@@ -47,7 +47,7 @@ cat > "$tmp/rules.json" <<'J'
 J
 EXEC='execution:
   workers: 2
-  lease_s: 2'
+  lease_s: 5'
 build() { exec "$BA" --workspace "$1" -q build "$PLAN"; }  # exec: $! is benchagent itself
 
 # the reference: one process, the embedded SQLite store

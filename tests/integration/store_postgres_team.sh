@@ -50,7 +50,7 @@ jq -n --argjson j40 "$(judge 40)" --argjson j70 "$(judge 70)" '{rules: [
 EXEC='  batch_poll_s: 0.2
 execution:
   workers: 2
-  lease_s: 2'
+  lease_s: 5'
 strip='del(.. | .elapsed_s?, .run?, .requests?) | del(.endpoints)'
 repoint() { sed -i "s|127.0.0.1:[0-9]*/v1|127.0.0.1:$port/v1|" "$@"; }
 
