@@ -295,7 +295,7 @@ static json_t *plan_with_versions(const json_t *plan, ba_gen_registry *reg)
 
 	json_array_foreach(json_object_get(p, "sources"), i, src) {
 		const ba_gen_info *gi = ba_gen_find(reg, ba_json_str(src, "generator", ""));
-		if (!strcmp(ba_json_str(src, "kind", ""), "generator") && gi && gi->version)
+		if (ba_exec_source_is_generator(src) && gi && gi->version)
 			json_object_set_new(src, "version", json_string(gi->version));
 	}
 	return p;
@@ -305,24 +305,18 @@ static json_t *plan_with_versions(const json_t *plan, ba_gen_registry *reg)
  * the built-ins plus any agent-written ones the plan carries as source. */
 static int ctx_generators(ba_exec_ctx *x, const json_t *plan, const ba_exec_build_with *w, ba_error *err)
 {
-	json_t *src;
-	size_t i;
 	int rc;
 
-	json_array_foreach(json_object_get(plan, "sources"), i, src) {
-		if (strcmp(ba_json_str(src, "kind", ""), "generator"))
-			continue;
-		if (w && w->reg) {
-			x->gen_reg = w->reg;
-			x->gen_reg_borrowed = 1;
-		} else if ((rc = ba_gen_registry_new((ba_gen_registry **)&x->gen_reg, NULL, err)) != 0 ||
-			   (rc = ba_gen_registry_add_plan(x->gen_reg, plan, err)) != 0) {
-			return rc;
-		}
-		x->plan_own = plan_with_versions(plan, x->gen_reg);
-		x->plan = x->plan_own;
+	if (ba_exec_plan_find_source(plan, 1) < 0)
 		return 0;
+	if (w && w->reg) {
+		x->gen_reg = w->reg;
+		x->gen_reg_borrowed = 1;
+	} else if ((rc = ba_exec_plan_generators(plan, NULL, (ba_gen_registry **)&x->gen_reg, err)) != 0) {
+		return rc;
 	}
+	x->plan_own = plan_with_versions(plan, x->gen_reg);
+	x->plan = x->plan_own;
 	return 0;
 }
 
@@ -438,7 +432,7 @@ static long quota_wants(ba_exec_ctx *x, const json_t *q, const json_t *e, int ro
 {
 	long want = (long)ba_json_int(q, "count", 0), have = (long)json_array_size(json_object_get(e, "items"));
 	const json_t *src = ba_exec_plan_source(x->plan, ba_json_str(q, "source", ""));
-	int gen = !strcmp(ba_json_str(src, "kind", "dataset"), "generator");
+	int gen = ba_exec_source_is_generator(src);
 
 	if (have >= want || ba_json_bool(e, "exhausted", 0))
 		return 0;

@@ -317,13 +317,12 @@ int ba_exec_unit_draft(ba_exec_ctx *x, const json_t *unit, json_t **draft, json_
 {
 	const char *srcid = ba_json_str(unit, "source", "");
 	const json_t *src = ba_exec_plan_source(x->plan, srcid);
-	const char *kind = ba_json_str(src, "kind", "dataset");
 	long pos, cap;
 	int rc;
 
 	*draft = NULL;
 	*srcinfo = NULL;
-	if (strcmp(kind, "generator") == 0)
+	if (ba_exec_source_is_generator(src))
 		return ba_exec_gen_draft(x, NULL, unit, draft, srcinfo, err);
 	{
 		const char *dsid = ba_json_str(src, "dataset_id", NULL);

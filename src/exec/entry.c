@@ -14,18 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A plan that names a dataset source needs the executor. */
-static int plan_has_dataset(const json_t *doc)
-{
-	size_t i;
-	json_t *s;
-
-	json_array_foreach(json_object_get(doc, "sources"), i, s)
-		if (strcmp(ba_json_str(s, "kind", "dataset"), "generator") != 0)
-			return 1;
-	return 0;
-}
-
 /* 1: the model path (a model is configured, or the plan names datasets,
  * or --provider mock with a pool); 0: the no-model path; <0: error. */
 static int wants_model(const ba_config *cfg, const json_t *doc, const ba_exec_build_opts *o, ba_error *err)
@@ -41,7 +29,7 @@ static int wants_model(const ba_config *cfg, const json_t *doc, const ba_exec_bu
 	if (prov && prov->protocol != BA_PROTO_MOCK)
 		return 1;
 	if (is_plan)
-		return plan_has_dataset(doc);
+		return ba_exec_plan_find_source(doc, 0) >= 0;  /* a plan naming a dataset */
 	return o->provider_mock && cfg->npools > 0;
 }
 

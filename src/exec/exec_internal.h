@@ -59,6 +59,16 @@ json_t *ba_exec_summary(ba_gateway *gw, const json_t *query, const json_t *plan,
 const json_t *ba_exec_plan_subtask(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_source(const json_t *plan, const char *id);
 const json_t *ba_exec_plan_grounding(const json_t *plan, const char *subtask, const char *source);
+/* 1 when a plan source (may be NULL) is a generator. */
+int ba_exec_source_is_generator(const json_t *source);
+/* Index of the plan's first source that is (generator 1) or is not
+ * (generator 0) a generator, -1 when none is. */
+long ba_exec_plan_find_source(const json_t *plan, int generator);
+/* The generators a plan's generator sources draw from: the built-ins,
+ * those of gen_dir (or NULL) and those the plan carries as source; *reg
+ * NULL when the plan has no generator source. */
+struct ba_gen_registry;
+int ba_exec_plan_generators(const json_t *plan, const char *gen_dir, struct ba_gen_registry **reg, ba_error *err);
 
 /* relation_fact.c: an answer listing relation triples ("(S (PER) =>
  * per:title => actor (STRING) ...") as one question about one fact whose

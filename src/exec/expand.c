@@ -4,6 +4,7 @@
  */
 #include "exec_internal.h"
 #include "benchagent/alloc.h"
+#include "benchagent/gen.h"
 #include "benchagent/json.h"
 #include "benchagent/rng.h"
 
@@ -29,6 +30,36 @@ const json_t *ba_exec_plan_subtask(const json_t *plan, const char *id)
 const json_t *ba_exec_plan_source(const json_t *plan, const char *id)
 {
 	return find_by(json_object_get(plan, "sources"), "id", id);
+}
+
+int ba_exec_source_is_generator(const json_t *source)
+{
+	return source && !strcmp(ba_json_str(source, "kind", "dataset"), "generator");
+}
+
+long ba_exec_plan_find_source(const json_t *plan, int generator)
+{
+	size_t i;
+	json_t *s;
+
+	json_array_foreach(json_object_get(plan, "sources"), i, s)
+		if (ba_exec_source_is_generator(s) == !!generator)
+			return (long)i;
+	return -1;
+}
+
+int ba_exec_plan_generators(const json_t *plan, const char *gen_dir, struct ba_gen_registry **reg, ba_error *err)
+{
+	int rc;
+
+	*reg = NULL;
+	if (ba_exec_plan_find_source(plan, 1) < 0)
+		return 0;
+	if ((rc = ba_gen_registry_new(reg, gen_dir, err)) != 0 || (rc = ba_gen_registry_add_plan(*reg, plan, err)) != 0) {
+		ba_gen_registry_free(*reg);
+		*reg = NULL;
+	}
+	return rc;
 }
 
 const json_t *ba_exec_plan_grounding(const json_t *plan, const char *subtask, const char *source)
@@ -89,7 +120,7 @@ int ba_exec_expand(const json_t *plan, uint64_t seed, const json_t *extra, json_
 			return ba_error_set(err, BA_EINVAL, "plan: quotas[%zu]: unknown %s '%s'", qi,
 					    st ? "source" : "subtask", st ? src : stid);
 		}
-		if (strcmp(ba_json_str(so, "kind", "dataset"), "generator") != 0 &&
+		if (!ba_exec_source_is_generator(so) &&
 		    !ba_exec_plan_grounding(plan, stid, src)) {
 			json_decref(out);
 			json_decref(ordinals);
@@ -124,7 +155,7 @@ int ba_exec_expand(const json_t *plan, uint64_t seed, const json_t *extra, json_
 					      json_object_get(g, "field_map"), "difficulty", dlo, dhi);
 			/* a generator's item is made of the seed (a dataset's of its
 			 * sample, which a slot keeps) */
-			if (!strcmp(ba_json_str(so, "kind", "dataset"), "generator"))
+			if (ba_exec_source_is_generator(so))
 				json_object_set_new(r, "seed", json_integer((json_int_t)(seed & 0x7fffffffffffLL)));
 			ba_json_hash(r, recipe);
 			recipe[8] = 0;

@@ -227,7 +227,7 @@ static int feasibility(const ba_config *cfg, const json_t *plan, const char *gen
 		       json_t **problems, ba_error *err)
 {
 	ba_exec_ctx x;
-	json_t *small, *units = NULL, *q, *u, *out = json_array(), *src;
+	json_t *small, *units = NULL, *q, *u, *out = json_array();
 	size_t i, j;
 	int rc = 0;
 
@@ -248,13 +248,8 @@ static int feasibility(const ba_config *cfg, const json_t *plan, const char *gen
 		if (ba_json_int(q, "count", 0) > per_quota)
 			json_object_set_new(q, "count", json_integer(per_quota));
 	x.plan = small;
-	json_array_foreach(json_object_get(small, "sources"), i, src)
-		if (!strcmp(ba_json_str(src, "kind", ""), "generator")) {
-			if ((rc = ba_gen_registry_new((ba_gen_registry **)&x.gen_reg, gen_dir, err)) != 0 ||
-			    (rc = ba_gen_registry_add_plan(x.gen_reg, small, err)) != 0)
-				goto cleanup;
-			break;
-		}
+	if ((rc = ba_exec_plan_generators(small, gen_dir, (ba_gen_registry **)&x.gen_reg, err)) != 0)
+		goto cleanup;
 	if ((rc = ba_exec_expand(small, x.seed, NULL, &units, err)) != 0)
 		goto cleanup;
 	json_array_foreach(json_object_get(small, "quotas"), i, q) {

@@ -46,7 +46,7 @@ const char *ba_exec_unit_generator(const ba_exec_ctx *x, const json_t *unit)
 {
 	const json_t *src = ba_exec_plan_source(x->plan, ba_json_str(unit, "source", ""));
 
-	if (strcmp(ba_json_str(src, "kind", "dataset"), "generator") != 0)
+	if (!ba_exec_source_is_generator(src))
 		return NULL;
 	return ba_json_str(src, "generator", "");
 }

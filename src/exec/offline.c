@@ -22,16 +22,14 @@
 /* A no-model build runs generator sources only. */
 static int generators_only(const json_t *plan, ba_error *err)
 {
-	json_t *s;
-	size_t i;
+	long i = ba_exec_plan_find_source(plan, 0);
 
-	json_array_foreach(json_object_get(plan, "sources"), i, s)
-		if (strcmp(ba_json_str(s, "kind", "dataset"), "generator"))
-			return ba_error_set(err, BA_EINVAL,
-					    "plan: sources[%zu] ('%s') is not a generator; the no-model build runs "
-					    "generator sources only (configure a model to build from datasets)",
-					    i, ba_json_str(s, "id", ""));
-	return 0;
+	if (i < 0)
+		return 0;
+	return ba_error_set(err, BA_EINVAL,
+			    "plan: sources[%ld] ('%s') is not a generator; the no-model build runs generator sources "
+			    "only (configure a model to build from datasets)",
+			    i, ba_json_str(json_array_get(json_object_get(plan, "sources"), (size_t)i), "id", ""));
 }
 
 /* The plan to build: doc itself (validated) or the planner's no-model plan. */

@@ -125,7 +125,7 @@ int ba_exec_prepare(ba_exec_ctx *x, const json_t *units, ba_error *err)
 	gp = x->gen_prep;
 	/* in plan order: a generator unit's draws see every earlier one's item */
 	json_array_foreach(units, i, u) {
-		const char *status;
+		const char *status = NULL;
 		json_t *state = NULL;
 
 		if (ba_json_str(map, ba_json_str(u, "key", ""), NULL)) {

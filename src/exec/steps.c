@@ -105,7 +105,7 @@ int ba_exec_steps_plan(ba_exec_ctx *x, const json_t *unit, const json_t *draft, 
 	*steps = NULL;
 	*origin = "default";
 	note[0] = 0;
-	if (!strcmp(ba_json_str(ba_exec_plan_source(x->plan, src), "kind", "dataset"), "generator")) {
+	if (ba_exec_source_is_generator(ba_exec_plan_source(x->plan, src))) {
 		/* generator items are exact already: only the pure steps apply */
 		json_t *all = ba_exec_steps_default(tr), *pure = json_array();
 		json_array_foreach(all, i, s)
