@@ -34,25 +34,6 @@ typedef struct {
 	size_t shown, rows;
 } tx_ctx;
 
-/* Only a plain base64 image (or WAV) data URL is shown. */
-static int data_url_ok(const char *u)
-{
-	static const char *const pre[] = { "data:image/png;base64,", "data:image/jpeg;base64,", "data:image/gif;base64,",
-					   "data:image/webp;base64,", "data:audio/wav;base64,", NULL };
-	size_t i, n;
-
-	for (i = 0; pre[i]; i++)
-		if (!strncmp(u, pre[i], strlen(pre[i])))
-			break;
-	if (!pre[i])
-		return 0;
-	for (n = strlen(pre[i]); u[n]; n++)
-		if (!((u[n] >= 'A' && u[n] <= 'Z') || (u[n] >= 'a' && u[n] <= 'z') || (u[n] >= '0' && u[n] <= '9') ||
-		      u[n] == '+' || u[n] == '/' || u[n] == '='))
-			return 0;
-	return 1;
-}
-
 /* The "messages" member of a canonical request (keys sorted: it ends where
  * "model" begins); 0 when not found. */
 static int messages_span(const char *req, const char **at, size_t *n)
@@ -74,54 +55,12 @@ static int same_messages(const char *r1, const char *r2)
 	return r1 && messages_span(r1, &a, &na) && messages_span(r2, &b, &nb) && na == nb && !memcmp(a, b, na);
 }
 
-/* The audio of an input_audio part as a data URL (caller frees), or NULL:
- * the part's own base64 when the request kept it, else the file among the
- * current item's audio media (inside the benchmark folder) whose SHA-256
- * is the one the stored request names. */
-static char *audio_url(const tx_ctx *c, const json_t *ia, const char *mime)
-{
-	const char *data = ba_json_str(ia, "data", NULL), *sha = ba_json_str(ia, "sha256", "");
-	const json_t *it = json_array_get(c->items, (size_t)json_integer_value(json_object_get(c->index, c->cur)));
-	json_t *m;
-	size_t i;
-	char *url = NULL;
-
-	if (data) {
-		char *u = ba_asprintf("data:%s;base64,%s", mime, data);
-		if (!strcmp(mime, "audio/wav") && data_url_ok(u))
-			return u;
-		free(u);
-		return NULL;
-	}
-	json_array_foreach(json_object_get(it, "media"), i, m) {
-		ba_buf f = BA_BUF_INIT((size_t)20 << 20);
-		char *real = NULL, hex[65], *b64;
-		if (url || strcmp(ba_json_str(m, "type", ""), "audio") || !c->o->bench_dir ||
-		    ba_fs_rel_inside(c->o->bench_dir, ba_json_str(m, "path", ""), &real, NULL) != 0 ||
-		    ba_fs_read(real, &f, NULL) != 0) {
-			free(real);
-			ba_buf_free(&f);
-			continue;
-		}
-		ba_sha256_hex(f.ptr, f.len, hex);
-		if (!strcmp(hex, sha)) {
-			b64 = ba_base64_encode(f.ptr, f.len);
-			url = ba_asprintf("data:%s;base64,%s", mime, b64);
-			free(b64);
-		}
-		free(real);
-		ba_buf_free(&f);
-	}
-	return url;
-}
-
 /* An input_audio part: a player for the audio sent, or what is known of it. */
 static void put_audio(const tx_ctx *c, const json_t *part)
 {
 	const json_t *ia = json_object_get(part, "input_audio");
-	const char *fmt = ba_json_str(ia, "format", "");
-	const char *mime = !strcmp(fmt, "mp3") ? "audio/mpeg" : !strcmp(fmt, "wav") ? "audio/wav" : NULL;
-	char *url = mime ? audio_url(c, ia, mime) : NULL;
+	const json_t *it = json_array_get(c->items, (size_t)json_integer_value(json_object_get(c->index, c->cur)));
+	char *url = ba_rep_sent_audio_url(c->o->bench_dir, it, ia);
 
 	if (url) {
 		ba_buf_puts(c->b, "<p><audio controls preload=metadata class=media src=\"");
@@ -163,7 +102,7 @@ static void put_messages(const tx_ctx *c, const json_t *msgs)
 				ba_buf_puts(b, "</pre>");
 			} else if (!strcmp(type, "image_url")) {
 				const char *u = ba_json_str(json_object_get(part, "image_url"), "url", "");
-				if (!strncmp(u, "data:image/", 11) && data_url_ok(u)) {
+				if (ba_rep_image_url_ok(u)) {
 					ba_buf_puts(b, "<p><img class=media alt=\"image sent\" src=\"");
 					ba_rep_esc(b, u);
 					ba_buf_puts(b, "\"></p>");

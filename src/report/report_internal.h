@@ -127,6 +127,11 @@ void ba_rep_long(ba_buf *b, long v);
  * WAV or MP3 (new string), else NULL. */
 int ba_rep_image_url_ok(const char *u);
 char *ba_rep_audio_url(const json_t *input_audio);
+/* The data URL of the audio an input_audio part sent: its inline base64
+ * (ba_rep_audio_url), else the item's audio file inside bench_dir (may be
+ * NULL) whose SHA-256 the part names (the call log keeps the hash, not the
+ * bytes); NULL when neither. Caller frees. */
+char *ba_rep_sent_audio_url(const char *bench_dir, const json_t *item, const json_t *input_audio);
 /* The data block <script type="application/json" id=tx-data> of ids (in
  * item order; pos: id -> index in data.items, flags: id -> IRT flag bits)
  * with every stored row of the eval models on them; *nrows rows written. */

@@ -188,24 +188,20 @@ char *ba_rep_audio_url(const json_t *input_audio)
 	return ba_asprintf("data:audio/%s;base64,%s", !strcmp(fmt, "mp3") ? "mpeg" : "wav", data);
 }
 
-/* The data URL of the current item's audio file (inside the benchmark
- * folder) whose SHA-256 is the one the stored request names, or NULL. */
-static char *audio_of_item(txd *t, const json_t *ia)
+char *ba_rep_sent_audio_url(const char *bench_dir, const json_t *item, const json_t *input_audio)
 {
-	const char *fmt = ba_json_str(ia, "format", ""), *sha = ba_json_str(ia, "sha256", "");
-	const json_t *it = t->cur >= 0 ? json_array_get(t->items_arr, (size_t)json_integer_value(
-									   json_object_get(t->pos, t->ids[t->cur]))) : NULL;
+	const char *fmt = ba_json_str(input_audio, "format", ""), *sha = ba_json_str(input_audio, "sha256", "");
+	char *url = ba_rep_audio_url(input_audio);
 	json_t *m;
 	size_t i;
-	char *url = NULL;
 
-	if ((strcmp(fmt, "wav") && strcmp(fmt, "mp3")) || !t->bench_dir)
-		return NULL;
-	json_array_foreach(json_object_get(it, "media"), i, m) {
+	if (url || (strcmp(fmt, "wav") && strcmp(fmt, "mp3")) || !bench_dir || !*sha)
+		return url;
+	json_array_foreach(json_object_get(item, "media"), i, m) {
 		ba_buf f = BA_BUF_INIT((size_t)20 << 20);
 		char *real = NULL, hex[65], *b64;
 		if (url || strcmp(ba_json_str(m, "type", ""), "audio") ||
-		    ba_fs_rel_inside(t->bench_dir, ba_json_str(m, "path", ""), &real, NULL) != 0 || ba_fs_read(real, &f, NULL) != 0) {
+		    ba_fs_rel_inside(bench_dir, ba_json_str(m, "path", ""), &real, NULL) != 0 || ba_fs_read(real, &f, NULL) != 0) {
 			free(real);
 			ba_buf_free(&f);
 			continue;
@@ -246,8 +242,10 @@ static void put_part(txd *t, ba_buf *b, const json_t *part)
 		}
 	} else if (!strcmp(type, "input_audio")) {
 		const json_t *ia = json_object_get(part, "input_audio");
-		char *u = ba_rep_audio_url(ia);
-		if (!u && json_is_string(json_object_get(ia, "sha256")) && !(u = audio_of_item(t, ia))) {
+		const json_t *it = t->cur >= 0 ? json_array_get(t->items_arr, (size_t)json_integer_value(
+										   json_object_get(t->pos, t->ids[t->cur]))) : NULL;
+		char *u = ba_rep_sent_audio_url(t->bench_dir, it, ia);
+		if (!u && json_is_string(json_object_get(ia, "sha256"))) {
 			/* the call log keeps the audio's hash, not its bytes (src/llm/request.c) */
 			char *note = ba_asprintf("[audio sent: %s, %lld bytes, sha256 %s; not shown: no such file among the "
 						 "item's media]", ba_json_str(ia, "format", "?"), ba_json_int(ia, "bytes", 0),
