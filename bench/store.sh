@@ -28,7 +28,6 @@ cleanup() { [ -n "$ts_pid" ] && kill "$ts_pid" 2>/dev/null; pg_stop; rm -rf "$tm
 trap cleanup EXIT
 pg_start "$pgdir"
 for db in one two micro; do pg_sql "CREATE DATABASE $db"; done
-url() { echo "${PG_URL%/*}/$1"; }
 
 python3 - "$src/tests/data/exec/plan_queue.json" "$tmp/plan.json" "$units" <<'PY'
 import json, sys

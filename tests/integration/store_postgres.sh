@@ -25,13 +25,9 @@ OUT=out/causal_queue_v1
 command -v jq >/dev/null || { echo "needs jq"; exit 1; }
 scratch
 . "$(dirname "$0")/lib/testserver.sh"
-pgdir=$(mktemp -d "${BA_BINARY_DIR:?}/pgtest.XXXXXX")
+pg_cluster two kill
 pids=()
-at_exit 'pg_stop; rm -rf "$pgdir"'
 at_exit 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done'
-pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
-for db in two kill; do pg_sql "CREATE DATABASE $db" || exit 1; done
-url() { echo "${PG_URL%/*}/$1"; }
 
 # every unit: one step-list call and one inspector call, each 100 ms, and the probes
 cat > "$tmp/rules.json" <<'J'

@@ -23,13 +23,9 @@ OUT=out/causal_queue_v1
 command -v jq >/dev/null && command -v sqlite3 >/dev/null || { echo "needs jq and sqlite3"; exit 1; }
 scratch
 . "$(dirname "$0")/lib/testserver.sh"
-pgdir=$(mktemp -d "${BA_BINARY_DIR:?}/pgtest.XXXXXX")
+pg_cluster ev evk rev aud bat ep med rc rc2
 pids=()
-at_exit 'pg_stop; rm -rf "$pgdir"'
 at_exit 'for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null; done'
-pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
-for db in ev evk rev aud bat ep med rc rc2; do pg_sql "CREATE DATABASE $db" || exit 1; done
-url() { echo "${PG_URL%/*}/$1"; }
 dbq() { PG_URL=$(url "$1") pg_sql "$2"; }
 
 judge() { jq -n --argjson s "$1" '["format_schema","qa_coherence","context_question_correspondence","target_signal_dependency","skill_specific_challenge","user_intention_alignment"] | map({(.): {score: $s, rationale: "scripted"}}) | add'; }

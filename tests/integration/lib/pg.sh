@@ -6,6 +6,7 @@
 #   pg_stop        -> stops the server (call it from the EXIT trap)
 #   pg_restart     -> restarts it (fast: open connections are cut), same port
 #   pg_halt / pg_resume -> stops it keeping its data / starts it again
+#   pg_sql SQL, url NAME, pg_cluster DB... (below)
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
 PG_DIR=
 PG_URL=
@@ -48,3 +49,15 @@ pg_halt() { _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop > /dev/nul
 pg_resume() { _pg_as "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 -o "$PG_OPTS" start > /dev/null 2>&1; }
 # Run SQL against the test server, print unaligned rows.
 pg_sql() { "$PG_BIN/psql" -X -q -A -t "$PG_URL" -c "$1"; }
+# url NAME -> the URL of database NAME on the cluster
+url() { echo "${PG_URL%/*}/$1"; }
+# pg_cluster DB... (integration tests: needs lib/common.sh's at_exit) a
+# cluster in the build tree for this test, stopped and removed at exit,
+# with the databases DB... made; a cluster that cannot start fails the test
+pg_cluster() {
+  local db
+  pgdir=$(mktemp -d "${BA_BINARY_DIR:?}/pgtest.XXXXXX")
+  at_exit 'pg_stop; rm -rf "$pgdir"'
+  pg_start "$pgdir" || { echo "FAIL: cannot start PostgreSQL" >&2; exit 1; }
+  for db in "$@"; do pg_sql "CREATE DATABASE $db" || exit 1; done
+}
