@@ -6,11 +6,30 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 typedef struct lite_stmt {
 	ba_sql base;
 	sqlite3_stmt *s;
 } lite_stmt;
+
+/*
+ * Two processes opening a new file at once (two workers of one queue, say)
+ * both read it and both ask to turn it to WAL; SQLite breaks that deadlock
+ * by failing one of them at once with SQLITE_BUSY, without calling the busy
+ * handler. The loser asks again, within the busy timeout, by which time the
+ * file is WAL and the pragma only reads it.
+ */
+static int to_wal(sqlite3 *db, long ms)
+{
+	double until = ba_now() + ms / 1000.0;
+	int rc;
+
+	while ((rc = sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL)) == SQLITE_BUSY &&
+	       ba_now() < until)
+		usleep(5000 + (useconds_t)(getpid() % 8) * 1000);
+	return rc;
+}
 
 static int lite_open(ba_store *st, const char *path, ba_error *err)
 {
@@ -26,8 +45,9 @@ static int lite_open(ba_store *st, const char *path, ba_error *err)
 		return rc;
 	}
 	st->conn = st->db = db;
-	sqlite3_busy_timeout(db, ms > 0 ? (int)ms : 5000);
-	if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) != SQLITE_OK ||
+	ms = ms > 0 ? ms : 5000;
+	sqlite3_busy_timeout(db, (int)ms);
+	if (to_wal(db, ms) != SQLITE_OK ||
 	    sqlite3_exec(db, "PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", NULL, NULL, NULL) != SQLITE_OK)
 		return ba_store_fail(st, err, "opening");
 	/* reads map the file instead of copying each page through pread (the

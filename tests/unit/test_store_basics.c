@@ -9,8 +9,11 @@
 #include "benchagent/store.h"
 #include "../../src/store/store_internal.h" /* the SQLite connection, to check rows independently */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 static int setup(void **state)
 {
@@ -132,6 +135,97 @@ static void store__locked_database_is_a_clear_error(void **state)
 	free(path);
 }
 
+/* The deadlock the retry above is for, made on purpose: another process
+ * holds the new file's write lock (as the first of two openers does while
+ * it turns the file to WAL) for 0.3 s. SQLite fails the WAL pragma at once
+ * (the busy handler is not called while the asker holds a read lock); the
+ * store must wait for the lock and open. */
+static void store__open_waits_for_another_opener(void **state)
+{
+	char *dir = ba_path_join(*state, ".benchagent"), *path = ba_path_join(dir, "state.db");
+	ba_store *st = NULL;
+	ba_error err = BA_ERROR_INIT;
+	int held[2], status;
+	pid_t pid;
+	char c;
+
+	assert_int_equal(ba_fs_mkdir_p(dir, &err), 0);
+	assert_int_equal(pipe(held), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		sqlite3 *db;
+		close(held[0]);
+		if (sqlite3_open(path, &db) != SQLITE_OK || sqlite3_exec(db, "BEGIN IMMEDIATE", 0, 0, 0) != SQLITE_OK)
+			_exit(1);
+		if (write(held[1], "x", 1) != 1)
+			_exit(1);
+		usleep(300000);
+		_exit(sqlite3_exec(db, "COMMIT", 0, 0, 0) == SQLITE_OK ? 0 : 1);
+	}
+	close(held[1]);
+	assert_int_equal(read(held[0], &c, 1), 1);
+	assert_int_equal(ba_store_open(&st, *state, &err), 0);
+	assert_int_equal(ba_store_schema_version(st), ba_store_latest_version());
+	ba_store_close(st);
+	waitpid(pid, &status, 0);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	close(held[0]);
+	free(path);
+	free(dir);
+}
+
+/* Four processes open the same new workspaces at the same moments (the
+ * workers of a queue starting together): every open succeeds. They start
+ * together (a pipe the parent closes) and open 40 new workspaces in the
+ * same order, so they meet on each. SQLite fails one of two simultaneous
+ * WAL conversions at once (without the retry this failed 2 runs of 3). */
+static void store__processes_opening_a_new_store_together_all_open(void **state)
+{
+	enum { STORES = 40, PROCS = 4 };
+	pid_t pids[PROCS];
+	int go[2], k, failed = 0;
+
+	assert_int_equal(pipe(go), 0);
+	for (k = 0; k < PROCS; k++) {
+		pids[k] = fork();
+		assert_true(pids[k] >= 0);
+		if (pids[k] == 0) {
+			int r, bad = 0;
+			char c;
+			close(go[1]);
+			if (read(go[0], &c, 1) < 0)
+				_exit(3);
+			for (r = 0; r < STORES; r++) {
+				char name[32], *ws;
+				ba_store *st;
+				ba_error err = BA_ERROR_INIT;
+
+				snprintf(name, sizeof(name), "ws%d", r);
+				ws = ba_path_join(*state, name);
+				if (ba_store_open(&st, ws, &err) != 0) {
+					fprintf(stderr, "%s\n", err.msg);
+					bad++;
+				} else {
+					bad += ba_store_schema_version(st) != ba_store_latest_version();
+					ba_store_close(st);
+				}
+				free(ws);
+			}
+			_exit(bad ? 1 : 0);
+		}
+	}
+	close(go[0]);
+	usleep(50000);
+	close(go[1]); /* all start */
+	for (k = 0; k < PROCS; k++) {
+		int status;
+		waitpid(pids[k], &status, 0);
+		failed += !(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	assert_int_equal(failed, 0);
+}
+
 static void store__unwritable_workspace_fails(void **state)
 {
 	ba_store *st = NULL;
@@ -241,6 +335,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(store__migrates_an_old_database, setup, teardown),
 		cmocka_unit_test_setup_teardown(store__refuses_newer_schema, setup, teardown),
 		cmocka_unit_test_setup_teardown(store__locked_database_is_a_clear_error, setup, teardown),
+		cmocka_unit_test_setup_teardown(store__open_waits_for_another_opener, setup, teardown),
+		cmocka_unit_test_setup_teardown(store__processes_opening_a_new_store_together_all_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(store__unwritable_workspace_fails, setup, teardown),
 		cmocka_unit_test_setup_teardown(store__runs_items_media_kv, setup, teardown),
 		cmocka_unit_test_setup_teardown(store__transactions_roll_back, setup, teardown),
