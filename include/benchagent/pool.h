@@ -156,6 +156,10 @@ const ba_lexicon *ba_lexicon_default(void); /* process-wide, NULL when absent */
  * cosine ((1 + ln tf) * idf vectors) into cosine[i], arrays of
  * ba_bm25_count entries (either may be NULL). */
 void ba_bm25_score(const ba_bm25 *ix, const json_t *qterms, double *bm25, double *cosine);
+/* The documents with a score above 0 into order[] (n entries of room),
+ * highest score first, ties by index; returns how many. What every ranked
+ * list over the pool and the generators is sorted by. */
+size_t ba_rank_scores(const double *score, size_t n, size_t *order);
 const char *ba_bm25_id(const ba_bm25 *ix, size_t i); /* borrowed */
 size_t ba_bm25_df(const ba_bm25 *ix, const char *term); /* documents holding term */
 

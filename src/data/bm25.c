@@ -267,12 +267,28 @@ static int cmp_hit(const void *a, const void *b)
 	return x->doc < y->doc ? -1 : x->doc > y->doc;
 }
 
+size_t ba_rank_scores(const double *score, size_t n, size_t *order)
+{
+	hit *hits = ba_malloc((n ? n : 1) * sizeof(hit));
+	size_t i, nh = 0;
+
+	for (i = 0; i < n; i++)
+		if (score[i] > 0) {
+			hits[nh].score = score[i];
+			hits[nh++].doc = i;
+		}
+	qsort(hits, nh, sizeof(hit), cmp_hit);
+	for (i = 0; i < nh; i++)
+		order[i] = hits[i].doc;
+	free(hits);
+	return nh;
+}
+
 json_t *ba_bm25_search(const ba_bm25 *ix, const char *query, size_t k)
 {
 	json_t *out = json_array(), *q;
 	double *scores;
-	hit *hits;
-	size_t i, nh = 0;
+	size_t *order, i, nh;
 
 	if (!ix || !ix->ndocs)
 		return out;
@@ -280,20 +296,15 @@ json_t *ba_bm25_search(const ba_bm25 *ix, const char *query, size_t k)
 	ba_text_weigh(q, query, 1.0); /* each query term counts once */
 	scores = ba_calloc(ix->ndocs, sizeof(double));
 	ba_bm25_score(ix, q, scores, NULL);
-	hits = ba_malloc(ix->ndocs * sizeof(hit));
-	for (i = 0; i < ix->ndocs; i++)
-		if (scores[i] > 0) {
-			hits[nh].score = scores[i];
-			hits[nh++].doc = i;
-		}
-	qsort(hits, nh, sizeof(hit), cmp_hit);
+	order = ba_malloc(ix->ndocs * sizeof(size_t));
+	nh = ba_rank_scores(scores, ix->ndocs, order);
 	for (i = 0; i < nh && i < k; i++) {
 		json_t *h = json_object();
-		json_object_set_new(h, "id", json_string(ix->ids[hits[i].doc]));
-		json_object_set_new(h, "score", json_real(hits[i].score));
+		json_object_set_new(h, "id", json_string(ix->ids[order[i]]));
+		json_object_set_new(h, "score", json_real(scores[order[i]]));
 		json_array_append_new(out, h);
 	}
-	free(hits);
+	free(order);
 	free(scores);
 	json_decref(q);
 	return out;

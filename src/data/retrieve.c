@@ -68,19 +68,6 @@ static double role_fit(const json_t *doc, const json_t *roles, json_t *missing)
 	return want > 0 ? have / want : 1.0;
 }
 
-typedef struct {
-	size_t i;
-	double s;
-} ranked;
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	const ranked *x = a, *y = b;
-	if (x->s != y->s)
-		return x->s < y->s ? 1 : -1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 static double max_of(const double *v, size_t n)
 {
 	double m = 0;
@@ -197,8 +184,8 @@ json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_wei
 	const char *kind = ba_json_str(query, "kind", NULL);
 	json_t *qt, *qm, *out = json_array();
 	size_t n, i;
-	double *bt, *ct, *bm, *cm, *em, mt, mm, lexw, vw;
-	ranked *r;
+	double *bt, *ct, *bm, *cm, *em, *sc, mt, mm, lexw, vw;
+	size_t *order, nr;
 
 	if (!p->bm_text)
 		ba_pool_index(p, NULL, NULL, NULL, NULL, NULL);
@@ -213,7 +200,8 @@ json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_wei
 	bm = ba_calloc(n, sizeof(double));
 	cm = ba_calloc(n, sizeof(double));
 	em = ba_calloc(n, sizeof(double));
-	r = ba_calloc(n, sizeof(*r));
+	sc = ba_calloc(n, sizeof(double));
+	order = ba_calloc(n, sizeof(*order));
 	ba_bm25_score(p->bm_text, qt, bt, ct);
 	ba_bm25_score(p->bm_meta, qm, bm, cm);
 	embed_scores(p, ba_json_str(query, "text", ""), em, n);
@@ -229,29 +217,29 @@ json_t *ba_pool_retrieve(ba_pool *p, const json_t *query, const ba_retrieval_wei
 			s = (1 - wt->roles) * lex + wt->roles * role_fit(json_array_get(p->docs, i), roles, NULL);
 		if (p->emb)
 			s = (1 - wt->embedding) * s + wt->embedding * em[i];
-		r[i].i = i;
-		r[i].s = lex > 0 || em[i] > 0 ? s : 0;
+		sc[i] = lex > 0 || em[i] > 0 ? s : 0;
 		if (kind && strcmp(ba_json_str(json_array_get(p->docs, i), "kind", ""), kind))
-			r[i].s = 0;
+			sc[i] = 0;
 		bt[i] = vt; /* keep the view scores for the hit */
 		bm[i] = vm;
 	}
-	qsort(r, n, sizeof(*r), cmp_ranked);
-	for (i = 0; i < n && i < k && r[i].s > 0; i++) {
-		const json_t *doc = json_array_get(p->docs, r[i].i);
+	nr = ba_rank_scores(sc, n, order);
+	for (i = 0; i < nr && i < k; i++) {
+		const json_t *doc = json_array_get(p->docs, order[i]);
 		double comp[4];
-		comp[0] = bt[r[i].i];
-		comp[1] = bm[r[i].i];
+		comp[0] = bt[order[i]];
+		comp[1] = bm[order[i]];
 		comp[2] = json_object_size(roles) ? role_fit(doc, roles, NULL) : 0;
-		comp[3] = em[r[i].i];
-		json_array_append_new(out, make_hit(doc, r[i].s, comp, qm, roles));
+		comp[3] = em[order[i]];
+		json_array_append_new(out, make_hit(doc, sc[order[i]], comp, qm, roles));
 	}
 	free(bt);
 	free(ct);
 	free(bm);
 	free(cm);
 	free(em);
-	free(r);
+	free(sc);
+	free(order);
 	json_decref(qt);
 	json_decref(qm);
 	return out;

@@ -29,19 +29,6 @@ static char *doc_text(const ba_gen_info *g)
 	return ba_buf_detach(&b);
 }
 
-typedef struct {
-	double s;
-	size_t i;
-} ranked;
-
-static int cmp_ranked(const void *a, const void *b)
-{
-	const ranked *x = a, *y = b;
-	if (x->s != y->s)
-		return x->s < y->s ? 1 : -1;
-	return x->i < y->i ? -1 : x->i > y->i;
-}
-
 /* The query terms a generator's text holds, in query order. */
 static json_t *matched_terms(const ba_gen_info *g, const json_t *qlist)
 {
@@ -66,7 +53,7 @@ int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t
 	ba_bm25 *ix;
 	json_t *q, *qlist, *uniq;
 	double *sc;
-	ranked *r;
+	size_t *order, nr;
 
 	*out = json_array();
 	if (n == 0 || !text)
@@ -80,13 +67,9 @@ int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t
 	q = json_object();
 	ba_text_weigh(q, text, 1.0);
 	sc = ba_calloc(n, sizeof(double));
-	r = ba_calloc(n, sizeof(*r));
+	order = ba_calloc(n, sizeof(*order));
 	ba_bm25_score(ix, q, sc, NULL);
-	for (i = 0; i < n; i++) {
-		r[i].s = sc[i];
-		r[i].i = i;
-	}
-	qsort(r, n, sizeof(*r), cmp_ranked);
+	nr = ba_rank_scores(sc, n, order);
 	/* the query's terms in order, once each */
 	qlist = json_array();
 	uniq = json_object();
@@ -99,17 +82,17 @@ int ba_gen_search(const ba_gen_registry *reg, const char *text, size_t k, json_t
 			}
 		json_decref(all);
 	}
-	for (i = 0; i < n && i < k && r[i].s > 0; i++) {
-		const ba_gen_info *g = ba_gen_at(reg, r[i].i);
+	for (i = 0; i < nr && i < k; i++) {
+		const ba_gen_info *g = ba_gen_at(reg, order[i]);
 		json_array_append_new(*out, json_pack("{s:s, s:f, s:o}", "name", g->name, "score",
-						      floor(r[i].s * 10000 + 0.5) / 10000, "terms",
+						      floor(sc[order[i]] * 10000 + 0.5) / 10000, "terms",
 						      matched_terms(g, qlist)));
 	}
 	json_decref(qlist);
 	json_decref(uniq);
 	json_decref(q);
 	free(sc);
-	free(r);
+	free(order);
 	ba_bm25_free(ix);
 	return 0;
 }

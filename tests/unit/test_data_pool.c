@@ -419,10 +419,28 @@ static void test_hybrid_embeddings(void **state)
 	free(root);
 }
 
+/* Ranked lists: positive scores only, highest first, equal scores in index order. */
+static void test_rank_scores(void **state)
+{
+	const double sc[] = {0.5, 0, 2.0, 0.5, -1, 2.0, 0.25};
+	size_t order[7], n;
+	(void)state;
+
+	n = ba_rank_scores(sc, 7, order);
+	assert_int_equal(n, 5);
+	assert_int_equal(order[0], 2);
+	assert_int_equal(order[1], 5);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 3);
+	assert_int_equal(order[4], 6);
+	assert_int_equal(ba_rank_scores(sc, 0, order), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_real_pool_loads),
+		cmocka_unit_test(test_rank_scores),
 		cmocka_unit_test(test_usable_counts),
 		cmocka_unit_test(test_bad_cards),
 		cmocka_unit_test(test_dataset_formats),
