@@ -342,18 +342,9 @@ int ba_anthropic_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_
 			if (!*ba_json_str(t, "arguments", ""))
 				json_object_set_new(t, "arguments", json_object());
 		}
-		out->content = ba_buf_detach(&s.text);
-		if (json_array_size(s.tools)) {
-			out->tool_calls = s.tools;
-			s.tools = NULL;
-		}
 	}
-	ba_buf_free(&s.text);
-	json_decref(s.tools);
 	json_decref(s.block_tool);
-	if (rc)
-		ba_wire_reply_clear(out);
-	return rc;
+	return ba_sse_reply_end(&s.text, &s.tools, out, rc);
 }
 
 /* base_url is the host (https://api.anthropic.com); a trailing /v1 is tolerated */

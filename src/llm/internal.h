@@ -192,11 +192,16 @@ int ba_openai_parse_embed(const char *body, size_t len, ba_wire_reply *out, ba_e
 int ba_openai_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
 int ba_anthropic_parse(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
 int ba_anthropic_parse_sse(const char *body, size_t len, ba_wire_reply *out, ba_error *err);
-/* Iterate the "data:" payloads of a server-sent-event body (openai.c,
- * shared by both protocols); fn gets each one, not NUL-terminated. *done
- * is set when "[DONE]" was seen. */
+/* ---- streamed replies (sse.c, shared by both protocols) ----
+ * Iterate the "data:" payloads of a server-sent-event body; fn gets each
+ * one, not NUL-terminated. *done is set when "[DONE]" was seen. */
 typedef int (*ba_sse_fn)(void *ud, const char *data, size_t len, ba_error *err);
 int ba_sse_each(const char *body, size_t len, ba_sse_fn fn, void *ud, int *done, ba_error *err);
+/* The end of a streamed reply: when rc is 0 the reply takes the gathered
+ * text as its content and the tool calls (a JSON array) when there are
+ * any; the text buffer and what is left of *tools are freed either way,
+ * and a failed reply (rc != 0) is cleared. Returns rc. */
+int ba_sse_reply_end(ba_buf *text, json_t **tools, ba_wire_reply *out, int rc);
 /* The server's error.message from an error body, or NULL (caller frees;
  * request.c, beside ba_wire_reply_clear: every protocol and batch.c use it). */
 char *ba_wire_error_message(const char *body, size_t len);
