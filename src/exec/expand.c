@@ -153,10 +153,11 @@ int ba_exec_expand(const json_t *plan, uint64_t seed, const json_t *extra, json_
 			json_t *r = json_pack("{s:O, s:O, s:O?, s:O?, s:[i, i]}", "subtask", st, "source", so,
 					      "transformation", json_object_get(g, "transformation"), "field_map",
 					      json_object_get(g, "field_map"), "difficulty", dlo, dhi);
-			/* a generator's item is made of the seed (a dataset's of its
-			 * sample, which a slot keeps) */
-			if (ba_exec_source_is_generator(so))
-				json_object_set_new(r, "seed", json_integer((json_int_t)(seed & 0x7fffffffffffLL)));
+			/* the seed: a generator's item is made of it, a dataset's sample
+			 * is its slot's position in the seeded sample order (a slot
+			 * keeps its position across recipes: under another seed it is
+			 * another sample) */
+			json_object_set_new(r, "seed", json_integer((json_int_t)(seed & 0x7fffffffffffLL)));
 			ba_json_hash(r, recipe);
 			recipe[8] = 0;
 			json_decref(r);
