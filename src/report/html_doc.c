@@ -17,7 +17,7 @@
 
 static const char css[] =
 	":root{--fg:#1d232b;--mut:#5b6470;--line:#d5dae0;--acc:#1f5fbf;--ok:#17773a;--bad:#b3261e;--warn:#a15c00}"
-	"body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;color:var(--fg);margin:0;background:#fff}"
+	"body{font:15px/1.45 system-ui,-apple-system,Segoe UI,sans-serif;color:var(--fg);margin:0;background:#fff;overflow-wrap:break-word}"
 	"header{padding:14px 28px;border-bottom:1px solid var(--line);background:#f7f9fb}"
 	"header h1{margin:0 0 4px;font-size:22px}nav a{margin-right:14px;color:var(--acc);text-decoration:none}"
 	"main{max-width:1340px;margin:0 auto;padding:0 28px 40px}"
@@ -41,7 +41,7 @@ static const char css[] =
 	"svg .mark{stroke:#1d232b;stroke-dasharray:2 3}"
 	"table{border-collapse:collapse;font-size:13.5px}td,th{border-bottom:1px solid var(--line);padding:3px 8px;text-align:left;vertical-align:top}"
 	"th{background:#f3f5f7;font-weight:600}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}"
-	"td.sig{background:#e3f1e6}td.diag{background:#f3f5f7}.ok{color:var(--ok)}.bad{color:var(--bad)}.mut{color:var(--mut)}"
+	"td.txt{overflow-wrap:anywhere}td.sig{background:#e3f1e6}td.diag{background:#f3f5f7}.ok{color:var(--ok)}.bad{color:var(--bad)}.mut{color:var(--mut)}"
 	"details>summary{cursor:pointer;color:var(--acc)}pre{white-space:pre-wrap;word-break:break-word;background:#f6f7f9;"
 	"padding:6px 8px;border-radius:4px;margin:4px 0;font-size:13px;max-height:420px;overflow:auto}"
 	".tx{border:1px solid var(--line);border-radius:6px;padding:8px 12px;margin:10px 0}"

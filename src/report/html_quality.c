@@ -140,7 +140,7 @@ static void rejections(ba_buf *b, const json_t *data)
 	json_object_foreach(checks, k, c) {
 		ba_buf_puts(b, "<tr><td>");
 		ba_rep_esc(b, k);
-		ba_buf_printf(b, "</td><td class=n>%lld</td><td>", ba_json_int(c, "failed", 0));
+		ba_buf_printf(b, "</td><td class=n>%lld</td><td class=txt>", ba_json_int(c, "failed", 0));
 		json_array_foreach(json_object_get(c, "examples"), i, e) {
 			ba_buf_puts(b, "<details><summary>");
 			ba_rep_esc(b, ba_json_str(e, "reason", ""));
@@ -444,7 +444,7 @@ static void audit(ba_buf *b, const json_t *au, const ba_report_opts *o)
 			ba_rep_esc(b, ba_json_str(j, "criterion", ""));
 			ba_buf_puts(b, "</td><td class=n>");
 			ba_rep_num(b, "%.1f", jnum(json_object_get(j, "min_score")));
-			ba_buf_puts(b, "</td><td>");
+			ba_buf_puts(b, "</td><td class=txt>");
 			ba_rep_esc(b, ba_json_str(j, "rationale", ""));
 			ba_buf_puts(b, "</td></tr>");
 		}

@@ -15,8 +15,8 @@
 #include <string.h>
 
 static const char style[] =
-	"<style>body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:1.5em auto;padding:0 1em;color:#222}"
-	"table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}"
+	"<style>body{font:15px/1.45 system-ui,sans-serif;max-width:980px;margin:1.5em auto;padding:0 1em;color:#222;overflow-wrap:break-word}"
+	"table{border-collapse:collapse;width:100%}td.txt{overflow-wrap:anywhere}td,th{border-bottom:1px solid #ddd;padding:4px 6px;text-align:left;vertical-align:top}"
 	"pre{white-space:pre-wrap;background:#f6f6f6;padding:8px;border-radius:4px}.ok{color:#176f2c}.bad{color:#a11}"
 	".correct{font-weight:bold;color:#176f2c}.box{border:1px solid #ccc;border-radius:6px;padding:10px;margin:10px 0}"
 	"img{max-width:100%;border:1px solid #ccc}button{font-size:15px;padding:6px 16px;margin-right:8px}"
@@ -237,7 +237,7 @@ int ba_web_index(ba_web_req *req, ba_web_resp *resp)
 		put_esc(&b, ba_json_str(it, "subtask", ""));
 		ba_buf_puts(&b, "</td><td>");
 		put_esc(&b, ba_json_str(it, "answer_type", ""));
-		ba_buf_puts(&b, "</td><td>");
+		ba_buf_puts(&b, "</td><td class=txt>");
 		put_esc(&b, q);
 		ba_buf_printf(&b, "</td><td>%d / %d</td><td class=\"%s\">", na, nr,
 			      mine ? (!strcmp(mine, "accept") ? "ok" : "bad") : "");
@@ -279,7 +279,7 @@ static int review_row(void *ud, const char *item, const char *annotator, const c
 	put_esc(b, annotator);
 	ba_buf_printf(b, "</td><td class=\"%s\">", !strcmp(verdict, "accept") ? "ok" : "bad");
 	put_esc(b, verdict);
-	ba_buf_puts(b, "</td><td>");
+	ba_buf_puts(b, "</td><td class=txt>");
 	put_esc(b, comment);
 	ba_buf_puts(b, "</td></tr>");
 	return 0;
@@ -398,7 +398,7 @@ int ba_web_item(ba_web_req *req, ba_web_resp *resp)
 			ba_buf_printf(&b, "</td><td class=\"%s\">",
 				      !strcmp(verdict, "pass") ? "ok" : !strcmp(verdict, "fail") ? "bad" : "skip");
 			put_esc(&b, !strcmp(verdict, "skip") ? "skipped (not applicable)" : verdict);
-			ba_buf_puts(&b, "</td><td>");
+			ba_buf_puts(&b, "</td><td class=txt>");
 			put_esc(&b, json_is_object(v) ? ba_json_str(v, "reason", "") : "");
 			ba_buf_puts(&b, "</td></tr>");
 		}
