@@ -7,12 +7,15 @@
 #include "benchagent/benchdir.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
+#include "benchagent/score.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 static int add_item(void *ud, json_t *obj, size_t lineno, ba_error *err)
@@ -46,6 +49,125 @@ int ba_export_answer_index(const json_t *item)
 		if (json_is_string(c) && !strcmp(json_string_value(c), a))
 			return (int)i;
 	return -1;
+}
+
+/* The answer as text: a string as it is, anything else as compact JSON. Caller frees. */
+static char *answer_text(const json_t *item)
+{
+	const json_t *a = json_object_get(item, "answer");
+	char *s;
+
+	if (json_is_string(a))
+		return ba_strdup(json_string_value(a));
+	s = a ? json_dumps(a, JSON_ENCODE_ANY | JSON_COMPACT) : NULL;
+	return s ? s : ba_strdup("");
+}
+
+int ba_export_choice_index(const json_t *item, ba_error *err)
+{
+	int idx = ba_export_answer_index(item);
+	size_t n = json_array_size(json_object_get(item, "choices"));
+	char *a;
+
+	if (idx >= 0)
+		return idx;
+	a = answer_text(item);
+	ba_error_set(err, BA_EINVAL,
+		     "item %s: answer matches no option: '%.80s' is not a letter A-%c, an index 0-%zu or an option's exact text",
+		     ba_json_str(item, "id", "?"), a, n > 26 ? 'Z' : (int)('A' + n - 1), n ? n - 1 : 0);
+	free(a);
+	return BA_EINVAL;
+}
+
+/* The word pairs a binary question may ask for; the first is what eval's
+ * instruction asks ("Answer yes or no"). ba_score_yesno reads every one. */
+static const char *const yes_no[][2] = {
+	{ "yes", "no" }, { "true", "false" }, { "correct", "incorrect" }, { "valid", "invalid" },
+};
+#define N_PAIRS (sizeof(yes_no) / sizeof(yes_no[0]))
+
+/* Where the pair is last named in q ("true or false", "true/false", any
+ * case, the words whole), or -1. */
+static long last_named(const char *q, size_t pair)
+{
+	const char *p, *pos = yes_no[pair][0], *neg = yes_no[pair][1];
+	size_t lp = strlen(pos), ln = strlen(neg);
+	long at = -1;
+
+	for (p = q; *p; p++) {
+		const char *r = p + lp;
+		if (strncasecmp(p, pos, lp) || (p > q && isalpha((unsigned char)p[-1])))
+			continue;
+		if (!strncasecmp(r, " or ", 4))
+			r += 4;
+		else if (*r == '/')
+			r++;
+		else
+			continue;
+		if (!strncasecmp(r, neg, ln) && !isalpha((unsigned char)r[ln]))
+			at = (long)(p - q);
+	}
+	return at;
+}
+
+int ba_export_binary_pair(const json_t *item)
+{
+	const char *q = ba_json_str(item, "question", "");
+	long best = -1, at;
+	size_t i;
+	int pair = -1;
+
+	for (i = 0; i < N_PAIRS; i++)
+		if ((at = last_named(q, i)) > best) {
+			best = at;
+			pair = (int)i;
+		}
+	return pair;
+}
+
+const char *ba_export_yes_no(int pair, int yes)
+{
+	return yes_no[pair < 0 || (size_t)pair >= N_PAIRS ? 0 : pair][yes ? 0 : 1];
+}
+
+int ba_export_is_binary(const json_t *item)
+{
+	return !strcmp(ba_score_for(item)->name, "binary");
+}
+
+/* A binary key in the words the question asks for (yes/no when it names
+ * none: what eval asks). Caller frees; NULL when the key is no yes/no word. */
+static char *binary_key(const json_t *item, ba_error *err)
+{
+	const json_t *a = json_object_get(item, "answer");
+	int v = json_is_boolean(a) ? json_is_true(a) : json_is_string(a) ? ba_score_yesno(json_string_value(a)) : -1;
+	int pair = ba_export_binary_pair(item);
+	char *s;
+
+	if (v < 0) {
+		s = answer_text(item);
+		ba_error_set(err, BA_EINVAL, "item %s: binary answer '%.80s' is not yes/no (or true/false, correct/incorrect, "
+					     "valid/invalid)", ba_json_str(item, "id", "?"), s);
+		free(s);
+		return NULL;
+	}
+	return ba_strdup(ba_export_yes_no(pair, v));
+}
+
+char *ba_export_key(const json_t *item, ba_error *err)
+{
+	int idx;
+
+	if (json_array_size(json_object_get(item, "choices"))) {
+		char l[2] = { 0, 0 };
+		if ((idx = ba_export_choice_index(item, err)) < 0)
+			return NULL;
+		l[0] = (char)('A' + idx);
+		return ba_strdup(l);
+	}
+	if (ba_export_is_binary(item))
+		return binary_key(item, err);
+	return answer_text(item);
 }
 
 int ba_export_put(ba_export_ctx *ctx, const char *name, const char *text, size_t len, ba_error *err)
@@ -95,6 +217,10 @@ char *ba_export_prompt(const json_t *item, int with_choices)
 		json_array_foreach(choices, i, c)
 			ba_buf_printf(&b, "\n%c. %s", (char)('A' + i), json_is_string(c) ? json_string_value(c) : "");
 	}
+	/* a binary question that names no pair of answer words is asked for
+	 * yes or no (eval's instruction), the words its key is exported in */
+	if (!json_array_size(choices) && ba_export_is_binary(item) && ba_export_binary_pair(item) < 0)
+		ba_buf_puts(&b, "\n\nAnswer yes or no.");
 	return ba_buf_detach(&b);
 }
 

@@ -91,12 +91,24 @@ static json_t *as_text(const json_t *v)
 	return out;
 }
 
-/* One flat row; every column is declared in features_yaml(). */
-static json_t *row_of(const json_t *item)
+/* One flat row; every column is declared in features_yaml(). The answer
+ * is the key as ba_export_key writes it (a choice item's letter, however
+ * the item gives it; a binary item's word); NULL with err set when the key
+ * cannot be converted. */
+static json_t *row_of(const json_t *item, ba_error *err)
 {
-	json_t *r = json_object(), *choices = json_object_get(item, "choices"), *c;
-	json_t *list = json_array();
+	json_t *r, *choices = json_object_get(item, "choices"), *c, *list;
+	char *key = ba_export_key(item, err);
+	const char *atext = ba_json_str(item, "answer_text", "");
 	size_t i;
+
+	if (!key)
+		return NULL;
+	/* a choice item's answer_text: its option's text when the item has none */
+	if (!*atext && json_array_size(choices) && json_is_string(json_array_get(choices, (size_t)(key[0] - 'A'))))
+		atext = json_string_value(json_array_get(choices, (size_t)(key[0] - 'A')));
+	r = json_object();
+	list = json_array();
 
 	json_object_set_new(r, "id", json_string(ba_json_str(item, "id", "")));
 	json_object_set_new(r, "subtask", json_string(ba_json_str(item, "subtask", "")));
@@ -105,13 +117,14 @@ static json_t *row_of(const json_t *item)
 	json_array_foreach(choices, i, c)
 		json_array_append_new(list, as_text(c));
 	json_object_set_new(r, "choices", list);
-	json_object_set_new(r, "answer", as_text(json_object_get(item, "answer")));
-	json_object_set_new(r, "answer_text", json_string(ba_json_str(item, "answer_text", "")));
+	json_object_set_new(r, "answer", json_string(key));
+	json_object_set_new(r, "answer_text", json_string(atext));
 	json_object_set_new(r, "answer_type", json_string(ba_json_str(item, "answer_type", "")));
 	json_object_set_new(r, "difficulty", json_integer(ba_json_int(item, "difficulty", 0)));
 	json_object_set_new(r, "explanation", json_string(ba_json_str(item, "explanation", "")));
 	json_object_set_new(r, "source", as_text(json_object_get(item, "source")));
 	json_object_set_new(r, "provenance", as_text(json_object_get(item, "provenance")));
+	free(key);
 	return r;
 }
 
@@ -215,7 +228,11 @@ static int run_hf(ba_export_ctx *ctx, ba_error *err)
 	if (applies_hf(ctx, why, sizeof(why)))
 		return ba_error_set(err, BA_EINVAL, "hf: %s", why);
 	json_array_foreach(ctx->items, i, item) {
-		json_t *row = row_of(item);
+		json_t *row = row_of(item, err);
+		if (!row) {
+			rc = BA_EINVAL;
+			goto cleanup;
+		}
 		if (most && (rc = add_media(ctx, item, row, h, err)) != 0) {
 			json_decref(row);
 			goto cleanup;

@@ -66,28 +66,18 @@ static int run_inspect(ba_export_ctx *ctx, ba_error *err)
 			json_object_set_new(s, "input", json_string(text));
 		}
 		free(text);
-		if (json_array_size(choices)) {
-			int idx = ba_export_answer_index(item);
-			char letter[2] = { 0, 0 };
-			if (idx < 0) {
-				rc = ba_error_set(err, BA_EINVAL, "item %s: answer matches no option", ba_json_str(item, "id", "?"));
-				json_decref(s);
-				json_decref(meta);
-				goto cleanup;
-			}
-			letter[0] = (char)('A' + idx);
-			json_object_set(s, "choices", choices);
-			json_object_set_new(s, "target", json_string(letter));
-		} else {
-			json_t *ans = json_object_get(item, "answer");
-			if (json_is_string(ans))
-				json_object_set(s, "target", ans);
-			else {
-				char *a = json_dumps(ans, JSON_ENCODE_ANY);
-				json_object_set_new(s, "target", json_string(a ? a : ""));
-				free(a);
-			}
+		/* a letter for choice items (the choice scorer reads letters), a
+		 * binary key in the words its question asks for, else the text */
+		if (!(text = ba_export_key(item, err))) {
+			rc = BA_EINVAL;
+			json_decref(s);
+			json_decref(meta);
+			goto cleanup;
 		}
+		if (json_array_size(choices))
+			json_object_set(s, "choices", choices);
+		json_object_set_new(s, "target", json_string(text));
+		free(text);
 		json_object_set_new(meta, "subtask", json_string(ba_json_str(item, "subtask", "")));
 		json_object_set_new(meta, "answer_type", json_string(ba_json_str(item, "answer_type", "")));
 		if (json_object_get(item, "difficulty"))

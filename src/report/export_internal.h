@@ -47,6 +47,23 @@ char *ba_export_media_path(ba_export_ctx *ctx, const json_t *media);
  * to the export folder. Refuses media outside the benchmark folder. */
 int ba_export_copy_media(ba_export_ctx *ctx, const json_t *item, const json_t *media, const char *prefix,
 			 char **rel, ba_error *err);
+/* The key as the exports write it (caller frees): a choice item's option
+ * letter (its answer given as a letter, an index or an option's exact
+ * text: ba_export_answer_index); a binary item's word in the pair its
+ * question asks for ("true or false" -> true/false; none named -> yes/no,
+ * what eval asks); else the answer as text. NULL with BA_EINVAL in err,
+ * one line naming the item, for a choice key that matches no option or a
+ * binary key that is no yes/no word. */
+char *ba_export_key(const json_t *item, ba_error *err);
+/* ba_export_answer_index, or BA_EINVAL with that one-line error. */
+int ba_export_choice_index(const json_t *item, ba_error *err);
+/* 1 when the item is scored as yes/no (ba_score_for: the binary scorer). */
+int ba_export_is_binary(const json_t *item);
+/* The answer words a binary question names last: 0 yes/no, 1 true/false,
+ * 2 correct/incorrect, 3 valid/invalid; -1 none. */
+int ba_export_binary_pair(const json_t *item);
+/* The positive (yes 1) or negative word of a pair (-1: yes/no). Static. */
+const char *ba_export_yes_no(int pair, int yes);
 /* A YAML double-quoted scalar (JSON string syntax). Caller frees. */
 char *ba_export_yaml_str(const char *s);
 

@@ -119,10 +119,8 @@ static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
 		if (json_array_size(json_object_get(item, "choices"))) {
 			json_t *letters;
 			size_t k, nc = json_array_size(json_object_get(item, "choices"));
-			idx = ba_export_answer_index(item);
-			if (idx < 0) {
-				rc = ba_error_set(err, BA_EINVAL, "item %s: answer matches no option",
-						  ba_json_str(item, "id", "?"));
+			if ((idx = ba_export_choice_index(item, err)) < 0) {
+				rc = idx;
 				goto cleanup;
 			}
 			letters = json_array();
@@ -131,20 +129,23 @@ static int run_lmeval(ba_export_ctx *ctx, ba_error *err)
 				json_array_append_new(letters, json_string(l));
 			}
 			prompt = ba_export_prompt(item, 1);
-			doc = json_pack("{s:s?,s:s?,s:s,s:o,s:i,s:O}", "id", ba_json_str(item, "id", NULL),
+			doc = json_pack("{s:s?,s:s?,s:s,s:o,s:i,s:s}", "id", ba_json_str(item, "id", NULL),
 					"subtask", ba_json_str(item, "subtask", NULL), "prompt", prompt,
 					"letters", letters, "target_index", idx,
-					"answer", json_object_get(item, "answer"));
+					"answer", json_string_value(json_array_get(letters, (size_t)idx)));
 			ba_export_line(&mc, doc);
 			nmc++;
 		} else {
-			json_t *ans = json_object_get(item, "answer");
-			char *astr = json_is_string(ans) ? ba_strdup(json_string_value(ans))
-							 : json_dumps(ans, JSON_ENCODE_ANY);
+			/* exact_match compares this text: a binary key in the words
+			 * the question asks for (ba_export_key), never "true" for yes */
+			char *astr = ba_export_key(item, err);
+			if (!astr) {
+				rc = BA_EINVAL;
+				goto cleanup;
+			}
 			prompt = ba_export_prompt(item, 0);
 			doc = json_pack("{s:s?,s:s?,s:s,s:s}", "id", ba_json_str(item, "id", NULL),
-					"subtask", ba_json_str(item, "subtask", NULL), "prompt", prompt,
-					"answer", astr ? astr : "");
+					"subtask", ba_json_str(item, "subtask", NULL), "prompt", prompt, "answer", astr);
 			free(astr);
 			ba_export_line(&gen, doc);
 			ngen++;

@@ -91,6 +91,8 @@ paths = sorted(open(os.path.join(os.path.dirname(meta[0]), r)).read() for r in
 assert paths == ["first image", "second image"], paths  # same base name, two files
 assert rows[0]["answer"] == "C" and rows[0]["choices"] == ["4", "6", "5", "7"]
 assert rows[2]["answer"] == "4"
+# a binary key is the word eval asks for (yes/no), never JSON's "true"
+assert rows[3]["answer"] == "yes", rows[3]["answer"]
 
 # ---- lm-eval: absolute data_files, last-"Answer:" regex ----
 lm = os.path.join(exports, "lm-eval")
@@ -122,6 +124,7 @@ assert sorted(group["task"]) == ["toy_gen", "toy_mc"]
 ins = os.path.join(moved, "inspect", "samples.jsonl")
 samples = [json.loads(l) for l in open(ins)]
 assert samples[0]["target"] == "C" and samples[0]["choices"] == ["4", "6", "5", "7"]
+assert samples[3]["target"] == "yes", samples[3]["target"]
 for s in samples[2:]:
     part = s["input"][0]["content"][0]
     assert part["type"] == "image" and not os.path.isabs(part["image"])

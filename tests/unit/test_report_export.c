@@ -5,6 +5,7 @@
  */
 #include "support.h"
 
+#include "benchagent/alloc.h"
 #include "benchagent/export.h"
 #include "benchagent/fs.h"
 #include "benchagent/json.h"
@@ -387,6 +388,228 @@ static void export__answer_index_conversions(void **state)
 	json_decref(it);
 }
 
+/* The rows of a JSONL file as one JSON array (new ref). */
+static json_t *rows_of(const char *text)
+{
+	json_t *rows = json_array();
+	const char *p;
+
+	assert_non_null(text);
+	for (p = text; *p; p = strchr(p, '\n') + 1) {
+		json_t *j = json_loadb(p, strcspn(p, "\n"), 0, NULL);
+		assert_non_null(j);
+		json_array_append_new(rows, j);
+		if (!strchr(p, '\n'))
+			break;
+	}
+	return rows;
+}
+
+static json_t *export_rows(const char *bench, const char *format, const char *file)
+{
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	char *rel = ba_asprintf("exports/%s/%s", format, file), *t;
+	json_t *rows;
+
+	o.bench_dir = bench;
+	if (ba_export(format, &o, NULL, &err) != 0)
+		fail_msg("export %s: %s", format, err.msg);
+	t = file_in(bench, rel);
+	rows = rows_of(t);
+	free(t);
+	free(rel);
+	return rows;
+}
+
+/* A choice key given as the option's text or as its index is the option's
+ * letter in the hf answer column (lm-eval and inspect read a letter there:
+ * a copied "Paris" or 2 converted wrongly), answer_text its text; a key
+ * matching no option is refused in one line naming the item. */
+static void export__hf_choice_answer_is_the_letter(void **state)
+{
+	char *bench = ba_path_join(*state, "keys"), *f;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	json_t *rows, *r;
+	size_t i;
+	static const char *const want[] = { "C", "B", "C", "A" };
+	static const char *const text[] = { "7", "Paris", "Jupiter", "B" };
+
+	f = bt_write(*state, "keys/items.jsonl",
+		     "{\"id\":\"k-letter\",\"question\":\"Which is prime?\",\"choices\":[\"4\",\"6\",\"7\"],\"answer\":\"C\"}\n"
+		     "{\"id\":\"k-text\",\"question\":\"Capital of France?\",\"choices\":[\"Berlin\",\"Paris\",\"Rome\"],\"answer\":\"Paris\"}\n"
+		     "{\"id\":\"k-index\",\"question\":\"Largest planet?\",\"choices\":[\"Mars\",\"Venus\",\"Jupiter\"],\"answer\":2}\n"
+		     /* an option whose text is a letter: the letter A is the first option, never the text "B" */
+		     "{\"id\":\"k-a\",\"question\":\"Which letter?\",\"choices\":[\"B\",\"A\"],\"answer\":\"A\",\"answer_text\":\"B\"}\n");
+	free(f);
+	rows = export_rows(bench, "hf", "data/test.jsonl");
+	assert_int_equal(json_array_size(rows), 4);
+	json_array_foreach(rows, i, r) {
+		assert_string_equal(ba_json_str(r, "answer", ""), want[i]);
+		assert_string_equal(ba_json_str(r, "answer_text", ""), text[i]);
+	}
+	json_decref(rows);
+	/* the other formats write the same letter (and lm-eval its index) */
+	rows = export_rows(bench, "inspect", "samples.jsonl");
+	json_array_foreach(rows, i, r)
+		assert_string_equal(ba_json_str(r, "target", ""), want[i]);
+	json_decref(rows);
+	rows = export_rows(bench, "lm-eval", "keys_mc.jsonl");
+	json_array_foreach(rows, i, r) {
+		assert_int_equal(json_integer_value(json_object_get(r, "target_index")), want[i][0] - 'A');
+		assert_string_equal(ba_json_str(r, "answer", ""), want[i]);
+	}
+	json_decref(rows);
+
+	f = bt_write(*state, "keys/items.jsonl",
+		     "{\"id\":\"k-1\",\"question\":\"q\",\"choices\":[\"a\",\"b\"],\"answer\":\"B\"}\n"
+		     "{\"id\":\"k-none\",\"question\":\"q\",\"choices\":[\"Paris\",\"Rome\"],\"answer\":\"paris\"}\n");
+	free(f);
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("hf", &o, NULL, &err), BA_EINVAL);
+	assert_string_equal(err.msg, "export hf: item k-none: answer matches no option: 'paris' is not a letter A-B, "
+				     "an index 0-1 or an option's exact text");
+	f = bt_write(*state, "keys/items.jsonl", "{\"id\":\"k-far\",\"question\":\"q\",\"choices\":[\"a\",\"b\"],\"answer\":5}\n");
+	free(f);
+	assert_int_equal(ba_export("hf", &o, NULL, &err), BA_EINVAL);
+	assert_non_null(strstr(err.msg, "item k-far: answer matches no option: '5' is not"));
+	free(bench);
+}
+
+/* A binary key is written in the words its question asks for, the words
+ * eval asks for when it names none: lm-eval's exact_match and inspect's
+ * match compare the text, so "true" for a model's "yes" scores it wrong. */
+static void export__binary_key_in_the_words_asked(void **state)
+{
+	char *bench = ba_path_join(*state, "yn"), *f;
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	json_t *rows, *r;
+	size_t i;
+	static const char *const want[] = { "yes", "no", "false", "true", "no", "incorrect", "yes" };
+
+	f = bt_write(*state, "yn/items.jsonl",
+		     "{\"id\":\"y-bool\",\"question\":\"Is 7 prime?\",\"answer\":true,\"answer_type\":\"binary\"}\n"
+		     "{\"id\":\"y-false\",\"question\":\"Is 8 prime?\",\"answer\":\"false\",\"answer_type\":\"binary\"}\n"
+		     "{\"id\":\"y-tf\",\"question\":\"Is the formula a and not a true or false? Answer true or false.\","
+		     "\"answer\":\"false\",\"answer_type\":\"binary\"}\n"
+		     "{\"id\":\"y-tf2\",\"question\":\"True/False: 2 is even.\",\"answer\":\"yes\",\"answer_type\":\"binary\"}\n"
+		     /* the pair named last is the one asked for */
+		     "{\"id\":\"y-last\",\"question\":\"Is it true or false that 9 is prime? Answer yes or no.\",\"answer\":false,"
+		     "\"answer_type\":\"binary\"}\n"
+		     "{\"id\":\"y-corr\",\"question\":\"Is 2+2=5 correct or incorrect?\",\"answer\":\"no\",\"answer_type\":\"binary\"}\n"
+		     /* by its scorer: item.scorer binary */
+		     "{\"id\":\"y-scorer\",\"question\":\"Does it rain?\",\"answer\":\"valid\",\"scorer\":\"binary\"}\n");
+	free(f);
+	rows = export_rows(bench, "hf", "data/test.jsonl");
+	json_array_foreach(rows, i, r)
+		assert_string_equal(ba_json_str(r, "answer", ""), want[i]);
+	json_decref(rows);
+	rows = export_rows(bench, "inspect", "samples.jsonl");
+	json_array_foreach(rows, i, r) {
+		const char *in = ba_json_str(r, "input", "");
+		assert_string_equal(ba_json_str(r, "target", ""), want[i]);
+		/* a question naming no pair is asked for yes or no, the key's words */
+		if (i == 0 || i == 1 || i == 6)
+			assert_non_null(strstr(in, "?\n\nAnswer yes or no."));
+		else
+			assert_null(strstr(in, "\n\nAnswer yes or no."));
+	}
+	json_decref(rows);
+	rows = export_rows(bench, "lm-eval", "yn_gen.jsonl");
+	json_array_foreach(rows, i, r)
+		assert_string_equal(ba_json_str(r, "answer", ""), want[i]);
+	json_decref(rows);
+	rows = export_rows(bench, "openai-batch", "requests.jsonl");
+	assert_non_null(strstr(json_string_value(ba_json_path(json_array_get(rows, 0), "body.messages.0.content")),
+			       "Answer yes or no.\n\nGive the final answer on the last line, as 'Answer: yes' or 'Answer: no'."));
+	assert_non_null(strstr(json_string_value(ba_json_path(json_array_get(rows, 2), "body.messages.0.content")),
+			       "as 'Answer: true' or 'Answer: false'."));
+	json_decref(rows);
+
+	f = bt_write(*state, "yn/items.jsonl", "{\"id\":\"y-bad\",\"question\":\"Is it?\",\"answer\":\"maybe\",\"answer_type\":\"binary\"}\n");
+	free(f);
+	o.bench_dir = bench;
+	assert_int_equal(ba_export("inspect", &o, NULL, &err), BA_EINVAL);
+	assert_string_equal(err.msg, "export inspect: item y-bad: binary answer 'maybe' is not yes/no (or true/false, "
+				     "correct/incorrect, valid/invalid)");
+	free(bench);
+}
+
+/* OpenAI reasoning models reject temperature 0 and max_tokens: their
+ * request bodies carry neither (max_completion_tokens only with a cap
+ * given); other models temperature 0 and max_tokens. */
+static void export__batch_body_fits_the_model(void **state)
+{
+	char *bench = ba_path_join(*state, "bench"), *t;
+	static const char *const reasoning[] = { "o1", "o1-mini", "o3", "o3-mini-2025-01-31", "o4-mini", "gpt-5",
+						 "gpt-5-mini", "gpt-5.2", "gpt-5.1-codex", "openai/o3", "ft:o4-mini-2025-04-16:org::x",
+						 "codex-mini-latest", NULL };
+	static const char *const chat[] = { "gpt-4o-mini", "gpt-4.1", "gpt-4o", "gpt-5-chat-latest", "gpt-5.2-chat-latest",
+					    "gpt-3.5-turbo", "llama3-8b", "local/qwen2.5-7b", "omni", "", NULL };
+	ba_export_opts o = BA_EXPORT_OPTS_INIT;
+	ba_error err = BA_ERROR_INIT;
+	json_t *line, *body;
+	size_t i;
+
+	for (i = 0; reasoning[i]; i++)
+		if (!ba_export_reasoning_model(reasoning[i]))
+			fail_msg("%s is a reasoning model", reasoning[i]);
+	for (i = 0; chat[i]; i++)
+		if (ba_export_reasoning_model(chat[i]))
+			fail_msg("%s is no reasoning model", chat[i]);
+
+	o.bench_dir = bench;
+	o.model = "o3-mini";
+	assert_int_equal(ba_export("openai-batch", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/openai-batch/requests.jsonl");
+	line = line_n(t, 0);
+	body = json_object_get(line, "body");
+	assert_string_equal(ba_json_str(body, "model", ""), "o3-mini");
+	assert_null(json_object_get(body, "temperature"));
+	assert_null(json_object_get(body, "max_tokens"));
+	assert_null(json_object_get(body, "max_completion_tokens"));
+	json_decref(line);
+	free(t);
+
+	o.max_tokens = 4000;
+	assert_int_equal(ba_export("openai-batch", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/openai-batch/requests.jsonl");
+	line = line_n(t, 1);
+	body = json_object_get(line, "body");
+	assert_int_equal(json_integer_value(json_object_get(body, "max_completion_tokens")), 4000);
+	assert_null(json_object_get(body, "max_tokens"));
+	assert_null(json_object_get(body, "temperature"));
+	json_decref(line);
+	free(t);
+
+	/* a chat model; then a name the rule does not know, said to be a reasoning model */
+	o.max_tokens = 0;
+	o.model = "gpt-4o-mini";
+	assert_int_equal(ba_export("openai-batch", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/openai-batch/requests.jsonl");
+	line = line_n(t, 0);
+	body = json_object_get(line, "body");
+	assert_true(json_is_real(json_object_get(body, "temperature")));
+	assert_true(json_real_value(json_object_get(body, "temperature")) == 0.0);
+	assert_int_equal(json_integer_value(json_object_get(body, "max_tokens")), 512);
+	assert_null(json_object_get(body, "max_completion_tokens"));
+	json_decref(line);
+	free(t);
+	o.model = "my-azure-deployment";
+	o.reasoning = 1;
+	assert_int_equal(ba_export("openai-batch", &o, NULL, &err), 0);
+	t = file_in(bench, "exports/openai-batch/requests.jsonl");
+	line = line_n(t, 0);
+	body = json_object_get(line, "body");
+	assert_null(json_object_get(body, "temperature"));
+	assert_null(json_object_get(body, "max_tokens"));
+	json_decref(line);
+	free(t);
+	free(bench);
+}
+
 /* A file built from unchecked ba_export_line appends is never written
  * with lines missing: a buffer whose append failed is refused. */
 static void export__failed_buffer_is_not_written(void **state)
@@ -436,6 +659,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(export__symlinks_out_refused_and_basenames_kept_apart, setup, teardown),
 		cmocka_unit_test_setup_teardown(export__reexport_replaces_stale_files, setup, teardown),
 		cmocka_unit_test(export__answer_index_conversions),
+		cmocka_unit_test_setup_teardown(export__hf_choice_answer_is_the_letter, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__binary_key_in_the_words_asked, setup, teardown),
+		cmocka_unit_test_setup_teardown(export__batch_body_fits_the_model, setup, teardown),
 		cmocka_unit_test(export__failed_buffer_is_not_written),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
