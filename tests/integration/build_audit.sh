@@ -70,7 +70,7 @@ import html, re, sys
 page = open(sys.argv[1]).read()
 m = re.search(r"<table id=tbl-rejections>(.*?)</table>", page, re.S)
 assert m, "no rejections table"
-rows = re.findall(r"<tr><td>(.*?)</td><td class=n>(\d+)</td><td>(.*?)</td></tr>", m.group(1), re.S)
+rows = re.findall(r"<tr><td>(.*?)</td><td class=n>(\d+)</td><td[^>]*>(.*?)</td></tr>", m.group(1), re.S)
 audit = [r for r in rows if r[0] == "audit"]
 assert audit and audit[0][1] == "1", rows
 assert "qa_coherence 5: scripted qa_coherence score" in html.unescape(audit[0][2]), audit
