@@ -74,5 +74,10 @@ int ba_score_option_index(const json_t *item, const char *answer);
  * normalised; yes, true, correct, valid -> 1; no, false, incorrect,
  * invalid -> 0; anything else (also "y", "n", "1", "0") -> -1. */
 int ba_score_yesno(const char *s);
+/* Those words as pairs, the positive first: yes/no (what eval's instruction
+ * asks), true/false, correct/incorrect, valid/invalid. The exports write a
+ * binary key in the pair its question names. */
+#define BA_SCORE_YESNO_PAIRS 4
+extern const char *const ba_score_yesno_words[BA_SCORE_YESNO_PAIRS][2];
 
 #endif

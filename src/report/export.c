@@ -79,18 +79,12 @@ int ba_export_choice_index(const json_t *item, ba_error *err)
 	return BA_EINVAL;
 }
 
-/* The word pairs a binary question may ask for; the first is what eval's
- * instruction asks ("Answer yes or no"). ba_score_yesno reads every one. */
-static const char *const yes_no[][2] = {
-	{ "yes", "no" }, { "true", "false" }, { "correct", "incorrect" }, { "valid", "invalid" },
-};
-#define N_PAIRS (sizeof(yes_no) / sizeof(yes_no[0]))
-
-/* Where the pair is last named in q ("true or false", "true/false", any
+/* Where the pair of ba_score_yesno_words (the scorer's; the first is what
+ * eval's instruction asks) is last named in q ("true or false", "true/false", any
  * case, the words whole), or -1. */
 static long last_named(const char *q, size_t pair)
 {
-	const char *p, *pos = yes_no[pair][0], *neg = yes_no[pair][1];
+	const char *p, *pos = ba_score_yesno_words[pair][0], *neg = ba_score_yesno_words[pair][1];
 	size_t lp = strlen(pos), ln = strlen(neg);
 	long at = -1;
 
@@ -117,7 +111,7 @@ int ba_export_binary_pair(const json_t *item)
 	size_t i;
 	int pair = -1;
 
-	for (i = 0; i < N_PAIRS; i++)
+	for (i = 0; i < BA_SCORE_YESNO_PAIRS; i++)
 		if ((at = last_named(q, i)) > best) {
 			best = at;
 			pair = (int)i;
@@ -127,7 +121,7 @@ int ba_export_binary_pair(const json_t *item)
 
 const char *ba_export_yes_no(int pair, int yes)
 {
-	return yes_no[pair < 0 || (size_t)pair >= N_PAIRS ? 0 : pair][yes ? 0 : 1];
+	return ba_score_yesno_words[pair < 0 || (size_t)pair >= BA_SCORE_YESNO_PAIRS ? 0 : pair][yes ? 0 : 1];
 }
 
 int ba_export_is_binary(const json_t *item)

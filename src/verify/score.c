@@ -250,17 +250,20 @@ int ba_score_option_index(const json_t *item, const char *ans)
 	return hit;
 }
 
+const char *const ba_score_yesno_words[BA_SCORE_YESNO_PAIRS][2] = {
+	{ "yes", "no" }, { "true", "false" }, { "correct", "incorrect" }, { "valid", "invalid" },
+};
+
 int ba_score_yesno(const char *s)
 {
 	char *n = ba_score_normalize(s), *sp;
 	int r = -1;
+	size_t i;
 
 	if ((sp = strchr(n, ' ')) != NULL)
 		*sp = '\0';
-	if (!strcmp(n, "yes") || !strcmp(n, "true") || !strcmp(n, "correct") || !strcmp(n, "valid"))
-		r = 1;
-	else if (!strcmp(n, "no") || !strcmp(n, "false") || !strcmp(n, "incorrect") || !strcmp(n, "invalid"))
-		r = 0;
+	for (i = 0; i < BA_SCORE_YESNO_PAIRS && r < 0; i++)
+		r = !strcmp(n, ba_score_yesno_words[i][0]) ? 1 : !strcmp(n, ba_score_yesno_words[i][1]) ? 0 : -1;
 	free(n);
 	return r;
 }
